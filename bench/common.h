@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Exit statuses, error reporting and small helpers shared by every bpfault subcommand. */
+#ifndef BPFAULT_COMMON_H
+#define BPFAULT_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Exit statuses (Automake's conventions where they apply), see README "Exit status" */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,	     /* a gate found a regression, or a run was invalid */
+	EXIT_USAGE = 2,	     /* bad usage or a bad input file */
+	EXIT_SKIP = 77,	     /* the environment cannot run it (not root, no BTF, no BPF) */
+	EXIT_INTERNAL = 99,  /* a bug or an unexpected system failure */
+	EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM: partial results flushed, marked incomplete */
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* print "bpfault: <message>" on stderr, one line */
+void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* print the message and exit with status */
+void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* informational line on stderr unless quiet */
+void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern int g_quiet;
+extern int g_verbose;
+
+/* strict numeric parsing: whole string, range-checked; 0 on success, -EINVAL/-ERANGE */
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+int parse_double(const char *s, double min, double max, double *out);
+
+/* write a whole file atomically (tmp + fsync + rename); 0 or -errno */
+int write_file_atomic(const char *path, const char *data, size_t len);
+/* read a whole file into a NUL-terminated malloc'd buffer; 0 or -errno */
+int read_file(const char *path, char **data, size_t *len);
+/* mkdir -p; 0 or -errno */
+int mkdir_p(const char *path, unsigned mode);
+
+/* monotonic time in ns */
+uint64_t now_ns(void);
+
+#endif

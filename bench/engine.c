@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "common.h"
+#include "engine.h"
+#include "stats.h"
+
+#define PM_PRESENT (1ull << 63)
+#define PM_SWAPPED (1ull << 62)
+#define PREP_MIN   0.95 /* a non-resident state must take on at least this share of trials */
+
+void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *p, int index,
+	       uint64_t seed)
+{
+	struct res_cell *r = &c->res;
+
+	memset(c, 0, sizeof(*c));
+	c->spec = *s;
+	snprintf(r->syscall, sizeof(r->syscall), "%s", s->sc->name);
+	snprintf(r->state, sizeof(r->state), "%s", s->st->name);
+	snprintf(r->sink, sizeof(r->sink), "%s", s->sk->name);
+	r->size = s->size;
+	r->offset = s->offset;
+	r->expect_zero = s->st->expect_zero;
+	snprintf(r->status, sizeof(r->status), "pending");
+	for (int i = 0; i < ARM__COUNT; i++)
+		c->idx[i] = -1;
+	for (size_t i = 0; i < narms; i++) {
+		const struct arm_desc *a = &arms[i];
+
+		if (!(s->arm_mask & (1u << a->id)))
+			continue;
+		if (!p->ok[a->id]) {
+			snprintf(r->unsup[r->nunsup].name, RES_NAME, "%s", a->name);
+			snprintf(r->unsup[r->nunsup].why, sizeof(r->unsup[0].why), "%s",
+				 p->why[a->id]);
+			r->nunsup++;
+			continue;
+		}
+		c->idx[a->id] = r->narms;
+		snprintf(r->arms[r->narms].name, RES_NAME, "%s", a->name);
+		r->arms[r->narms].cost_ns = NAN;
+		r->narms++;
+		if (a->perturbing)
+			c->pert_mask |= 1u << a->id;
+		else
+			c->main_mask |= 1u << a->id;
+	}
+	/* pairs among arms that read in the same trials */
+	for (int i = 0; i < r->narms; i++)
+		for (int j = i + 1; j < r->narms; j++) {
+			const struct arm_desc *a = find_arm(r->arms[i].name);
+			const struct arm_desc *b = find_arm(r->arms[j].name);
+
+			if (a->perturbing || b->perturbing || r->npairs >= RES_MAX_PAIRS)
+				continue;
+			snprintf(r->pairs[r->npairs].a, RES_NAME, "%s", a->name);
+			snprintf(r->pairs[r->npairs].b, RES_NAME, "%s", b->name);
+			r->npairs++;
+		}
+	c->rt.st = s->st;
+	c->rt.sk = s->sk;
+	c->rt.sc = s->sc;
+	c->rt.size = s->size;
+	c->rt.offset = s->offset;
+	c->rt.fd = c->rt.fd2 = c->rt.region_fd = -1;
+	c->rt.seed = seed ^ ((uint64_t)index << 48);
+}
+
+int cell_setup(struct engine *e, struct cellacc *c)
+{
+	int err;
+
+	c->rt.workdir = e->workdir;
+	err = c->spec.st->setup(&c->rt);
+	if (err) {
+		snprintf(c->err, sizeof(c->err), "page state set-up failed: %s", strerror(-err));
+		return err;
+	}
+	err = c->spec.sk->open(&c->rt);
+	if (err) {
+		snprintf(c->err, sizeof(c->err), "sink set-up failed: %s", strerror(-err));
+		return err;
+	}
+	c->set_up = true;
+	return 0;
+}
+
+void cell_teardown(struct cellacc *c)
+{
+	if (c->rt.sk)
+		c->spec.sk->close(&c->rt);
+	c->spec.st->teardown(&c->rt);
+	c->set_up = false;
+}
+
+static void sample_add(struct samples *s, double v)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		double *nv = realloc(s->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return; /* cost is a side figure: drop the sample rather than the trial */
+		s->v = nv;
+		s->cap = cap;
+	}
+	s->v[s->n++] = v;
+}
+
+/* ground truth just before the call: page-table entries and page-cache residency */
+static int ground_truth(struct engine *e, struct cellacc *c)
+{
+	uintptr_t a = (uintptr_t)c->rt.buf & ~(uintptr_t)(PAGE_SZ - 1);
+	uintptr_t end = (uintptr_t)c->rt.buf + c->rt.size;
+	size_t npages = (end - a + PAGE_SZ - 1) / PAGE_SZ;
+	uint64_t pm[SLOT_PAGES];
+	unsigned char vec[SLOT_PAGES];
+	bool nonres = false, swapped = false, incore = true;
+	ssize_t n;
+
+	n = pread(e->pagemap_fd, pm, npages * 8, (off_t)(a / PAGE_SZ * 8));
+	if (n != (ssize_t)(npages * 8))
+		return n < 0 ? -errno : -EIO;
+	if (mincore((void *)a, npages * PAGE_SZ, vec) < 0)
+		return -errno;
+	for (size_t i = 0; i < npages; i++) {
+		if (!(pm[i] & PM_PRESENT))
+			nonres = true;
+		if (pm[i] & PM_SWAPPED)
+			swapped = true;
+		if (!(vec[i] & 1))
+			incore = false;
+	}
+	c->res.nonresident_before += nonres;
+	c->res.swapped_before += swapped;
+	c->res.incore_before += incore;
+	return 0;
+}
+
+static void count_read(struct cellacc *c, int id, const struct bpfault_rec *rec)
+{
+	struct res_arm *a = &c->res.arms[c->idx[id]];
+
+	a->n++;
+	if (!(rec->flags & RD_FIRED)) {
+		a->missed++;
+		return;
+	}
+	a->ok += !!(rec->flags & RD_OK);
+	a->fault += !!(rec->flags & RD_FAULT);
+	a->zeroed += !!(rec->flags & RD_ZEROED);
+	a->mismatch += !!(rec->flags & RD_MISMATCH);
+	sample_add(&c->cost[id], (double)rec->cost_ns);
+}
+
+int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonce)
+{
+	volatile struct bpfault_ctl *ctl = e->probe.ctl;
+	struct bpfault_out out;
+	bool fail[ARM__COUNT] = { false };
+	/* the primary group gets the ground truth, the trial count and the pairs */
+	bool primary = mask == c->main_mask || c->main_mask == 0;
+	long r;
+	int err;
+
+	err = c->spec.st->prepare(&c->rt, &nonce);
+	if (err) {
+		snprintf(c->err, sizeof(c->err), "preparing %s failed: %s", c->spec.st->name,
+			 strerror(-err));
+		return err;
+	}
+	ctl->buf = (uintptr_t)c->rt.buf;
+	ctl->nonce = nonce;
+	ctl->size = c->rt.size;
+	ctl->expect_zero = c->spec.st->expect_zero;
+	ctl->arm_mask = mask;
+	ctl->nr = (__s32)c->spec.sc->nr;
+	ctl->argi = c->spec.sc->argi;
+	memset((void *)e->probe.out, 0, sizeof(out));
+	if (primary) {
+		err = ground_truth(e, c);
+		if (err) {
+			snprintf(c->err, sizeof(c->err), "reading /proc/self/pagemap: %s",
+				 strerror(-err));
+			return err;
+		}
+	}
+	r = c->spec.sc->issue(&c->rt);
+	c->rt.calls++;
+	c->spec.sk->after(&c->rt);
+	if (r != (long)c->rt.size) {
+		snprintf(c->err, sizeof(c->err), "%s returned %ld (%s), not %u", c->spec.sc->name,
+			 r, r < 0 ? strerror((int)-r) : "short", c->rt.size);
+		return r < 0 ? (int)r : -EIO;
+	}
+	memcpy(&out, (const void *)e->probe.out, sizeof(out));
+	if (primary)
+		c->res.trials++;
+	else
+		c->pert_trials++;
+	for (int id = 0; id < ARM__COUNT; id++) {
+		if (!(mask & (1u << id)))
+			continue;
+		count_read(c, id, &out.arm[id]);
+		fail[id] = !(out.arm[id].flags & RD_OK);
+	}
+	if (!primary)
+		return 0;
+	for (int i = 0; i < c->res.npairs; i++) {
+		struct res_pair *p = &c->res.pairs[i];
+		int a = find_arm(p->a)->id, b = find_arm(p->b)->id;
+
+		if (fail[a] && fail[b])
+			p->both++;
+		else if (fail[a])
+			p->a_only++;
+		else if (fail[b])
+			p->b_only++;
+		else
+			p->neither++;
+	}
+	return 0;
+}
+
+double cell_halfwidth(const struct cellacc *c)
+{
+	double w = 0;
+
+	for (int i = 0; i < c->res.narms; i++) {
+		const struct res_arm *a = &c->res.arms[i];
+		struct stats_ci ci;
+
+		if (a->n == 0)
+			return INFINITY;
+		ci = stats_wilson(a->n - a->ok, a->n, STATS_Z95);
+		if ((ci.hi - ci.lo) / 2 > w)
+			w = (ci.hi - ci.lo) / 2;
+	}
+	return w;
+}
+
+static void set_status(struct cellacc *c)
+{
+	struct res_cell *r = &c->res;
+
+	if (!strncmp(c->err, "unsupported:", 12)) {
+		snprintf(r->status, sizeof(r->status), "%s", c->err);
+		return;
+	}
+	if (c->err[0]) {
+		snprintf(r->status, sizeof(r->status), "invalid: %s", c->err);
+		return;
+	}
+	if (r->trials == 0) {
+		snprintf(r->status, sizeof(r->status), "pending");
+		return;
+	}
+	for (int i = 0; i < r->narms; i++) {
+		if (r->arms[i].missed) {
+			snprintf(r->status, sizeof(r->status),
+				 "invalid: arm %s did not fire on %llu of %llu trials", r->arms[i].name,
+				 (unsigned long long)r->arms[i].missed,
+				 (unsigned long long)r->arms[i].n);
+			return;
+		}
+	}
+	if (c->spec.st->nonresident && (double)r->nonresident_before < PREP_MIN * (double)r->trials) {
+		snprintf(r->status, sizeof(r->status),
+			 "invalid: page state took on only %llu of %llu trials (pagemap)",
+			 (unsigned long long)r->nonresident_before, (unsigned long long)r->trials);
+		return;
+	}
+	if (!c->spec.st->nonresident) {
+		if (r->nonresident_before) {
+			snprintf(r->status, sizeof(r->status),
+				 "invalid: control buffer not present on %llu trials",
+				 (unsigned long long)r->nonresident_before);
+			return;
+		}
+		for (int i = 0; i < r->narms; i++) {
+			if (r->arms[i].ok != r->arms[i].n) {
+				snprintf(r->status, sizeof(r->status),
+					 "invalid: control read failed: arm %s failed %llu of %llu",
+					 r->arms[i].name,
+					 (unsigned long long)(r->arms[i].n - r->arms[i].ok),
+					 (unsigned long long)r->arms[i].n);
+				return;
+			}
+		}
+	}
+	snprintf(r->status, sizeof(r->status), "ok");
+}
+
+void cell_finish(struct cellacc *c)
+{
+	struct res_cell *r = &c->res;
+
+	for (int id = 0; id < ARM__COUNT; id++) {
+		struct res_arm *a;
+		struct stats_median m;
+
+		if (c->idx[id] < 0)
+			continue;
+		a = &r->arms[c->idx[id]];
+		res_arm_finish(a);
+		a->cost_ns = NAN;
+		a->cost_ci95[0] = a->cost_ci95[1] = NAN;
+		if (c->cost[id].n > 0) {
+			double *tmp = malloc(c->cost[id].n * sizeof(double));
+
+			if (tmp) {
+				memcpy(tmp, c->cost[id].v, c->cost[id].n * sizeof(double));
+				if (stats_median_ci(tmp, c->cost[id].n, 0.05, &m) == 0) {
+					a->cost_ns = m.median;
+					a->cost_ci95[0] = m.ci.lo;
+					a->cost_ci95[1] = m.ci.hi;
+				}
+				free(tmp);
+			}
+		}
+	}
+	for (int i = 0; i < r->npairs; i++) {
+		r->pairs[i].p = stats_mcnemar_exact(r->pairs[i].a_only, r->pairs[i].b_only);
+		r->pairs[i].p_mid = stats_mcnemar_midp(r->pairs[i].a_only, r->pairs[i].b_only);
+	}
+	set_status(c);
+}
+
+void cell_free(struct cellacc *c)
+{
+	for (int i = 0; i < ARM__COUNT; i++)
+		free(c->cost[i].v);
+	memset(c->cost, 0, sizeof(c->cost));
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The trial loop: one cell's runtime, its accumulated outcomes, and one trial. */
+#ifndef BPFAULT_ENGINE_H
+#define BPFAULT_ENGINE_H
+
+#include "matrix.h"
+#include "loader.h"
+#include "results.h"
+
+struct samples {
+	double *v;
+	size_t n, cap;
+};
+
+struct cellacc {
+	struct cellspec spec;
+	struct cellrt rt;
+	struct res_cell res;
+	int idx[ARM__COUNT];  /* arm id -> index in res.arms, -1 if not in the cell */
+	uint32_t main_mask;   /* arms that read in the same trials */
+	uint32_t pert_mask;   /* perturbing arms: trials of their own */
+	uint64_t pert_trials;
+	struct samples cost[ARM__COUNT];
+	bool set_up, done;
+	char err[160];	      /* set-up or trial error: the cell becomes invalid */
+};
+
+struct engine {
+	struct probe probe;
+	int pagemap_fd;
+	const char *workdir;
+};
+
+/* set the cell's accumulators from its spec and the arms the kernel supports */
+void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *p, int index,
+	       uint64_t seed);
+/* make buffers and sink; 0 or -errno (c->err says why) */
+int cell_setup(struct engine *e, struct cellacc *c);
+void cell_teardown(struct cellacc *c);
+/* one trial of the given group (mask); 0 or -errno (c->err says why) */
+int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonce);
+/* the widest 95% half-width over the cell's arms */
+double cell_halfwidth(const struct cellacc *c);
+/* rates, intervals, cost medians, pair p-values, status: make res current */
+void cell_finish(struct cellacc *c);
+void cell_free(struct cellacc *c);
+
+#endif

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The descriptor tables: page states (workloads/), sinks, syscalls and arms. Adding a page state,
+ * sink or syscall means one table entry and its functions; nothing else dispatches on names.
+ */
+#ifndef BPFAULT_MODEL_H
+#define BPFAULT_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "probe.h"
+
+#define PAGE_SZ	  4096u
+#define SLOT_PAGES 2u /* a buffer may cross into a second page */
+
+struct cellrt;
+
+/* how the buffer is put into a page state before each call */
+struct state_desc {
+	const char *name;
+	const char *help;
+	bool needs_swap;  /* anonymous page-out: swap must be on (bpfault sets up zram) */
+	bool nonresident; /* preparation must leave the buffer's page(s) not present */
+	bool expect_zero; /* the buffer reads as zeros (untouched) */
+	/* allocate the cell's buffers; 0 or -errno */
+	int (*setup)(struct cellrt *c);
+	/* write the pattern at c->buf and put it into the state; *nonce: in, the trial's nonce;
+	 * out, the nonce the buffer really carries (file pools fix theirs). 0 or -errno */
+	int (*prepare)(struct cellrt *c, uint64_t *nonce);
+	void (*teardown)(struct cellrt *c);
+};
+
+/* where the data goes */
+struct sink_desc {
+	const char *name;
+	const char *help;
+	int (*open)(struct cellrt *c);	/* sets c->fd */
+	void (*after)(struct cellrt *c); /* after each call: drain, rewind */
+	void (*close)(struct cellrt *c);
+};
+
+/* the syscall a trial issues */
+struct syscall_desc {
+	const char *name;
+	long nr;
+	unsigned argi; /* which argument is the buffer */
+	/* issue the call through bpfault_call(); returns the syscall's result or -errno */
+	long (*issue)(struct cellrt *c);
+	/* names of the tracepoint programs in the skeleton (enter, exit) */
+	const char *tp_enter, *tp_exit;
+	/* NULL if the sink works with this syscall, else why not */
+	const char *(*sink_ok)(const struct sink_desc *k);
+};
+
+/* one read strategy at one hook */
+struct arm_desc {
+	const char *name;
+	int id;		 /* enum bpfault_arm */
+	bool perturbing; /* faults pages in: runs in trials of its own */
+	const char *hook;
+	const char *progs[2]; /* skeleton programs it needs (besides the per-syscall tp ones) */
+	bool needs_tp;	      /* needs the per-syscall tracepoints */
+};
+
+extern const struct state_desc states[];
+extern const size_t nstates;
+extern const struct sink_desc sinks[];
+extern const size_t nsinks;
+extern const struct syscall_desc syscalls[];
+extern const size_t nsyscalls;
+extern const struct arm_desc arms[];
+extern const size_t narms;
+
+const struct state_desc *find_state(const char *name);
+const struct sink_desc *find_sink(const char *name);
+const struct syscall_desc *find_syscall(const char *name);
+const struct arm_desc *find_arm(const char *name);
+
+/* runtime of one cell: its buffers, fds and state */
+struct cellrt {
+	const struct state_desc *st;
+	const struct sink_desc *sk;
+	const struct syscall_desc *sc;
+	uint32_t size, offset;
+	/* buffer region: slots of SLOT_PAGES pages */
+	uint8_t *region;
+	size_t nslots, slot;
+	int region_fd;	    /* file-backed states: the backing file */
+	uint64_t gen;	    /* file-backed: pattern generation of the pool */
+	uint64_t seed;	    /* cell seed, for nonces */
+	uint8_t *buf;	    /* this trial's buffer (region + slot + offset) */
+	int fd, fd2;	    /* sink fds (pipe: fd2 is the read end) */
+	uint64_t calls;
+	const char *workdir; /* where files are made (a disk file system) */
+};
+
+/* the workload's call site: the sleepable uprobe arm attaches here */
+long bpfault_call(long nr, long a0, long a1, long a2);
+
+/* fill buf with the pattern for nonce (size multiple of 8) */
+void pattern_fill(void *buf, uint32_t size, uint64_t nonce);
+
+#endif

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * bpfault read probes: each arm reads the trial's user buffer at its hook, checks it against the
+ * expected pattern and records flags, the helper's return and its own cost. No user byte leaves
+ * this program.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "probe.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+const volatile __u32 targ_tgid = 0;
+
+struct bpfault_ctl ctl = {};
+struct bpfault_out out = {};
+
+/* pointers saved at enter, per thread, one per hook family */
+struct saved_ptr {
+	__u64 tp;
+	__u64 raw;
+	__u64 btf;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct saved_ptr);
+} saved_ptrs SEC(".maps");
+
+struct scratch {
+	__u64 w[BPFAULT_MAX_BUF / 8];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+static __always_inline int is_target(void)
+{
+	return (bpf_get_current_pid_tgid() >> 32) == targ_tgid;
+}
+
+static __always_inline int armed(int arm)
+{
+	return ctl.arm_mask & (1u << arm);
+}
+
+/* read ptr, compare with the pattern, return RD_* flags; *ret gets the helper's return */
+static __noinline int read_check(__u64 ptr, int sleepable, __s32 *ret)
+{
+	__u32 zero = 0, size = ctl.size, nwords, i;
+	__u64 nonce = ctl.nonce, any = 0, bad = 0;
+	int expect_zero = ctl.expect_zero;
+	struct scratch *s;
+	long r;
+
+	s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!s)
+		return 0;
+	if (size == 0 || size > BPFAULT_MAX_BUF)
+		return 0;
+	if (sleepable)
+		r = bpf_copy_from_user(s, size, (const void *)ptr);
+	else
+		r = bpf_probe_read_user(s, size, (const void *)ptr);
+	*ret = r;
+	nwords = size / 8;
+	for (i = 0; i < BPFAULT_MAX_BUF / 8; i++) {
+		__u64 want, got;
+
+		if (i >= nwords)
+			break;
+		got = s->w[i];
+		want = expect_zero ? 0 : bpfault_pattern_word(nonce, i);
+		any |= got;
+		bad |= got ^ want;
+	}
+	if (r < 0)
+		return RD_FIRED | RD_FAULT | (!any && !expect_zero ? RD_ZEROED : 0);
+	if (!bad)
+		return RD_FIRED | RD_OK;
+	if (!any)
+		return RD_FIRED | RD_ZEROED;
+	return RD_FIRED | RD_MISMATCH;
+}
+
+static __always_inline void do_arm(int arm, __u64 ptr, int sleepable)
+{
+	__u64 t0 = bpf_ktime_get_ns();
+	__s32 ret = 0;
+	int flags = read_check(ptr, sleepable, &ret);
+
+	if (arm < 0 || arm >= ARM__COUNT)
+		return;
+	out.arm[arm].ret = ret;
+	out.arm[arm].flags = flags;
+	out.arm[arm].cost_ns = bpf_ktime_get_ns() - t0;
+}
+
+static __always_inline struct saved_ptr *saved_get(__u32 tid)
+{
+	struct saved_ptr *s = bpf_map_lookup_elem(&saved_ptrs, &tid);
+
+	if (!s) {
+		struct saved_ptr init = {};
+
+		bpf_map_update_elem(&saved_ptrs, &tid, &init, BPF_NOEXIST);
+		s = bpf_map_lookup_elem(&saved_ptrs, &tid);
+	}
+	return s;
+}
+
+/* ---- tracepoint/syscalls: the per-syscall hooks ---- */
+
+static __always_inline int tp_enter(__u64 ptr)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct saved_ptr *s;
+
+	if (!is_target() || ptr != ctl.buf)
+		return 0;
+	out.events++;
+	if (armed(ARM_ENTER) || armed(ARM_RETRY))
+		do_arm(ARM_ENTER, ptr, 0);
+	if (armed(ARM_EXIT) || armed(ARM_RETRY)) {
+		s = saved_get(tid);
+		if (s)
+			s->tp = ptr;
+	}
+	return 0;
+}
+
+static __always_inline int tp_exit(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct saved_ptr *s;
+	__u64 ptr;
+
+	if (!is_target())
+		return 0;
+	s = bpf_map_lookup_elem(&saved_ptrs, &tid);
+	if (!s || !s->tp)
+		return 0;
+	ptr = s->tp;
+	s->tp = 0;
+	if (armed(ARM_EXIT))
+		do_arm(ARM_EXIT, ptr, 0);
+	if (armed(ARM_RETRY)) {
+		if (out.arm[ARM_ENTER].flags & RD_OK) {
+			out.arm[ARM_RETRY] = out.arm[ARM_ENTER];
+		} else {
+			do_arm(ARM_RETRY, ptr, 0);
+			out.arm[ARM_RETRY].cost_ns += out.arm[ARM_ENTER].cost_ns;
+		}
+	}
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_write")
+int tp_enter_write(struct trace_event_raw_sys_enter *ctx)
+{
+	return tp_enter(ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_write")
+int tp_exit_write(struct trace_event_raw_sys_exit *ctx)
+{
+	return tp_exit();
+}
+
+/* ---- generic raw_tp and tp_btf sys_enter/sys_exit, as most agents hook ---- */
+
+static __always_inline __u64 regs_arg(struct pt_regs *regs, __u32 i)
+{
+	switch (i) {
+	case 0:
+		return BPF_CORE_READ(regs, di);
+	case 1:
+		return BPF_CORE_READ(regs, si);
+	case 2:
+		return BPF_CORE_READ(regs, dx);
+	case 3:
+		return BPF_CORE_READ(regs, r10);
+	case 4:
+		return BPF_CORE_READ(regs, r8);
+	default:
+		return BPF_CORE_READ(regs, r9);
+	}
+}
+
+static __always_inline int gen_enter(struct pt_regs *regs, long id, int arm_enter, int arm_exit,
+				     int family)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct saved_ptr *s;
+	__u64 ptr;
+
+	if (!is_target() || id != ctl.nr)
+		return 0;
+	ptr = regs_arg(regs, ctl.argi);
+	if (ptr != ctl.buf)
+		return 0;
+	if (armed(arm_enter))
+		do_arm(arm_enter, ptr, 0);
+	if (armed(arm_exit)) {
+		s = saved_get(tid);
+		if (!s)
+			return 0;
+		if (family)
+			s->btf = ptr;
+		else
+			s->raw = ptr;
+	}
+	return 0;
+}
+
+static __always_inline int gen_exit(long id, int arm_exit, int family)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct saved_ptr *s;
+	__u64 ptr;
+
+	if (!is_target() || id != ctl.nr || !armed(arm_exit))
+		return 0;
+	s = bpf_map_lookup_elem(&saved_ptrs, &tid);
+	if (!s)
+		return 0;
+	ptr = family ? s->btf : s->raw;
+	if (!ptr)
+		return 0;
+	if (family)
+		s->btf = 0;
+	else
+		s->raw = 0;
+	do_arm(arm_exit, ptr, 0);
+	return 0;
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(raw_enter, struct pt_regs *regs, long id)
+{
+	return gen_enter(regs, id, ARM_RAW_ENTER, ARM_RAW_EXIT, 0);
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
+{
+	/* the syscall number at exit is orig_ax */
+	return gen_exit(BPF_CORE_READ(regs, orig_ax), ARM_RAW_EXIT, 0);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(btf_enter, struct pt_regs *regs, long id)
+{
+	return gen_enter(regs, id, ARM_BTF_ENTER, ARM_BTF_EXIT, 1);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(btf_exit, struct pt_regs *regs, long ret)
+{
+	return gen_exit(BPF_CORE_READ(regs, orig_ax), ARM_BTF_EXIT, 1);
+}
+
+/* ---- sleepable uprobe on the workload's call site (perturbing: runs in trials of its own) ---- */
+
+SEC("uprobe.s")
+int BPF_KPROBE(sleep_call, long a0, long a1, long a2, long a3)
+{
+	__u64 ptr;
+
+	if (!is_target() || !armed(ARM_SLEEP))
+		return 0;
+	/* bpfault_call(long nr, long a0, long a1, long a2): the pointer is syscall argument argi */
+	switch (ctl.argi) {
+	case 0:
+		ptr = a1;
+		break;
+	case 1:
+		ptr = a2;
+		break;
+	default:
+		ptr = a3;
+		break;
+	}
+	if (ptr != ctl.buf)
+		return 0;
+	do_arm(ARM_SLEEP, ptr, 1);
+	return 0;
+}
+
+/* ---- in-kernel function hooks (need function tracing; locked down on some machines) ---- */
+
+static __always_inline int fn_hook(int arm, __u64 ptr)
+{
+	if (!is_target() || !armed(arm) || ptr != ctl.buf)
+		return 0;
+	do_arm(arm, ptr, 0);
+	return 0;
+}
+
+SEC("fentry/vfs_write")
+int BPF_PROG(fentry_vfs_write, struct file *file, const char *buf, size_t count, loff_t *pos)
+{
+	return fn_hook(ARM_FENTRY, (__u64)buf);
+}
+
+SEC("kprobe/vfs_write")
+int BPF_KPROBE(kprobe_vfs_write, struct file *file, const char *buf)
+{
+	return fn_hook(ARM_KPROBE, (__u64)buf);
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Shared between bpf/probe.bpf.c and user space: the per-trial control block that user space
+ * writes before each call, the per-arm records the BPF programs write back, and the pattern
+ * both sides compute from a per-trial nonce. Nothing here ever carries user bytes.
+ */
+#ifndef BPFAULT_PROBE_H
+#define BPFAULT_PROBE_H
+
+#define BPFAULT_MAX_BUF 4096 /* largest read, bytes; sizes are multiples of 8 */
+
+/* Arms in BPF order. User-space names live in bench/arms.c. */
+enum bpfault_arm {
+	ARM_ENTER = 0,	/* tracepoint/syscalls/sys_enter_<name> */
+	ARM_EXIT,	/* tracepoint/syscalls/sys_exit_<name>, pointer saved at enter */
+	ARM_RETRY,	/* enter read; if it failed, read again at exit */
+	ARM_RAW_ENTER,	/* raw_tp/sys_enter */
+	ARM_RAW_EXIT,	/* raw_tp/sys_exit, pointer saved at raw enter */
+	ARM_BTF_ENTER,	/* tp_btf/sys_enter */
+	ARM_BTF_EXIT,	/* tp_btf/sys_exit, pointer saved at btf enter */
+	ARM_SLEEP,	/* uprobe.s on the workload's call site, bpf_copy_from_user */
+	ARM_FENTRY,	/* fentry/vfs_write: inside the kernel, before it copies the buffer */
+	ARM_KPROBE,	/* kprobe/vfs_write: the same place, the older attach type */
+	ARM__COUNT,
+};
+
+/* flags of one read */
+#define RD_FIRED    (1u << 0) /* the hook ran and tried to read */
+#define RD_OK	    (1u << 1) /* bytes equal the expected pattern */
+#define RD_FAULT    (1u << 2) /* helper returned < 0 */
+#define RD_ZEROED   (1u << 3) /* destination all zero (pattern expected non-zero) */
+#define RD_MISMATCH (1u << 4) /* no error, not all zero, not the pattern */
+
+/* what user space asks for, one trial at a time */
+struct bpfault_ctl {
+	__u64 buf;	   /* the user pointer the call passes; other calls are ignored */
+	__u64 nonce;	   /* pattern seed of this trial */
+	__u32 size;	   /* bytes to read, multiple of 8, <= BPFAULT_MAX_BUF */
+	__u32 expect_zero; /* 1: an untouched page, judged by the helper's return */
+	__u32 arm_mask;	   /* 1 << enum bpfault_arm for each arm that reads in this trial */
+	__s32 nr;	   /* syscall number, for the generic raw_tp/tp_btf hooks */
+	__u32 argi;	   /* which syscall argument is the pointer (0-based) */
+	__u32 pad;
+};
+
+struct bpfault_rec {
+	__s32 ret;	/* helper return of the (last) read */
+	__u32 flags;	/* RD_* */
+	__u64 cost_ns;	/* time in the arm's read and check */
+};
+
+struct bpfault_out {
+	struct bpfault_rec arm[ARM__COUNT];
+	__u64 events;	/* hook invocations that matched the target (sanity) */
+};
+
+/* splitmix64 finaliser: the expected 8-byte word i of a buffer with this nonce */
+static inline __u64 bpfault_pattern_word(__u64 nonce, __u64 i)
+{
+	__u64 z = nonce + (i + 1) * 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31)) | 0x0101010101010101ULL; /* no zero byte: usable as a string */
+}
+
+#endif
