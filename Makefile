@@ -8,7 +8,9 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 ARCH        := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 CFLAGS      ?= -O2 -g
+GIT_REV     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 CFLAGS      += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(OUTPUT) -Ibpf -Ibench
+CFLAGS      += -DBPFAULT_GIT_REV=\"$(GIT_REV)\"
 LDLIBS      := -lbpf -lelf -lz -ljansson -lm
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf -Wall -Werror
 

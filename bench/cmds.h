@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Subcommands: each takes argc/argv starting at its own name and returns an exit status. */
 #ifndef BPFAULT_CMDS_H
 #define BPFAULT_CMDS_H
@@ -9,5 +9,6 @@ int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
+int cmd_selfbench(int argc, char **argv);
 
 #endif

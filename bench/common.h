@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Exit statuses, error reporting and small helpers shared by every bpfault subcommand. */
 #ifndef BPFAULT_COMMON_H
 #define BPFAULT_COMMON_H
@@ -11,10 +11,10 @@
 /* Exit statuses (Automake's conventions where they apply), see README "Exit status" */
 enum {
 	EXIT_OK = 0,
-	EXIT_FAIL = 1,	     /* a gate found a regression, or a run was invalid */
-	EXIT_USAGE = 2,	     /* bad usage or a bad input file */
-	EXIT_SKIP = 77,	     /* the environment cannot run it (not root, no BTF, no BPF) */
-	EXIT_INTERNAL = 99,  /* a bug or an unexpected system failure */
+	EXIT_FAIL = 1,		/* a gate found a regression, or a run was invalid */
+	EXIT_USAGE = 2,		/* bad usage or a bad input file */
+	EXIT_SKIP = 77,		/* the environment cannot run it (not root, no BTF, no BPF) */
+	EXIT_INTERNAL = 99,	/* a bug or an unexpected system failure */
 	EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM: partial results flushed, marked incomplete */
 };
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: BSD-2-Clause
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -61,6 +61,8 @@ void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *
 				continue;
 			snprintf(r->pairs[r->npairs].a, RES_NAME, "%s", a->name);
 			snprintf(r->pairs[r->npairs].b, RES_NAME, "%s", b->name);
+			c->pair_id[r->npairs][0] = (uint8_t)a->id;
+			c->pair_id[r->npairs][1] = (uint8_t)b->id;
 			r->npairs++;
 		}
 	c->rt.st = s->st;
@@ -159,13 +161,11 @@ static void count_read(struct cellacc *c, int id, const struct bpfault_rec *rec)
 	sample_add(&c->cost[id], (double)rec->cost_ns);
 }
 
-int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonce)
+/* prepare, ground truth, call: the part of a trial that a run without BPF does too */
+static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonce,
+		      bool primary)
 {
 	volatile struct bpfault_ctl *ctl = e->probe.ctl;
-	struct bpfault_out out;
-	bool fail[ARM__COUNT] = { false };
-	/* the primary group gets the ground truth, the trial count and the pairs */
-	bool primary = mask == c->main_mask || c->main_mask == 0;
 	long r;
 	int err;
 
@@ -175,14 +175,16 @@ int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonc
 			 strerror(-err));
 		return err;
 	}
-	ctl->buf = (uintptr_t)c->rt.buf;
-	ctl->nonce = nonce;
-	ctl->size = c->rt.size;
-	ctl->expect_zero = c->spec.st->expect_zero;
-	ctl->arm_mask = mask;
-	ctl->nr = (__s32)c->spec.sc->nr;
-	ctl->argi = c->spec.sc->argi;
-	memset((void *)e->probe.out, 0, sizeof(out));
+	if (ctl) {
+		ctl->buf = (uintptr_t)c->rt.buf;
+		ctl->nonce = nonce;
+		ctl->size = c->rt.size;
+		ctl->expect_zero = c->spec.st->expect_zero;
+		ctl->arm_mask = mask;
+		ctl->nr = (__s32)c->spec.sc->nr;
+		ctl->argi = c->spec.sc->argi;
+		memset((void *)e->probe.out, 0, sizeof(*e->probe.out));
+	}
 	if (primary) {
 		err = ground_truth(e, c);
 		if (err) {
@@ -199,11 +201,30 @@ int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonc
 			 r, r < 0 ? strerror((int)-r) : "short", c->rt.size);
 		return r < 0 ? (int)r : -EIO;
 	}
-	memcpy(&out, (const void *)e->probe.out, sizeof(out));
 	if (primary)
 		c->res.trials++;
 	else
 		c->pert_trials++;
+	return 0;
+}
+
+int cell_trial_bare(struct engine *e, struct cellacc *c, uint64_t nonce)
+{
+	return trial_call(e, c, 0, nonce, true);
+}
+
+int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonce)
+{
+	bool fail[ARM__COUNT] = {false};
+	/* the primary group gets the ground truth, the trial count and the pairs */
+	bool primary = mask == c->main_mask || c->main_mask == 0;
+	struct bpfault_out out;
+	int err;
+
+	err = trial_call(e, c, mask, nonce, primary);
+	if (err)
+		return err;
+	memcpy(&out, (const void *)e->probe.out, sizeof(out));
 	for (int id = 0; id < ARM__COUNT; id++) {
 		if (!(mask & (1u << id)))
 			continue;
@@ -214,13 +235,13 @@ int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonc
 		return 0;
 	for (int i = 0; i < c->res.npairs; i++) {
 		struct res_pair *p = &c->res.pairs[i];
-		int a = find_arm(p->a)->id, b = find_arm(p->b)->id;
+		bool fa = fail[c->pair_id[i][0]], fb = fail[c->pair_id[i][1]];
 
-		if (fail[a] && fail[b])
+		if (fa && fb)
 			p->both++;
-		else if (fail[a])
+		else if (fa)
 			p->a_only++;
-		else if (fail[b])
+		else if (fb)
 			p->b_only++;
 		else
 			p->neither++;
@@ -264,13 +285,14 @@ static void set_status(struct cellacc *c)
 	for (int i = 0; i < r->narms; i++) {
 		if (r->arms[i].missed) {
 			snprintf(r->status, sizeof(r->status),
-				 "invalid: arm %s did not fire on %llu of %llu trials", r->arms[i].name,
-				 (unsigned long long)r->arms[i].missed,
+				 "invalid: arm %s did not fire on %llu of %llu trials",
+				 r->arms[i].name, (unsigned long long)r->arms[i].missed,
 				 (unsigned long long)r->arms[i].n);
 			return;
 		}
 	}
-	if (c->spec.st->nonresident && (double)r->nonresident_before < PREP_MIN * (double)r->trials) {
+	if (c->spec.st->nonresident &&
+	    (double)r->nonresident_before < PREP_MIN * (double)r->trials) {
 		snprintf(r->status, sizeof(r->status),
 			 "invalid: page state took on only %llu of %llu trials (pagemap)",
 			 (unsigned long long)r->nonresident_before, (unsigned long long)r->trials);

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The trial loop: one cell's runtime, its accumulated outcomes, and one trial. */
 #ifndef BPFAULT_ENGINE_H
 #define BPFAULT_ENGINE_H
@@ -16,13 +16,14 @@ struct cellacc {
 	struct cellspec spec;
 	struct cellrt rt;
 	struct res_cell res;
-	int idx[ARM__COUNT];  /* arm id -> index in res.arms, -1 if not in the cell */
-	uint32_t main_mask;   /* arms that read in the same trials */
-	uint32_t pert_mask;   /* perturbing arms: trials of their own */
+	int idx[ARM__COUNT]; /* arm id -> index in res.arms, -1 if not in the cell */
+	uint32_t main_mask;  /* arms that read in the same trials */
+	uint32_t pert_mask;  /* perturbing arms: trials of their own */
 	uint64_t pert_trials;
+	uint8_t pair_id[RES_MAX_PAIRS][2]; /* arm ids of res.pairs[i] */
 	struct samples cost[ARM__COUNT];
 	bool set_up, done;
-	char err[160];	      /* set-up or trial error: the cell becomes invalid */
+	char err[160]; /* set-up or trial error: the cell becomes invalid */
 };
 
 struct engine {
@@ -39,6 +40,8 @@ int cell_setup(struct engine *e, struct cellacc *c);
 void cell_teardown(struct cellacc *c);
 /* one trial of the given group (mask); 0 or -errno (c->err says why) */
 int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonce);
+/* the same trial with no BPF attached (e->probe.ctl NULL): for the overhead benchmark */
+int cell_trial_bare(struct engine *e, struct cellacc *c, uint64_t nonce);
 /* the widest 95% half-width over the cell's arms */
 double cell_halfwidth(const struct cellacc *c);
 /* rates, intervals, cost medians, pair p-values, status: make res current */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: BSD-2-Clause
 /* bpfault list: what exists, and what this kernel supports (and why not) */
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +24,7 @@ static void swap_note(char *buf, size_t len)
 int cmd_list(int argc, char **argv)
 {
 	bool want_arm[ARM__COUNT], want_sc[64], probed = false;
-	struct probe p = { 0 };
+	struct probe p = {0};
 	char why[512] = "", swap[300];
 
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {

@@ -1,8 +1,9 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: BSD-2-Clause
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -32,12 +33,40 @@ const char *probe_last_libbpf_msg(void)
 	return last_msg;
 }
 
+const char *kernel_btf_path(void)
+{
+	const char *p = getenv("BPFAULT_BTF");
+
+	return p && *p ? p : "/sys/kernel/btf/vmlinux";
+}
+
+/* open the skeleton against kernel_btf_path() */
+static struct probe_bpf *skel_open(void)
+{
+	const char *p = getenv("BPFAULT_BTF");
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = p && *p ? p : NULL);
+
+	return probe_bpf__open_opts(&oo);
+}
+
 const char *probe_libbpf_version(void)
 {
 	static char v[32];
 
 	snprintf(v, sizeof(v), "%u.%u", libbpf_major_version(), libbpf_minor_version());
 	return v;
+}
+
+/* what an errno from loading or attaching an arm's programs usually means */
+static const char *hint(const struct arm_desc *a, int err)
+{
+	if (a->id == ARM_KPROBE && access("/sys/bus/event_source/devices/kprobe", F_OK) != 0)
+		return " (this kernel has no kprobe PMU and no kprobe_events: kprobes unavailable)";
+	if (a->id == ARM_FENTRY && err == -EPERM)
+		return " (function tracing is locked down on this kernel)";
+	if (a->id == ARM_SLEEP && err == -EINVAL)
+		return " (sleepable uprobes need kernel 6.1 or later)";
+	return "";
 }
 
 /* programs needed by an arm for the wanted syscalls; returns count */
@@ -64,15 +93,14 @@ static void set_all_autoload(struct probe_bpf *s, bool on)
 {
 	struct bpf_program *prog;
 
-	bpf_object__for_each_program(prog, s->obj)
-		bpf_program__set_autoload(prog, on);
+	bpf_object__for_each_program(prog, s->obj) bpf_program__set_autoload(prog, on);
 }
 
 /* can the programs of arm a be loaded on this kernel? (a throwaway object of its own) */
 static int try_load_arm(const struct arm_desc *a, const bool *want_sc, char *why, size_t len)
 {
 	struct bpf_program *progs[8];
-	struct probe_bpf *s = probe_bpf__open();
+	struct probe_bpf *s = skel_open();
 	int n, err;
 
 	if (!s) {
@@ -88,8 +116,7 @@ static int try_load_arm(const struct arm_desc *a, const bool *want_sc, char *why
 	last_msg[0] = 0;
 	err = probe_bpf__load(s);
 	if (err)
-		snprintf(why, len, "load failed: %s%s%s", strerror(-err), last_msg[0] ? "; " : "",
-			 last_msg);
+		snprintf(why, len, "load failed: %s%s", strerror(-err), hint(a, err));
 	probe_bpf__destroy(s);
 	return err;
 }
@@ -130,16 +157,15 @@ static int attach_prog(struct probe *p, struct bpf_program *prog, const struct a
 	if (!link) {
 		int err = -errno;
 
-		snprintf(why, len, "attach %s failed: %s", bpf_program__section_name(prog),
-			 strerror(-err));
+		snprintf(why, len, "attach %s failed: %s%s", bpf_program__section_name(prog),
+			 strerror(-err), hint(a, err));
 		return err;
 	}
 	*slot = link;
 	return 0;
 }
 
-int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, char *why,
-		size_t len)
+int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, char *why, size_t len)
 {
 	struct bpf_program *progs[8];
 	bool any = false;
@@ -163,7 +189,7 @@ int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, char
 			 last_msg[0] ? last_msg : "see 'bpfault list'");
 		return -EPERM;
 	}
-	p->skel = probe_bpf__open();
+	p->skel = skel_open();
 	if (!p->skel) {
 		err = -errno;
 		snprintf(why, len, "cannot open BPF object: %s", strerror(-err));

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The BPF side's lifecycle: open, probe each arm's programs, load what works, attach. */
 #ifndef BPFAULT_LOADER_H
 #define BPFAULT_LOADER_H
@@ -21,9 +21,10 @@ struct probe {
  * by enum bpfault_arm, want_sc by syscall table index). Arms that cannot run are marked with a
  * reason; returns 0 if the BPF object could be loaded at all, else -errno with the reason in why.
  */
-int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, char *why,
-		size_t len);
+int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, char *why, size_t len);
 void probe_stop(struct probe *p);
+/* the kernel BTF CO-RE relocates against: $BPFAULT_BTF, else /sys/kernel/btf/vmlinux */
+const char *kernel_btf_path(void);
 /* libbpf's last warning, for error messages */
 const char *probe_last_libbpf_msg(void);
 /* libbpf version string "1.1" */

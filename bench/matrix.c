@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: BSD-2-Clause
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -133,8 +133,8 @@ static int parse_lists(const struct mx_lists *l, struct parsed *p, char *err, si
 	LIST(sizes, "64", "size")
 	for (int i = 0; i < n; i++) {
 		if (parse_u64(tok[i], 8, BPFAULT_MAX_BUF, &p->size[i]) || p->size[i] % 8)
-			return fail(err, len, "bad size '%s' (a multiple of 8 from 8 to %u)", tok[i],
-				    BPFAULT_MAX_BUF);
+			return fail(err, len, "bad size '%s' (a multiple of 8 from 8 to %u)",
+				    tok[i], BPFAULT_MAX_BUF);
 		p->nsize++;
 	}
 	LIST(offsets, "0", "offset")
@@ -191,8 +191,7 @@ int mx_add_lists(struct matrix *m, const struct mx_lists *l, char *err, size_t l
 							continue;
 						}
 						if (m->ncells >= MX_MAX_CELLS)
-							return fail(err, len,
-								    "more than %d cells",
+							return fail(err, len, "more than %d cells",
 								    MX_MAX_CELLS);
 						cs = &m->cells[m->ncells++];
 						cs->sc = p.sc[a];
@@ -276,10 +275,10 @@ static int jnum(json_t *o, const char *key, uint64_t min, uint64_t max, uint64_t
 
 int mx_load_file(struct matrix *m, const char *path, char *err, size_t len)
 {
-	static const char *const top[] = { "name",	 "description", "seed",	 "trials",
-					   "min_trials", "precision",	"block", "groups" };
-	static const char *const grp[] = { "syscalls", "states", "sinks",
-					   "arms",     "sizes",	 "offsets" };
+	static const char *const top[] = {"name",	"description", "seed",	"trials",
+					  "min_trials", "precision",   "block", "groups"};
+	static const char *const grp[] = {"syscalls", "states", "sinks",
+					  "arms",     "sizes",	"offsets"};
 	json_error_t je;
 	json_t *root, *groups, *g, *v;
 	size_t i;

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A matrix: the cells a run measures and how. From a JSON matrix file (see README "Matrix files")
  * or from command-line lists; both build the cartesian product of their lists, and drop
@@ -27,8 +27,8 @@ struct matrix {
 	uint64_t seed;
 	uint64_t max_trials; /* cap per cell (per trial group) */
 	uint64_t min_trials; /* sequential stopping never stops before this */
-	double precision;    /* stop a cell once every arm's 95% half-width <= this; 0: run to max */
-	uint64_t block;	     /* trials per cell per round; cells are shuffled every round */
+	double precision; /* stop a cell once every arm's 95% half-width <= this; 0: run to max */
+	uint64_t block;	  /* trials per cell per round; cells are shuffled every round */
 	int ncells;
 	struct cellspec cells[MX_MAX_CELLS];
 	int ndropped;

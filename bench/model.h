@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The descriptor tables: page states (workloads/), sinks, syscalls and arms. Adding a page state,
  * sink or syscall means one table entry and its functions; nothing else dispatches on names.
@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #include "probe.h"
 
-#define PAGE_SZ	  4096u
+#define PAGE_SZ	   4096u
 #define SLOT_PAGES 2u /* a buffer may cross into a second page */
 
 struct cellrt;
@@ -36,7 +36,7 @@ struct state_desc {
 struct sink_desc {
 	const char *name;
 	const char *help;
-	int (*open)(struct cellrt *c);	/* sets c->fd */
+	int (*open)(struct cellrt *c);	 /* sets c->fd */
 	void (*after)(struct cellrt *c); /* after each call: drain, rewind */
 	void (*close)(struct cellrt *c);
 };
@@ -87,11 +87,11 @@ struct cellrt {
 	/* buffer region: slots of SLOT_PAGES pages */
 	uint8_t *region;
 	size_t nslots, slot;
-	int region_fd;	    /* file-backed states: the backing file */
-	uint64_t gen;	    /* file-backed: pattern generation of the pool */
-	uint64_t seed;	    /* cell seed, for nonces */
-	uint8_t *buf;	    /* this trial's buffer (region + slot + offset) */
-	int fd, fd2;	    /* sink fds (pipe: fd2 is the read end) */
+	int region_fd; /* file-backed states: the backing file */
+	uint64_t gen;  /* file-backed: pattern generation of the pool */
+	uint64_t seed; /* cell seed, for nonces */
+	uint8_t *buf;  /* this trial's buffer (region + slot + offset) */
+	int fd, fd2;   /* sink fds (pipe: fd2 is the read end) */
 	uint64_t calls;
 	const char *workdir; /* where files are made (a disk file system) */
 };

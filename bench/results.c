@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: BSD-2-Clause
 /* The results model: JSON ("bpfault/1") and CSV writers, and a validating loader. */
 #include <errno.h>
 #include <limits.h>
@@ -47,7 +47,8 @@ const struct res_cell *res_find_cell(const struct res_run *r, const struct res_c
 		const struct res_cell *c = &r->cells[i];
 
 		if (!strcmp(c->syscall, like->syscall) && !strcmp(c->state, like->state) &&
-		    !strcmp(c->sink, like->sink) && c->size == like->size && c->offset == like->offset)
+		    !strcmp(c->sink, like->sink) && c->size == like->size &&
+		    c->offset == like->offset)
 			return c;
 	}
 	return NULL;
@@ -104,7 +105,8 @@ static json_t *cell_to_json(const struct res_cell *c)
 		if (isfinite(a->cost_ns)) {
 			any_cost = true;
 			json_object_set_new(cost, a->name, json_real(a->cost_ns));
-			json_object_set_new(cost_ci, a->name, jpair(a->cost_ci95[0], a->cost_ci95[1]));
+			json_object_set_new(cost_ci, a->name,
+					    jpair(a->cost_ci95[0], a->cost_ci95[1]));
 		}
 	}
 	json_object_set_new(o, "arms", arms);
@@ -113,11 +115,11 @@ static json_t *cell_to_json(const struct res_cell *c)
 		const struct res_pair *p = &c->pairs[i];
 
 		json_array_append_new(paired,
-				      json_pack("{sssssIsIsIsIsoso}", "a", p->a, "b", p->b, "a_only",
-						(json_int_t)p->a_only, "b_only", (json_int_t)p->b_only,
-						"both", (json_int_t)p->both, "neither",
-						(json_int_t)p->neither, "p", jreal(p->p), "p_mid",
-						jreal(p->p_mid)));
+				      json_pack("{sssssIsIsIsIsoso}", "a", p->a, "b", p->b,
+						"a_only", (json_int_t)p->a_only, "b_only",
+						(json_int_t)p->b_only, "both", (json_int_t)p->both,
+						"neither", (json_int_t)p->neither, "p", jreal(p->p),
+						"p_mid", jreal(p->p_mid)));
 	}
 	json_object_set_new(o, "paired", paired);
 	if (c->nunsup) {
@@ -144,8 +146,8 @@ json_t *res_to_json(const struct res_run *r)
 	cells = json_array();
 	for (int i = 0; i < r->ncells; i++)
 		json_array_append_new(cells, cell_to_json(&r->cells[i]));
-	root = json_pack("{sssOso}", "schema", RES_SCHEMA, "meta", r->meta ? r->meta : json_object(),
-			 "cells", cells);
+	root = json_pack("{sssOso}", "schema", RES_SCHEMA, "meta",
+			 r->meta ? r->meta : json_object(), "cells", cells);
 	return root;
 }
 
@@ -209,7 +211,8 @@ static char *res_to_csv(const struct res_run *r)
 	buf[0] = 0;
 	append(&buf, &len, &cap,
 	       "syscall,state,sink,size,offset,status,trials,nonresident_before,arm,n,ok,fault,"
-	       "zeroed,mismatch,missed,fails,fail_rate,ci95_lo,ci95_hi,upper95_one_sided,cost_ns\n");
+	       "zeroed,mismatch,missed,fails,fail_rate,ci95_lo,ci95_hi,upper95_one_sided,cost_"
+	       "ns\n");
 	for (int i = 0; i < r->ncells; i++) {
 		const struct res_cell *c = &r->cells[i];
 		char st[600];
@@ -225,7 +228,8 @@ static char *res_to_csv(const struct res_run *r)
 			csv_num(up, sizeof(up), a->upper95);
 			csv_num(cost, sizeof(cost), a->cost_ns);
 			if (append(&buf, &len, &cap,
-				   "%s,%s,%s,%u,%u,%s,%llu,%llu,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%s,%"
+				   "%s,%s,%s,%u,%u,%s,%llu,%llu,%s,%llu,%llu,%llu,%llu,%llu,%llu,%"
+				   "llu,%s,%"
 				   "s,%s,%s,%s\n",
 				   c->syscall, c->state, c->sink, c->size, c->offset, st,
 				   (unsigned long long)c->trials,
@@ -304,8 +308,7 @@ static int get_u64(struct ld *l, json_t *o, const char *where, const char *k, ui
 	return 0;
 }
 
-static int get_str(struct ld *l, json_t *o, const char *where, const char *k, char *dst,
-		   size_t len)
+static int get_str(struct ld *l, json_t *o, const char *where, const char *k, char *dst, size_t len)
 {
 	json_t *v = json_object_get(o, k);
 
@@ -326,7 +329,7 @@ static double num_or_nan(json_t *v)
 static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *a)
 {
 	uint64_t cnt[6];
-	static const char *const keys[] = { "n", "ok", "fault", "zeroed", "mismatch", "missed" };
+	static const char *const keys[] = {"n", "ok", "fault", "zeroed", "mismatch", "missed"};
 
 	if (!json_is_object(o))
 		return bad(l, "%s: must be an object", where);
@@ -385,7 +388,8 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 		return -1;
 	if (c->nonresident_before > c->trials)
 		return bad(l, "%s: nonresident_before exceeds trials", where);
-	json_t *sw = json_object_get(o, "swapped_before"), *ic = json_object_get(o, "incore_before");
+	json_t *sw = json_object_get(o, "swapped_before"),
+	       *ic = json_object_get(o, "incore_before");
 
 	c->swapped_before = json_is_integer(sw) ? (uint64_t)json_integer_value(sw) : 0;
 	c->incore_before = json_is_integer(ic) ? (uint64_t)json_integer_value(ic) : 0;
@@ -448,7 +452,8 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 		if (get_str(l, p, w2, "a", rp->a, sizeof(rp->a)) ||
 		    get_str(l, p, w2, "b", rp->b, sizeof(rp->b)) ||
 		    get_u64(l, p, w2, "a_only", &rp->a_only) ||
-		    get_u64(l, p, w2, "b_only", &rp->b_only) || get_u64(l, p, w2, "both", &rp->both) ||
+		    get_u64(l, p, w2, "b_only", &rp->b_only) ||
+		    get_u64(l, p, w2, "both", &rp->both) ||
 		    get_u64(l, p, w2, "neither", &rp->neither))
 			return -1;
 		rp->p = num_or_nan(json_object_get(p, "p"));
@@ -461,7 +466,7 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 int res_load(const char *path, struct res_run *r, char *err, size_t errlen)
 {
 	char file[PATH_MAX];
-	struct ld l = { err, errlen, file };
+	struct ld l = {err, errlen, file};
 	json_error_t je;
 	json_t *root, *meta, *cells, *v;
 	size_t plen = strlen(path);
@@ -495,7 +500,8 @@ int res_load(const char *path, struct res_run *r, char *err, size_t errlen)
 	r->meta = json_incref(meta);
 	r->complete = json_is_true(json_object_get(meta, "complete"));
 	v = json_object_get(meta, "matrix_id");
-	snprintf(r->matrix_id, sizeof(r->matrix_id), "%s", json_is_string(v) ? json_string_value(v) : "");
+	snprintf(r->matrix_id, sizeof(r->matrix_id), "%s",
+		 json_is_string(v) ? json_string_value(v) : "");
 	v = json_object_get(meta, "kernel");
 	snprintf(r->kernel, sizeof(r->kernel), "%s", json_is_string(v) ? json_string_value(v) : "");
 	r->ncells = (int)json_array_size(cells);

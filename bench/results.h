@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The results model: what a run measured, cell by cell, and the "bpfault/1" JSON and CSV forms
  * of it (see README "Results"). Everything that reads results (compare, gate, baseline, report)
@@ -11,38 +11,39 @@
 #include <stdbool.h>
 #include <jansson.h>
 
-#define RES_SCHEMA    "bpfault/1"
-#define RES_MAX_ARMS  12
-#define RES_MAX_PAIRS 66
-#define RES_NAME      24
+#define RES_SCHEMA	     "bpfault/1"
+#define RES_MAX_ARMS	     12
+#define RES_MAX_PAIRS	     66
+#define RES_NAME	     24
 #define BPFAULT_RES_MAX_SIZE (1u << 20)
 
 struct res_arm {
 	char name[RES_NAME];
-	uint64_t n;	   /* reads counted (trials of the arm's trial group that it read in) */
+	uint64_t n; /* reads counted (trials of the arm's trial group that it read in) */
 	uint64_t ok, fault, zeroed, mismatch;
-	uint64_t missed;   /* trials where the hook never fired: a harness error */
-	uint64_t fails;	   /* n - ok */
-	double fail_rate;  /* fails / n; NAN when n == 0 */
-	double ci95[2];	   /* Wilson 95% */
-	double upper95;	   /* exact one-sided 95% upper bound when fails == 0 (1 - 0.05^(1/n)), else NAN */
-	double cost_ns;	   /* median ns in the arm's read and check; NAN if not measured */
+	uint64_t missed;  /* trials where the hook never fired: a harness error */
+	uint64_t fails;	  /* n - ok */
+	double fail_rate; /* fails / n; NAN when n == 0 */
+	double ci95[2];	  /* Wilson 95% */
+	double upper95;	  /* exact one-sided 95% upper bound when fails == 0 (1 - 0.05^(1/n)), else
+			     NAN */
+	double cost_ns;	  /* median ns in the arm's read and check; NAN if not measured */
 	double cost_ci95[2];
-	bool exact;	   /* baseline only: any failure is a regression */
+	bool exact; /* baseline only: any failure is a regression */
 };
 
 struct res_pair {
 	char a[RES_NAME], b[RES_NAME];
 	uint64_t a_only, b_only, both, neither; /* failures: a failed & b did not, ... */
-	double p;	/* McNemar exact two-sided */
-	double p_mid;	/* McNemar mid-p */
+	double p;				/* McNemar exact two-sided */
+	double p_mid;				/* McNemar mid-p */
 };
 
 struct res_cell {
 	char syscall[RES_NAME], state[RES_NAME], sink[RES_NAME];
 	uint32_t size, offset;
-	char status[256];	    /* "ok", "unsupported: <why>", "invalid: <why>", "pending" */
-	uint64_t trials;	    /* trials of the main (non-perturbing) group */
+	char status[256];	     /* "ok", "unsupported: <why>", "invalid: <why>", "pending" */
+	uint64_t trials;	     /* trials of the main (non-perturbing) group */
 	uint64_t nonresident_before; /* pagemap: PTE not present just before the call */
 	uint64_t swapped_before;     /* pagemap: swapped bit */
 	uint64_t incore_before;	     /* mincore(): page cached */
@@ -59,8 +60,8 @@ struct res_cell {
 };
 
 struct res_run {
-	json_t *meta;	/* owned; the "meta" object as read or written */
-	bool complete;	/* meta.complete */
+	json_t *meta;	    /* owned; the "meta" object as read or written */
+	bool complete;	    /* meta.complete */
 	char matrix_id[32]; /* meta.matrix_id: fingerprint of the cell keys and arm sets */
 	char kernel[128];   /* meta.kernel */
 	int ncells;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: BSD-2-Clause
 /* bpfault run: the matrix runner. Cells run in shuffled rounds of blocks; results are flushed as
  * they come, and the run is marked complete only when every cell has finished. */
 #include <errno.h>
@@ -40,8 +40,10 @@ static void run_usage(FILE *f)
 		"usage: bpfault run [-m MATRIX] [-s SYSCALLS] [-p STATES] [-k SINKS] [-a ARMS]\n"
 		"                   [-n TRIALS] [--min-trials N] [--precision P] [--block N]\n"
 		"                   [--size LIST] [--offset LIST] [--seed N] [--cpu N] [-o DIR]\n"
-		"  -m FILE        matrix file (JSON, see README); excludes -s/-p/-k/-a/--size/--offset\n"
-		"  -s, -p, -k, -a comma lists of syscalls, page states, sinks, arms ('bpfault list')\n"
+		"  -m FILE        matrix file (JSON, see README); excludes "
+		"-s/-p/-k/-a/--size/--offset\n"
+		"  -s, -p, -k, -a comma lists of syscalls, page states, sinks, arms ('bpfault "
+		"list')\n"
 		"  -n N           trials per cell (the cap when --precision is set); default 2000\n"
 		"  --precision P  stop a cell once every arm's 95%% half-width <= P (e.g. 0.02)\n"
 		"  --min-trials N never stop a cell before N trials (default 100)\n"
@@ -68,24 +70,24 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_MIN = 256, O_PREC, O_BLOCK, O_SEED, O_SIZE, O_OFF, O_CPU };
 	static const struct option lo[] = {
-		{ "matrix", required_argument, NULL, 'm' },
-		{ "syscalls", required_argument, NULL, 's' },
-		{ "states", required_argument, NULL, 'p' },
-		{ "sinks", required_argument, NULL, 'k' },
-		{ "arms", required_argument, NULL, 'a' },
-		{ "trials", required_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "min-trials", required_argument, NULL, O_MIN },
-		{ "precision", required_argument, NULL, O_PREC },
-		{ "block", required_argument, NULL, O_BLOCK },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "size", required_argument, NULL, O_SIZE },
-		{ "offset", required_argument, NULL, O_OFF },
-		{ "cpu", required_argument, NULL, O_CPU },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"matrix", required_argument, NULL, 'm'},
+		{"syscalls", required_argument, NULL, 's'},
+		{"states", required_argument, NULL, 'p'},
+		{"sinks", required_argument, NULL, 'k'},
+		{"arms", required_argument, NULL, 'a'},
+		{"trials", required_argument, NULL, 'n'},
+		{"output", required_argument, NULL, 'o'},
+		{"min-trials", required_argument, NULL, O_MIN},
+		{"precision", required_argument, NULL, O_PREC},
+		{"block", required_argument, NULL, O_BLOCK},
+		{"seed", required_argument, NULL, O_SEED},
+		{"size", required_argument, NULL, O_SIZE},
+		{"offset", required_argument, NULL, O_OFF},
+		{"cpu", required_argument, NULL, O_CPU},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	uint64_t v;
 	int c;
@@ -150,7 +152,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case O_PREC:
 			if (parse_double(optarg, 0, 0.49, &o->precision)) {
-				err_msg("run: --precision '%s' is not a number in [0, 0.49]", optarg);
+				err_msg("run: --precision '%s' is not a number in [0, 0.49]",
+					optarg);
 				return -1;
 			}
 			o->set_precision = true;
@@ -257,8 +260,8 @@ static json_t *make_meta(const struct matrix *m, const struct run_opts *o, int a
 	for (int i = 0; i < m->ndropped; i++)
 		json_array_append_new(dropped, json_string(m->dropped[i]));
 	meta = json_pack("{ss ss ss ss si sI ss ss ss ss ss so ss sI sI sI sf sI si ss so sb}",
-			 "tool", "bpfault", "kernel", u.release, "machine", u.machine,
-			 "libbpf", probe_libbpf_version(), "cores", (int)sysconf(_SC_NPROCESSORS_ONLN),
+			 "tool", "bpfault", "kernel", u.release, "machine", u.machine, "libbpf",
+			 probe_libbpf_version(), "cores", (int)sysconf(_SC_NPROCESSORS_ONLN),
 			 "memory_bytes", (json_int_t)((uint64_t)si.totalram * si.mem_unit), "cpu",
 			 cpu_s, "hostname", host, "swap_found", swap_found, "swap_used", swap_used,
 			 "git_rev", BPFAULT_GIT_REV, "command", cmd, "matrix", m->name, "seed",
@@ -272,9 +275,10 @@ static json_t *make_meta(const struct matrix *m, const struct run_opts *o, int a
 				    o->matrix_file ? json_string(o->matrix_file) : json_null());
 		json_object_set_new(
 			meta, "trial_order",
-			json_string("rounds: every round shuffles the unfinished cells (seeded) and "
-				    "runs a block of trials in each; perturbing arms alternate with "
-				    "the others trial by trial"));
+			json_string(
+				"rounds: every round shuffles the unfinished cells (seeded) and "
+				"runs a block of trials in each; perturbing arms alternate with "
+				"the others trial by trial"));
 	}
 	return meta;
 }
@@ -322,8 +326,7 @@ static bool cell_is_done(const struct matrix *m, const struct cellacc *c)
 		return true;
 	if (c->res.trials >= m->max_trials)
 		return true;
-	if (m->precision > 0 && c->res.trials >= m->min_trials &&
-	    cell_halfwidth(c) <= m->precision)
+	if (m->precision > 0 && c->res.trials >= m->min_trials && cell_halfwidth(c) <= m->precision)
 		return true;
 	return false;
 }
@@ -415,7 +418,8 @@ static void print_table(const struct res_run *r)
 
 		snprintf(head, sizeof(head), "%-7s %-13s %-5s %5u %7llu %7.1f%%", c->syscall,
 			 c->state, c->sink, c->size, (unsigned long long)c->trials,
-			 c->trials ? 100.0 * (double)c->nonresident_before / (double)c->trials : 0.0);
+			 c->trials ? 100.0 * (double)c->nonresident_before / (double)c->trials
+				   : 0.0);
 		for (int j = 0; j < c->narms; j++) {
 			char rate[64], cost[32];
 
@@ -435,7 +439,8 @@ static void print_table(const struct res_run *r)
 
 			if (strcmp(p->a, "enter") || strcmp(p->b, "exit"))
 				continue;
-			printf("%-51s  paired enter/exit: enter-only %llu, exit-only %llu, both %llu, "
+			printf("%-51s  paired enter/exit: enter-only %llu, exit-only %llu, both "
+			       "%llu, "
 			       "neither %llu, McNemar p %.3g\n",
 			       "", (unsigned long long)p->a_only, (unsigned long long)p->b_only,
 			       (unsigned long long)p->both, (unsigned long long)p->neither, p->p);
@@ -451,8 +456,9 @@ static int env_check(void)
 		err_msg("run: needs root (BPF programs, tracefs, swap set-up)");
 		return EXIT_SKIP;
 	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		err_msg("run: no kernel BTF at /sys/kernel/btf/vmlinux (CONFIG_DEBUG_INFO_BTF)");
+	if (access(kernel_btf_path(), R_OK) != 0) {
+		err_msg("run: no kernel BTF at %s (CONFIG_DEBUG_INFO_BTF, or set BPFAULT_BTF)",
+			kernel_btf_path());
 		return EXIT_SKIP;
 	}
 	return 0;
@@ -489,10 +495,10 @@ int cmd_run(int argc, char **argv)
 {
 	static struct matrix m;
 	struct run_opts o;
-	struct runner r = { 0 };
+	struct runner r = {0};
 	char err[512], outbuf[PATH_MAX], mxid[32], swap_found[256], swap_used[256], why[512];
 	char workdir[] = "/var/tmp/bpfault.XXXXXX";
-	bool want_arm[ARM__COUNT] = { false }, want_sc[64] = { false };
+	bool want_arm[ARM__COUNT] = {false}, want_sc[64] = {false};
 	int rc, sig, cpu, ninvalid = 0;
 
 	if (parse_run_opts(argc, argv, &o))
@@ -620,4 +626,146 @@ int cmd_run(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
+}
+
+/*
+ * bpfault selfbench: the overhead benchmark behind 'make bench'. One cell, in alternating blocks
+ * (ABBA): a bare loop (same page-out, ground truth and call, no BPF attached) and bpfault's trial
+ * loop with the arms attached. Prints trials/s of each and their ratio.
+ */
+int cmd_selfbench(int argc, char **argv)
+{
+	static struct matrix m;
+	struct run_opts o;
+	struct runner r = {0};
+	char err[512], swap_used[256], why[512], workdir[] = "/var/tmp/bpfault.XXXXXX";
+	bool want_arm[ARM__COUNT] = {false}, want_sc[64] = {false};
+	uint64_t t_bare = 0, t_bpf = 0, n_bare = 0, n_bpf = 0, rounds;
+	int rc, cpu;
+
+	if (parse_run_opts(argc, argv, &o))
+		return EXIT_USAGE;
+	if (o.matrix_file) {
+		err_msg("selfbench: takes one cell from -s/-p/-k/-a, not -m");
+		return EXIT_USAGE;
+	}
+	if (!o.lists.states)
+		o.lists.states = "file-pageout";
+	if (!o.lists.sinks)
+		o.lists.sinks = "file";
+	mx_defaults(&m);
+	if (mx_add_lists(&m, &o.lists, err, sizeof(err))) {
+		err_msg("selfbench: %s", err);
+		return EXIT_USAGE;
+	}
+	if (m.ncells != 1) {
+		err_msg("selfbench: needs exactly one cell, the lists make %d", m.ncells);
+		return EXIT_USAGE;
+	}
+	m.max_trials = o.set_trials ? o.trials : 100000;
+	m.block = o.set_block ? o.block : 10000;
+	rounds = (m.max_trials + m.block - 1) / m.block;
+	rc = env_check();
+	if (rc)
+		return rc;
+	cpu = o.cpu >= 0 ? o.cpu : (int)sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	if (sys_pin_cpu(cpu)) {
+		err_msg("selfbench: cannot pin to CPU %d: %s", cpu, strerror(errno));
+		return EXIT_USAGE;
+	}
+	sys_init();
+	r.m = &m;
+	r.rng = m.seed;
+	r.cells = calloc(1, sizeof(*r.cells));
+	if (!r.cells)
+		die(EXIT_INTERNAL, "selfbench: out of memory");
+	rc = setup_system(&r, swap_used, sizeof(swap_used));
+	if (rc)
+		return rc;
+	if (r.cells[0].err[0]) {
+		err_msg("selfbench: %s", r.cells[0].err);
+		return EXIT_SKIP;
+	}
+	if (!mkdtemp(workdir)) {
+		err_msg("selfbench: cannot make a work directory: %s", strerror(errno));
+		return EXIT_SKIP;
+	}
+	sys_remove_dir_at_exit(workdir);
+	r.eng.workdir = workdir;
+	r.eng.pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (r.eng.pagemap_fd < 0) {
+		err_msg("selfbench: cannot open /proc/self/pagemap: %s", strerror(errno));
+		return EXIT_SKIP;
+	}
+	for (size_t a = 0; a < narms; a++)
+		if (m.cells[0].arm_mask & (1u << arms[a].id))
+			want_arm[arms[a].id] = true;
+	want_sc[m.cells[0].sc - syscalls] = true;
+	if (probe_start(&r.eng.probe, want_arm, want_sc, why, sizeof(why))) {
+		err_msg("selfbench: cannot run BPF: %s", why);
+		return EXIT_SKIP;
+	}
+	cell_init(&r.cells[0], &m.cells[0], &r.eng.probe, 0, m.seed);
+	if (cell_setup(&r.eng, &r.cells[0])) {
+		err_msg("selfbench: %s", r.cells[0].err);
+		return EXIT_SKIP;
+	}
+	for (uint64_t k = 0; k < 2 * rounds && !sys_stop_signal(); k++) {
+		/* ABBA: bare, bpf, bpf, bare, ... */
+		bool bpf = (k % 4 == 1) || (k % 4 == 2);
+		struct cellacc *c = &r.cells[0];
+		uint64_t t0, n = 0;
+
+		if (!bpf && r.eng.probe.skel) {
+			probe_stop(&r.eng.probe);
+			r.eng.probe.ctl = NULL;
+		} else if (bpf && !r.eng.probe.skel &&
+			   probe_start(&r.eng.probe, want_arm, want_sc, why, sizeof(why))) {
+			err_msg("selfbench: cannot run BPF: %s", why);
+			return EXIT_SKIP;
+		}
+		t0 = now_ns();
+		for (; n < m.block; n++) {
+			rc = bpf ? cell_trial(&r.eng, c, c->main_mask, splitmix(&r.rng))
+				 : cell_trial_bare(&r.eng, c, splitmix(&r.rng));
+			if (rc) {
+				err_msg("selfbench: %s", c->err);
+				return EXIT_INTERNAL;
+			}
+		}
+		if (bpf) {
+			t_bpf += now_ns() - t0;
+			n_bpf += n;
+		} else {
+			t_bare += now_ns() - t0;
+			n_bare += n;
+		}
+	}
+	cell_finish(&r.cells[0]);
+	{
+		double bare = (double)n_bare / ((double)t_bare / 1e9);
+		double bpf = (double)n_bpf / ((double)t_bpf / 1e9);
+		const struct res_cell *c = &r.cells[0].res;
+
+		printf("selfbench: %s/%s/%s size %u, arms", c->syscall, c->state, c->sink, c->size);
+		for (int i = 0; i < c->narms; i++)
+			printf(" %s (fail %.1f%%)", c->arms[i].name, 100 * c->arms[i].fail_rate);
+		printf(", non-resident before %.1f%% of %llu trials\n",
+		       100.0 * (double)c->nonresident_before / (double)c->trials,
+		       (unsigned long long)c->trials);
+		printf("bare loop   %8llu trials  %9.0f trials/s  %7.2f us/trial\n",
+		       (unsigned long long)n_bare, bare, 1e6 / bare);
+		printf("bpfault     %8llu trials  %9.0f trials/s  %7.2f us/trial\n",
+		       (unsigned long long)n_bpf, bpf, 1e6 / bpf);
+		printf("ratio (bpfault / bare throughput): %.3f\n", bpf / bare);
+		printf("RESULT bare_tps=%.0f bpfault_tps=%.0f ratio=%.4f trials=%llu\n", bare, bpf,
+		       bpf / bare, (unsigned long long)(n_bare + n_bpf));
+	}
+	cell_teardown(&r.cells[0]);
+	cell_free(&r.cells[0]);
+	probe_stop(&r.eng.probe);
+	close(r.eng.pagemap_fd);
+	free(r.cells);
+	sys_restore();
+	return sys_stop_signal() ? EXIT_INTERRUPTED : EXIT_OK;
 }

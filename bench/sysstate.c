@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: BSD-2-Clause
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +46,7 @@ static void restore_atexit(void)
 
 void sys_init(void)
 {
-	struct sigaction sa = { 0 };
+	struct sigaction sa = {0};
 	static bool done;
 
 	if (done)
@@ -166,7 +166,8 @@ int sys_ensure_tracefs(char *why, size_t len)
 	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0) {
 		int err = -errno;
 
-		snprintf(why, len, "cannot mount tracefs at /sys/kernel/tracing: %s", strerror(errno));
+		snprintf(why, len, "cannot mount tracefs at /sys/kernel/tracing: %s",
+			 strerror(errno));
 		return err;
 	}
 	push(U_UMOUNT, "/sys/kernel/tracing", 0);
@@ -278,7 +279,7 @@ int sys_ensure_swap(char *desc, size_t len)
 
 int sys_raise_memlock(void)
 {
-	struct rlimit old, inf = { RLIM_INFINITY, RLIM_INFINITY };
+	struct rlimit old, inf = {RLIM_INFINITY, RLIM_INFINITY};
 	struct undo *u;
 
 	if (getrlimit(RLIMIT_MEMLOCK, &old) < 0)

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * System state a run changes (tracefs mount, zram swap, RLIMIT_MEMLOCK, the work directory) and
  * its restoration: every change registers an undo step; sys_restore() runs them in reverse on

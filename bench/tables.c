@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: BSD-2-Clause
 /* Sinks, syscalls and arms: the descriptor tables (page states are in workloads/states.c). */
 #include <errno.h>
 #include <fcntl.h>
@@ -79,11 +79,11 @@ static void pipe_after(struct cellrt *c)
 }
 
 const struct sink_desc sinks[] = {
-	{ "file", "regular file on the work directory's file system (the kernel copies the buffer)",
-	  file_open, file_after, fd_close },
-	{ "null", "/dev/null (the kernel never touches the buffer)", null_open, no_after, fd_close },
-	{ "pipe", "pipe, drained after each call (the kernel copies the buffer)", pipe_open,
-	  pipe_after, fd_close },
+	{"file", "regular file on the work directory's file system (the kernel copies the buffer)",
+	 file_open, file_after, fd_close},
+	{"null", "/dev/null (the kernel never touches the buffer)", null_open, no_after, fd_close},
+	{"pipe", "pipe, drained after each call (the kernel copies the buffer)", pipe_open,
+	 pipe_after, fd_close},
 };
 const size_t nsinks = ARRAY_SIZE(sinks);
 
@@ -101,33 +101,68 @@ static const char *any_sink(const struct sink_desc *k)
 }
 
 const struct syscall_desc syscalls[] = {
-	{ "write", SYS_write, 1, write_issue, "tp_enter_write", "tp_exit_write", any_sink },
+	{"write", SYS_write, 1, write_issue, "tp_enter_write", "tp_exit_write", any_sink},
 };
 const size_t nsyscalls = ARRAY_SIZE(syscalls);
 
 /* ---- arms ---- */
 
 const struct arm_desc arms[] = {
-	{ "enter", ARM_ENTER, false, "tracepoint/syscalls/sys_enter_<syscall>, bpf_probe_read_user",
-	  { NULL, NULL }, true },
-	{ "exit", ARM_EXIT, false, "tracepoint/syscalls/sys_exit_<syscall>, pointer saved at enter",
-	  { NULL, NULL }, true },
-	{ "retry", ARM_RETRY, false, "read at enter; if that failed, read again at exit",
-	  { NULL, NULL }, true },
-	{ "raw-enter", ARM_RAW_ENTER, false, "raw_tp/sys_enter (generic, as most agents hook)",
-	  { "raw_enter", NULL }, false },
-	{ "raw-exit", ARM_RAW_EXIT, false, "raw_tp/sys_exit, pointer saved at raw_tp/sys_enter",
-	  { "raw_enter", "raw_exit" }, false },
-	{ "btf-enter", ARM_BTF_ENTER, false, "tp_btf/sys_enter", { "btf_enter", NULL }, false },
-	{ "btf-exit", ARM_BTF_EXIT, false, "tp_btf/sys_exit, pointer saved at tp_btf/sys_enter",
-	  { "btf_enter", "btf_exit" }, false },
-	{ "sleep", ARM_SLEEP, true,
-	  "sleepable uprobe.s on the workload's call site, bpf_copy_from_user (faults pages in)",
-	  { "sleep_call", NULL }, false },
-	{ "fentry", ARM_FENTRY, false, "fentry/vfs_write (in-kernel, before the copy)",
-	  { "fentry_vfs_write", NULL }, false },
-	{ "kprobe", ARM_KPROBE, false, "kprobe/vfs_write (in-kernel, before the copy)",
-	  { "kprobe_vfs_write", NULL }, false },
+	{"enter",
+	 ARM_ENTER,
+	 false,
+	 "tracepoint/syscalls/sys_enter_<syscall>, bpf_probe_read_user",
+	 {NULL, NULL},
+	 true},
+	{"exit",
+	 ARM_EXIT,
+	 false,
+	 "tracepoint/syscalls/sys_exit_<syscall>, pointer saved at enter",
+	 {NULL, NULL},
+	 true},
+	{"retry",
+	 ARM_RETRY,
+	 false,
+	 "read at enter; if that failed, read again at exit",
+	 {NULL, NULL},
+	 true},
+	{"raw-enter",
+	 ARM_RAW_ENTER,
+	 false,
+	 "raw_tp/sys_enter (generic, as most agents hook)",
+	 {"raw_enter", NULL},
+	 false},
+	{"raw-exit",
+	 ARM_RAW_EXIT,
+	 false,
+	 "raw_tp/sys_exit, pointer saved at raw_tp/sys_enter",
+	 {"raw_enter", "raw_exit"},
+	 false},
+	{"btf-enter", ARM_BTF_ENTER, false, "tp_btf/sys_enter", {"btf_enter", NULL}, false},
+	{"btf-exit",
+	 ARM_BTF_EXIT,
+	 false,
+	 "tp_btf/sys_exit, pointer saved at tp_btf/sys_enter",
+	 {"btf_enter", "btf_exit"},
+	 false},
+	{"sleep",
+	 ARM_SLEEP,
+	 true,
+	 "sleepable uprobe.s on the workload's call site, bpf_copy_from_user (faults pages in)",
+	 {"sleep_call", NULL},
+	 false},
+	{"fentry",
+	 ARM_FENTRY,
+	 false,
+	 "fentry/vfs_write (in-kernel, before the copy)",
+	 {"fentry_vfs_write", NULL},
+	 false},
+	{"kprobe",
+	 ARM_KPROBE,
+	 false,
+	 "kprobe/vfs_write (in-kernel, before the copy)",
+	 {"kprobe_vfs_write", NULL},
+	 false},
 };
 const size_t narms = ARRAY_SIZE(arms);
 

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Shared between bpf/probe.bpf.c and user space: the per-trial control block that user space
  * writes before each call, the per-arm records the BPF programs write back, and the pattern
@@ -11,16 +11,16 @@
 
 /* Arms in BPF order. User-space names live in bench/arms.c. */
 enum bpfault_arm {
-	ARM_ENTER = 0,	/* tracepoint/syscalls/sys_enter_<name> */
-	ARM_EXIT,	/* tracepoint/syscalls/sys_exit_<name>, pointer saved at enter */
-	ARM_RETRY,	/* enter read; if it failed, read again at exit */
-	ARM_RAW_ENTER,	/* raw_tp/sys_enter */
-	ARM_RAW_EXIT,	/* raw_tp/sys_exit, pointer saved at raw enter */
-	ARM_BTF_ENTER,	/* tp_btf/sys_enter */
-	ARM_BTF_EXIT,	/* tp_btf/sys_exit, pointer saved at btf enter */
-	ARM_SLEEP,	/* uprobe.s on the workload's call site, bpf_copy_from_user */
-	ARM_FENTRY,	/* fentry/vfs_write: inside the kernel, before it copies the buffer */
-	ARM_KPROBE,	/* kprobe/vfs_write: the same place, the older attach type */
+	ARM_ENTER = 0, /* tracepoint/syscalls/sys_enter_<name> */
+	ARM_EXIT,      /* tracepoint/syscalls/sys_exit_<name>, pointer saved at enter */
+	ARM_RETRY,     /* enter read; if it failed, read again at exit */
+	ARM_RAW_ENTER, /* raw_tp/sys_enter */
+	ARM_RAW_EXIT,  /* raw_tp/sys_exit, pointer saved at raw enter */
+	ARM_BTF_ENTER, /* tp_btf/sys_enter */
+	ARM_BTF_EXIT,  /* tp_btf/sys_exit, pointer saved at btf enter */
+	ARM_SLEEP,     /* uprobe.s on the workload's call site, bpf_copy_from_user */
+	ARM_FENTRY,    /* fentry/vfs_write: inside the kernel, before it copies the buffer */
+	ARM_KPROBE,    /* kprobe/vfs_write: the same place, the older attach type */
 	ARM__COUNT,
 };
 
@@ -44,14 +44,14 @@ struct bpfault_ctl {
 };
 
 struct bpfault_rec {
-	__s32 ret;	/* helper return of the (last) read */
-	__u32 flags;	/* RD_* */
-	__u64 cost_ns;	/* time in the arm's read and check */
+	__s32 ret;     /* helper return of the (last) read */
+	__u32 flags;   /* RD_* */
+	__u64 cost_ns; /* time in the arm's read and check */
 };
 
 struct bpfault_out {
 	struct bpfault_rec arm[ARM__COUNT];
-	__u64 events;	/* hook invocations that matched the target (sanity) */
+	__u64 events; /* hook invocations that matched the target (sanity) */
 };
 
 /* splitmix64 finaliser: the expected 8-byte word i of a buffer with this nonce */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: BSD-2-Clause
 /*
  * Page states: how a trial's buffer is made (non-)resident just before the call. Each state puts
  * only this trial's page(s) into the state, right before the call, so read-ahead and fault-around
@@ -216,16 +216,16 @@ static int file_dontneed_prepare(struct cellrt *c, uint64_t *nonce)
 }
 
 const struct state_desc states[] = {
-	{ "resident", "control: anonymous, touched and mlock()ed", false, false, false,
-	  resident_setup, resident_prepare, anon_teardown },
-	{ "untouched", "fresh anonymous page, never touched (reads as zeros)", false, true, true,
-	  anon_setup, untouched_prepare, anon_teardown },
-	{ "anon-pageout", "anonymous page written, then MADV_PAGEOUT to swap (zram)", true, true,
-	  false, anon_setup, anon_pageout_prepare, anon_teardown },
-	{ "file-pageout", "shared file mapping, MADV_PAGEOUT: page cache evicted", false, true,
-	  false, file_setup, file_pageout_prepare, file_teardown },
-	{ "file-dontneed", "shared file mapping, MADV_DONTNEED: PTE zapped, page still cached", false,
-	  true, false, file_setup, file_dontneed_prepare, file_teardown },
+	{"resident", "control: anonymous, touched and mlock()ed", false, false, false,
+	 resident_setup, resident_prepare, anon_teardown},
+	{"untouched", "fresh anonymous page, never touched (reads as zeros)", false, true, true,
+	 anon_setup, untouched_prepare, anon_teardown},
+	{"anon-pageout", "anonymous page written, then MADV_PAGEOUT to swap (zram)", true, true,
+	 false, anon_setup, anon_pageout_prepare, anon_teardown},
+	{"file-pageout", "shared file mapping, MADV_PAGEOUT: page cache evicted", false, true,
+	 false, file_setup, file_pageout_prepare, file_teardown},
+	{"file-dontneed", "shared file mapping, MADV_DONTNEED: PTE zapped, page still cached",
+	 false, true, false, file_setup, file_dontneed_prepare, file_teardown},
 };
 const size_t nstates = sizeof(states) / sizeof(states[0]);
 

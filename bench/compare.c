@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* bpfault compare A B: a benchstat-style side-by-side table of two runs (README "Compare"). */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmds.h"
+#include "common.h"
+#include "gate.h"
+#include "results.h"
+#include "stats.h"
+
+/* two-sided Fisher p from the two one-sided tails, capped at 1 */
+static double two_sided(const struct res_arm *a, const struct res_arm *b)
+{
+	double g = stats_fisher_greater(b->fails, b->n, a->fails, a->n);
+	double l = stats_fisher_greater(a->fails, a->n, b->fails, b->n);
+
+	return fmin(1, 2 * fmin(g, l));
+}
+
+static void fmt_cost(char *buf, size_t len, double ns)
+{
+	if (isfinite(ns))
+		snprintf(buf, len, "%.0f", ns);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void print_row(const struct gate_match *m, int w, double alpha)
+{
+	char key[128], ra[64], rb[64], d[32], p[48], ca[32], cb[32];
+	const struct res_arm *a = m->aa, *b = m->ba;
+
+	res_cell_key(m->ac, key, sizeof(key));
+	gate_fmt_rate(ra, sizeof(ra), a->fails, a->n);
+	gate_fmt_rate(rb, sizeof(rb), b->fails, b->n);
+	if (a->n && b->n)
+		snprintf(d, sizeof(d), "%+.2fpp", 100 * (b->fail_rate - a->fail_rate));
+	else
+		snprintf(d, sizeof(d), "-");
+	if (!res_cell_ok(m->ac) || !res_cell_ok(m->bc)) {
+		snprintf(p, sizeof(p), "(not ok: %s)", res_cell_ok(m->ac) ? "B" : "A");
+	} else {
+		double pv = two_sided(a, b);
+
+		if (pv < alpha)
+			gate_fmt_p(p, sizeof(p), pv);
+		else
+			snprintf(p, sizeof(p), "~");
+	}
+	fmt_cost(ca, sizeof(ca), a->cost_ns);
+	fmt_cost(cb, sizeof(cb), b->cost_ns);
+	if (!isfinite(a->cost_ns) || !isfinite(b->cost_ns))
+		ca[0] = cb[0] = 0;
+	printf("%-*s  %-8s  %-24s  %-24s  %-9s  %-12s  %8s  %8s\n", w, key, a->name, ra, rb, d, p,
+	       ca, cb);
+}
+
+static void print_only(const struct gate_match *m, size_t n)
+{
+	char key[128];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct res_cell *c = m[i].aa ? m[i].ac : m[i].bc;
+		const struct res_arm *arm = m[i].aa ? m[i].aa : m[i].ba;
+
+		if (m[i].aa && m[i].ba)
+			continue;
+		res_cell_key(c, key, sizeof(key));
+		printf("only in %s: %s %s\n", m[i].aa ? "A" : "B", key, arm->name);
+	}
+}
+
+static void print_table(const struct res_run *a, const struct res_run *b,
+			const struct gate_match *m, size_t n, double alpha)
+{
+	int w = 4;
+	char key[128];
+
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].aa && m[i].ba) {
+			res_cell_key(m[i].ac, key, sizeof(key));
+			w = (int)fmax(w, (double)strlen(key));
+		}
+	}
+	printf("A: kernel %s, matrix %s\nB: kernel %s, matrix %s\n\n", a->kernel, a->matrix_id,
+	       b->kernel, b->matrix_id);
+	printf("%-*s  %-8s  %-24s  %-24s  %-9s  %-12s  %8s  %8s\n", w, "cell", "arm",
+	       "A fails [95% CI]", "B fails [95% CI]", "delta", "p", "A ns", "B ns");
+	for (size_t i = 0; i < n; i++)
+		if (m[i].aa && m[i].ba)
+			print_row(&m[i], w, alpha);
+	printf("(p: two-sided Fisher exact, unadjusted; ~ when p >= %g)\n", alpha);
+	print_only(m, n);
+}
+
+static int compare_parse(int argc, char **argv, double *alpha)
+{
+	static const struct option opts[] = {
+		{"alpha", required_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{},
+	};
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("usage: bpfault compare A B [--alpha A]\n"
+			       "  A, B: run directories or results .json files\n");
+			return -1;
+		}
+		if (c != 'a')
+			return err_msg("compare: bad option (try 'bpfault compare --help')"),
+			       EXIT_USAGE;
+		if (parse_double(optarg, 0, 1, alpha) || *alpha <= 0 || *alpha >= 1)
+			return err_msg("compare: --alpha must be in (0,1), not '%s'", optarg),
+			       EXIT_USAGE;
+	}
+	if (optind != argc - 2)
+		return err_msg("compare: needs two runs A B (try 'bpfault compare --help')"),
+		       EXIT_USAGE;
+	return 0;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct res_run a, b;
+	struct gate_match *m;
+	double alpha = GATE_ALPHA;
+	char err[512];
+	size_t n;
+	int rc;
+
+	rc = compare_parse(argc, argv, &alpha);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (res_load(argv[optind], &a, err, sizeof(err)))
+		return err_msg("compare: %s", err), EXIT_USAGE;
+	if (res_load(argv[optind + 1], &b, err, sizeof(err))) {
+		res_free(&a);
+		return err_msg("compare: %s", err), EXIT_USAGE;
+	}
+	rc = EXIT_OK;
+	if (gate_match(&a, &b, &m, &n)) {
+		err_msg("compare: out of memory");
+		rc = EXIT_INTERNAL;
+	} else {
+		print_table(&a, &b, m, n, alpha);
+		free(m);
+	}
+	res_free(&a);
+	res_free(&b);
+	return rc;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Private to compare.c, gate.c and baseline.c: matching the cells x arms of two runs, the gate's
+ * decision rule, and the text writers (table, JUnit, Markdown) with their escaping.
+ */
+#ifndef BPFAULT_GATE_H
+#define BPFAULT_GATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "results.h"
+
+#define GATE_ALPHA  0.05
+#define GATE_MARGIN 0.01 /* a regression must raise the failure rate by more than 1 point */
+
+/* one cell x arm of run a, matched in run b; a side's pointers are NULL when it lacks it */
+struct gate_match {
+	const struct res_cell *ac, *bc;
+	const struct res_arm *aa, *ba;
+};
+
+/*
+ * Every cell x arm of a, in a's order (bc/ba NULL when b lacks the cell or the arm), then every
+ * cell x arm that only b has (ac/aa NULL). Returns 0 or -ENOMEM; free(*out).
+ */
+int gate_match(const struct res_run *a, const struct res_run *b, struct gate_match **out,
+	       size_t *n);
+
+enum gate_verdict {
+	GATE_SAME,	 /* "~": no significant change beyond the margin */
+	GATE_PASS,	 /* exact arm with no failure */
+	GATE_IMPROVED,	 /* significantly fewer failures, by more than the margin */
+	GATE_REGRESSION, /* significantly more failures (or any, on an exact arm) */
+	GATE_MISSING,	 /* in the baseline, not in the run */
+	GATE_INVALID,	 /* "ok" in the baseline, not "ok" in the run */
+	GATE_SKIP,	 /* unsupported on the run's kernel: not gated */
+};
+
+struct gate_row {
+	char cell[128]; /* res_cell_key() */
+	char arm[RES_NAME];
+	uint64_t k0, n0;     /* baseline: failures, reads */
+	uint64_t k1, n1;     /* run */
+	bool exact;	     /* baseline marks the arm: any failure in the run fails */
+	enum gate_verdict v; /* preset MISSING/INVALID/SKIP, else SAME; gate_decide() sets it */
+	double p, p_adj;     /* one-sided Fisher run > baseline, raw and Holm; NAN if untested */
+	double p_imp, p_imp_adj; /* the same for run < baseline */
+	char why[320];		 /* reason for a preset verdict */
+};
+
+/*
+ * The decision rule. Rows preset to MISSING/INVALID/SKIP are kept. Exact rows: REGRESSION on any
+ * failure, else PASS (no test). Every other row is tested (one-sided Fisher, both directions),
+ * Holm-adjusted across all tested rows: REGRESSION when p_adj < alpha and the rate rose by more
+ * than margin; IMPROVED likewise the other way; SAME otherwise.
+ */
+void gate_decide(struct gate_row *rows, size_t n, double alpha, double margin);
+bool gate_failed(enum gate_verdict v);
+const char *gate_verdict_name(enum gate_verdict v);
+/* sort: failures first, then improvements, then the rest, skips last; stable */
+void gate_sort(struct gate_row *rows, size_t n);
+
+/* everything the writers need */
+struct gate_result {
+	struct gate_row *rows;
+	size_t n;
+	double alpha, margin;
+	bool incomplete;       /* run's meta.complete is not true */
+	char warnings[4][512]; /* "kernel differs ..." etc., without "WARNING: " */
+	int nwarn;
+	size_t tested, failures, skipped;
+};
+
+/* a growable string; on allocation failure err is set and further appends are dropped */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	int err;
+};
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_xml(struct sbuf *b, const char *s); /* XML text/attribute escaping */
+void sb_md(struct sbuf *b, const char *s);  /* Markdown table-cell escaping */
+void sb_free(struct sbuf *b);
+
+void gate_count(struct gate_result *g);
+void gate_junit(const struct gate_result *g, struct sbuf *b);
+void gate_markdown(const struct gate_result *g, struct sbuf *b);
+/* "3.00% [2.34, 3.84]" for k of n ("-" when n == 0) */
+void gate_fmt_rate(char *buf, size_t len, uint64_t k, uint64_t n);
+/* "1.2e-05", "<1e-300", "-" for NAN */
+void gate_fmt_p(char *buf, size_t len, double p);
+
+#endif

@@ -1,0 +1,146 @@
+#!/bin/bash
+# End-to-end test of 'bpfault baseline', 'bpfault gate' and 'bpfault compare' on the hand-made
+# fixture runs in tests/data/gate/ (no kernel needed). Run from the repo root after 'make';
+# BPFAULT=path overrides ./bpfault. Prints "ok - name" / "not ok - name"; exits 1 if any failed.
+set -u
+B=${BPFAULT:-./bpfault}
+D=tests/data/gate
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+check() { # check NAME CMD...: CMD's status decides
+	local name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name"
+		fails=$((fails + 1))
+	fi
+}
+
+# gate ARGS...: run the gate, keep stdout/stderr in $T/out, $T/err and the status in $T/rc
+gate() {
+	"$B" gate "$@" >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+}
+rc_is() { [ "$(cat "$T/rc")" = "$1" ]; }
+out_has() { grep -qE -- "$1" "$T/out"; }
+err_has() { grep -qE -- "$1" "$T/err"; }
+one_line_err() { [ "$(wc -l <"$T/err")" = 1 ] && grep -q '^bpfault: ' "$T/err"; }
+xml_ok() { python3 -c 'import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])' "$1"; }
+json_true() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; }
+
+[ -x "$B" ] || { echo "not ok - $B is built"; exit 1; }
+
+# ---- baseline ----
+"$B" baseline $D/run-a >"$T/base.json" 2>"$T/err"
+check "baseline exits 0" [ $? = 0 ]
+check "baseline is marked and keeps the source" json_true "$T/base.json" \
+	'd["meta"]["baseline"] is True and d["meta"]["source"] == "tests/data/gate/run-a" and d["meta"]["kernel"] == "6.1.0-18-amd64" and d["meta"]["matrix_id"] == "5c1d0e7f3a9b2468"'
+check "baseline: resident arms exact, others not" json_true "$T/base.json" \
+	'all(a.get("exact", False) == (c["state"] == "resident") for c in d["cells"] for a in c["arms"].values())'
+check "baseline keeps all counts" json_true "$T/base.json" \
+	'd["cells"][4]["arms"]["enter"]["fails"] == 652 and d["cells"][4]["paired"][0]["a_only"] == 648 and len(d["cells"]) == 6'
+"$B" baseline --exact-zero $D/run-a >"$T/base0.json"
+check "baseline --exact-zero marks zero-failure arms" json_true "$T/base0.json" \
+	'd["cells"][1]["arms"]["exit"].get("exact") and not d["cells"][1]["arms"]["enter"].get("exact")'
+"$B" baseline $D/run-incomplete >/dev/null 2>"$T/err"
+check "baseline refuses an incomplete run" [ $? = 2 ]
+
+# ---- passing gates ----
+gate --baseline "$T/base.json" $D/run-a
+check "gate: run against its own baseline passes" rc_is 0
+check "gate: summary line" out_has '^gate: 15 comparisons, 0 regressions \(alpha 0.05, margin 0.01\)$'
+gate --baseline "$T/base.json" $D/run-b
+check "gate: independent rerun passes" rc_is 0
+gate --baseline "$T/base0.json" $D/run-b
+check "gate: independent rerun passes an --exact-zero baseline" rc_is 0
+
+# ---- injected regression ----
+gate --baseline "$T/base.json" $D/run-regress --junit "$T/j.xml" --markdown "$T/g.md"
+check "gate: injected regression exits 1" rc_is 1
+check "gate: regression named on stdout, first" \
+	bash -c "sed -n 2p '$T/out' | grep -qE '^REGRESSION +write/file-pageout/file/64/0 +exit'"
+check "gate: regression summary" out_has '^gate: 15 comparisons, 2 regressions'
+check "gate: JUnit is well-formed XML" xml_ok "$T/j.xml"
+check "gate: JUnit names the failing cell" grep -q \
+	'<testcase classname="bpfault.write.file-pageout.file.64.0" name="exit">' "$T/j.xml"
+check "gate: JUnit failure has counts and p" grep -q \
+	'<failure type="REGRESSION" message="failure rate rose: run 60/2000 vs baseline 0/2000, p ' "$T/j.xml"
+check "gate: Markdown names the failing cell" grep -q \
+	'^| \*\*REGRESSION\*\* | write/file-pageout/file/64/0 | exit |' "$T/g.md"
+gate --baseline "$T/base.json" $D/run-regress --margin 0.05
+check "gate: a wider --margin lets a 3-point rise pass" rc_is 0
+
+# ---- exact control ----
+gate --baseline "$T/base.json" $D/run-resident1
+check "gate: resident cell with one failure fails" rc_is 1
+check "gate: exact failure named" out_has '^REGRESSION +write/resident/file/64/0 +exit\*'
+
+# ---- bad input ----
+gate --baseline $D/no-such-baseline.json $D/run-a
+check "gate: missing baseline exits 2" rc_is 2
+check "gate: missing baseline, one line on stderr" one_line_err
+check "gate: missing baseline, nothing on stdout" [ ! -s "$T/out" ]
+gate --baseline $D/baseline-garbled.json $D/run-a
+check "gate: garbled baseline exits 2" rc_is 2
+check "gate: garbled baseline, one line on stderr" one_line_err
+gate --baseline "$T/base.json" $D/baseline-garbled.json
+check "gate: garbled run exits 2" rc_is 2
+gate --baseline "$T/base.json" $D/run-a --margin 2
+check "gate: --margin out of range exits 2" rc_is 2
+gate $D/run-a
+check "gate: no --baseline exits 2" rc_is 2
+
+# ---- matrix and kernel ----
+gate --baseline "$T/base.json" $D/run-other-matrix
+check "gate: different matrix_id exits 2" rc_is 2
+check "gate: different matrix_id names the cells" \
+	err_has 'only in the baseline: write/pressure/file/64/0; only in the run: write/pressure/file/4096/0'
+gate --baseline "$T/base.json" $D/run-other-matrix --force
+check "gate: --force gates a different matrix (missing cell fails)" rc_is 1
+check "gate: --force still warns" err_has 'WARNING: matrix_id differs'
+gate --baseline "$T/base.json" $D/run-other-kernel --markdown "$T/k.md"
+check "gate: kernel difference still passes" rc_is 0
+check "gate: kernel difference warns on stderr" err_has "WARNING: kernel differs: run '6.8.0-45-generic', baseline '6.1.0-18-amd64'"
+check "gate: kernel difference warns in Markdown" grep -q '^> \*\*WARNING:\*\* kernel differs' "$T/k.md"
+
+# ---- invalid, missing, incomplete runs ----
+gate --baseline "$T/base.json" $D/run-invalid --junit "$T/inv.xml"
+check "gate: cell invalid in the run fails" rc_is 1
+check "gate: invalid cell named" out_has '^INVALID +write/anon-pageout/pipe/4096/0 +enter'
+check "gate: JUnit with <&\"' in a status is well-formed" xml_ok "$T/inv.xml"
+gate --baseline "$T/base.json" $D/run-missing
+check "gate: cell missing from the run fails" rc_is 1
+check "gate: missing cell named" out_has '^MISSING +write/pressure/file/64/0'
+gate --baseline "$T/base.json" $D/run-incomplete
+check "gate: incomplete run fails" rc_is 1
+check "gate: incomplete run said" out_has 'incomplete run'
+
+# ---- GitHub step summary ----
+printf 'earlier step\n' >"$T/summary.md"
+GITHUB_STEP_SUMMARY="$T/summary.md" "$B" gate --baseline "$T/base.json" $D/run-regress \
+	--markdown "$T/g2.md" >/dev/null 2>&1
+check "gate: \$GITHUB_STEP_SUMMARY appended, not replaced" \
+	bash -c "head -1 '$T/summary.md' | grep -qx 'earlier step' && grep -q 'write/file-pageout/file/64/0' '$T/summary.md'"
+check "gate: step summary equals the Markdown file" \
+	bash -c "tail -n +2 '$T/summary.md' | cmp -s - '$T/g2.md'"
+
+# ---- compare ----
+"$B" compare $D/run-a $D/run-regress >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "compare exits 0" rc_is 0
+check "compare shows the significant change" \
+	out_has '^write/file-pageout/file/64/0 +exit +0\.00% \[0\.00, 0\.19\] +3\.00% \[2\.34, 3\.84\] +\+3\.00pp +[0-9.e-]+ '
+check "compare shows ~ for noise" out_has '^write/pressure/file/64/0 +enter .* ~ '
+"$B" compare $D/run-a $D/run-other-matrix >"$T/out" 2>"$T/err"
+check "compare lists cells only on one side" \
+	bash -c "grep -q '^only in A: write/pressure/file/64/0 enter' '$T/out' && grep -q '^only in B: write/pressure/file/4096/0 enter' '$T/out'"
+"$B" compare $D/run-a $D/baseline-garbled.json >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "compare: bad input exits 2 with one line" bash -c "[ \$(cat '$T/rc') = 2 ] && [ \$(wc -l <'$T/err') = 1 ]"
+
+[ $fails = 0 ] || echo "# $fails check(s) failed"
+exit $((fails > 0))

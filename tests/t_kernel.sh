@@ -1,0 +1,207 @@
+#!/bin/bash
+# Live-kernel tests: bpfault run against the real kernel with real BPF, checking what the kernel
+# really does (with statistical tolerances), the results contract, bad input and the restoration
+# of system state. Run from the repo root, as root, after 'make'. One line per check:
+# "ok - name" / "not ok - name". Under CI=true a BPF test that cannot run fails; elsewhere it is
+# reported as "ok - name # SKIP reason" and counted as skipped, never as passed.
+set -u
+B=${BPFAULT:-./bpfault}
+PY=/usr/bin/python3
+T=$(mktemp -d /var/tmp/bpfault-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+pass() { echo "ok - $1"; }
+fail() {
+	echo "not ok - $1${2:+: $2}"
+	fails=$((fails + 1))
+}
+check() { # check NAME CMD...
+	local name=$1
+	shift
+	if "$@" >"$T/check.out" 2>&1; then pass "$name"; else fail "$name" "$(head -c 400 "$T/check.out")"; fi
+}
+# py FILE EXPR: EXPR over d = the JSON in FILE, cells by (state, sink) in c[...]
+py() {
+	$PY - "$1" "$2" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = {(x["state"], x["sink"], x["size"], x["offset"]): x for x in d["cells"]}
+def cell(state, sink, size=64, offset=0): return c[(state, sink, size, offset)]
+def rate(state, sink, arm): return cell(state, sink)["arms"][arm]["fail_rate"]
+def arm(state, sink, a): return cell(state, sink)["arms"][a]
+ok = eval(sys.argv[2])
+if not ok:
+    print("expression false:", sys.argv[2])
+sys.exit(0 if ok else 1)
+PYEOF
+}
+state_snapshot() { # what bpfault must leave as found
+	{
+		swapon --show=NAME --noheadings | sort
+		mount | grep -E ' type (tracefs|bpf) ' | awk '{print $3, $5}' | sort
+		ls /sys/block | grep zram | sort
+		cat /sys/block/zram0/disksize 2>/dev/null
+		ls -d /var/tmp/bpfault.* 2>/dev/null
+		ulimit -l
+	} 2>/dev/null
+}
+
+[ -x "$B" ] || { fail "$B is built"; exit 1; }
+if [ "$(id -u)" -ne 0 ]; then
+	if [ "${CI:-}" = true ]; then fail "live tests need root"; else echo "ok - live kernel tests # SKIP not root"; fi
+	exit $((fails > 0))
+fi
+
+before=$(state_snapshot)
+
+# ---- can BPF run here at all? ----
+"$B" list >"$T/list" 2>&1
+if ! grep -A1 -E '^  enter ' "$T/list" | grep -q '^      ok$'; then
+	why=$(grep -A1 -E '^  enter ' "$T/list" | tail -1 | sed 's/^ *//')
+	if [ "${CI:-}" = true ]; then
+		fail "BPF loads (CI=true: cannot skip)" "$why"
+		exit 1
+	fi
+	echo "ok - live kernel tests # SKIP BPF cannot load: $why"
+	exit 0
+fi
+pass "list: the enter arm loads and attaches"
+check "list: fentry is probed (ok or unsupported with a reason)" \
+	grep -A1 -qE '^  fentry ' "$T/list"
+grep -A1 -E '^  fentry ' "$T/list" | tail -1 | grep -qE '^      (ok|unsupported: .+)$' &&
+	pass "list: every arm says ok or why not" || fail "list: every arm says ok or why not"
+
+# ---- the main behaviour, one run (paired enter/exit on the same trials) ----
+N=400
+"$B" run -s write -p resident,untouched,anon-pageout,file-pageout,file-dontneed -k file,null,pipe \
+	-a enter,exit,retry,raw-exit,btf-exit,fentry -n $N --seed 11 -o "$T/r1" -q >"$T/r1.out" 2>&1
+rc=$?
+check "run exits 0 (every cell valid)" [ $rc = 0 ]
+R=$T/r1/results.json
+check "results.json validates against bench/schema/bpfault-1.schema.json" $PY -c "
+import json, jsonschema
+jsonschema.validate(json.load(open('$R')), json.load(open('bench/schema/bpfault-1.schema.json')))"
+check "run is complete, meta has kernel, seed and command" py "$R" \
+	'd["meta"]["complete"] and d["meta"]["kernel"] and d["meta"]["seed"] == 11 and d["meta"]["command"][0] == "run"'
+check "cells.csv has one row per cell x arm" $PY -c "
+import csv, json
+d = json.load(open('$R')); rows = list(csv.DictReader(open('$T/r1/cells.csv')))
+assert len(rows) == sum(len(c['arms']) for c in d['cells']), (len(rows),)
+assert {(r['state'], r['sink'], r['arm']) for r in rows} == {(c['state'], c['sink'], a) for c in d['cells'] for a in c['arms']}"
+check "resident, every sink: 0 failures at enter and exit" py "$R" \
+	'all(rate("resident", k, a) == 0 and cell("resident", k)["trials"] == '$N' for k in ("file","null","pipe") for a in ("enter","exit"))'
+check "resident: ground truth says present on every trial" py "$R" \
+	'all(cell("resident", k)["nonresident_before"] == 0 for k in ("file","null","pipe"))'
+for st in file-pageout anon-pageout; do
+	check "$st/file: ground truth >= 95% non-resident" py "$R" \
+		'cell("'$st'", "file")["nonresident_before"] >= 0.95 * cell("'$st'", "file")["trials"]'
+	check "$st/file: enter fails on >= 95% of trials" py "$R" 'rate("'$st'", "file", "enter") >= 0.95'
+	check "$st/file: exit fails on <= 1% of trials" py "$R" 'rate("'$st'", "file", "exit") <= 0.01'
+	check "$st/file: paired enter/exit McNemar p < 1e-6" py "$R" \
+		'[p for p in cell("'$st'", "file")["paired"] if p["a"] == "enter" and p["b"] == "exit"][0]["p"] < 1e-6'
+	check "$st/null: exit fails about as often as enter (within 5 points)" py "$R" \
+		'abs(rate("'$st'", "null", "exit") - rate("'$st'", "null", "enter")) <= 0.05 and rate("'$st'", "null", "exit") >= 0.9'
+done
+check "anon-pageout: pagemap says swapped on >= 95%" py "$R" \
+	'cell("anon-pageout", "file")["swapped_before"] >= 0.95 * cell("anon-pageout", "file")["trials"]'
+check "file-dontneed: PTE gone but mincore says cached (>= 95%)" py "$R" \
+	'cell("file-dontneed", "file")["nonresident_before"] >= 0.95 * '$N' and cell("file-dontneed", "file")["incore_before"] >= 0.95 * '$N
+check "untouched/file: enter faults on >= 95%" py "$R" 'arm("untouched", "file", "enter")["fault"] >= 0.95 * '$N
+check "untouched: judged by the helper's return (expect_zero, no zeroed count)" py "$R" \
+	'cell("untouched", "file")["expect_zero"] and arm("untouched", "file", "exit")["zeroed"] == 0'
+check "failed reads are zeroed by the helper (file-pageout enter)" py "$R" \
+	'arm("file-pageout", "file", "enter")["zeroed"] >= 0.95 * '$N
+check "retry = enter, else exit: fails only where both fail" py "$R" \
+	'all(arm(s, k, "retry")["fails"] == [p for p in cell(s, k)["paired"] if p["a"] == "enter" and p["b"] == "exit"][0]["both"] for (s, k, z, o) in c)'
+check "fentry: unsupported with a reason, never a number" py "$R" \
+	'all(("fentry" in x["arms"]) != ("fentry" in x.get("unsupported_arms", {})) for x in d["cells"]) and all(len(v) > 5 for x in d["cells"] for v in x.get("unsupported_arms", {}).values())'
+check "state restored after a run" [ "$(state_snapshot)" = "$before" ]
+
+# ---- the sleepable arm runs in trials of its own and faults the page in ----
+"$B" run -p file-pageout -k null -a enter,sleep -n 200 -o "$T/r2" -q >/dev/null 2>&1
+check "sleep arm: 0% failures where enter fails on every trial" py "$T/r2/results.json" \
+	'rate("file-pageout", "null", "sleep") <= 0.01 and rate("file-pageout", "null", "enter") >= 0.95 and not cell("file-pageout", "null")["paired"]'
+
+# ---- sequential stopping ----
+"$B" run -p resident,file-pageout -k file -a enter,exit -n 5000 --precision 0.02 --min-trials 150 \
+	-o "$T/r3" -q >/dev/null 2>&1
+check "--precision stops easy cells early, with every half-width <= 0.02" py "$T/r3/results.json" \
+	'all(150 <= x["trials"] < 5000 for x in d["cells"]) and all((a["ci95"][1] - a["ci95"][0]) / 2 <= 0.02 for x in d["cells"] for a in x["arms"].values())'
+
+# ---- bad input: one line, exit 2 (77 for the environment), nothing half-written ----
+bad() { # bad NAME STATUS ARGS...
+	local name=$1 want=$2
+	shift 2
+	rm -rf "$T/bad"
+	${AS:-} "$B" "$@" >"$T/bad.out" 2>"$T/bad.err"
+	local rc=$?
+	if [ $rc = "$want" ] && [ "$(wc -l <"$T/bad.err")" = 1 ] && grep -q '^bpfault: ' "$T/bad.err" &&
+		[ ! -e "$T/bad/results.json" ]; then
+		pass "bad input: $name -> exit $want, one line"
+	else
+		fail "bad input: $name -> exit $want, one line" "rc=$rc: $(head -c 300 "$T/bad.err")"
+	fi
+}
+bad "unknown syscall" 2 run -s wrote -o "$T/bad"
+bad "unknown state" 2 run -p paged -o "$T/bad"
+bad "unknown sink" 2 run -k tape -o "$T/bad"
+bad "unknown arm" 2 run -a later2 -o "$T/bad"
+bad "zero trials" 2 run -n 0 -o "$T/bad"
+bad "negative trials" 2 run -n -5 -o "$T/bad"
+bad "non-numeric trials" 2 run -n 10x -o "$T/bad"
+bad "size not a multiple of 8" 2 run --size 63 -o "$T/bad"
+bad "precision out of range" 2 run --precision 2 -o "$T/bad"
+bad "unknown option" 2 run --frobnicate -o "$T/bad"
+bad "unknown command" 2 frobnicate
+bad "missing matrix file" 2 run -m "$T/nope.json" -o "$T/bad"
+echo '{"groups": [{"states": ["resident"], "colour": "red"}]}' >"$T/m1.json"
+bad "matrix with an unknown key" 2 run -m "$T/m1.json" -o "$T/bad"
+echo '{"groups": [{"states": ["resident"]' >"$T/m2.json"
+bad "truncated matrix file" 2 run -m "$T/m2.json" -o "$T/bad"
+bad "-m with list options" 2 run -m bench/matrices/ci-small.json -p resident -o "$T/bad"
+bad "unwritable output directory" 2 run -p resident -k file -n 5 -o /proc/bpfault-out
+BPFAULT_BTF=/nonexistent/vmlinux bad "no BTF" 77 run -p resident -n 5 -o "$T/bad"
+if command -v setpriv >/dev/null; then
+	AS="setpriv --reuid=65534 --regid=65534 --clear-groups" bad "not root" 77 run -n 5 -o "$T/bad"
+fi
+check "state restored after bad input" [ "$(state_snapshot)" = "$before" ]
+
+# ---- SIGINT mid-run: partial results flushed and marked incomplete, state restored ----
+"$B" run -p anon-pageout,file-pageout -k file -a enter,exit -n 10000000 -o "$T/r4" -q >/dev/null 2>&1 &
+pid=$!
+sleep 3
+kill -INT $pid
+wait $pid
+rc=$?
+check "SIGINT: exit 130" [ $rc = 130 ]
+check "SIGINT: results flushed, marked incomplete, with trials" py "$T/r4/results.json" \
+	'd["meta"]["complete"] is False and all(x["trials"] > 0 for x in d["cells"])'
+check "SIGINT: state restored (swap, tracefs, zram, work dir)" [ "$(state_snapshot)" = "$before" ]
+"$B" run -p anon-pageout -k file -a enter,exit -n 10000000 -o "$T/r5" -q >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -TERM $pid
+wait $pid
+check "SIGTERM: exit 143 or 130 and state restored" [ "$(state_snapshot)" = "$before" ]
+
+# ---- swap as found: already on (left on) / zram0 busy (a hot-added device, removed after) ----
+if [ -z "$(swapon --show --noheadings)" ] && [ "$(cat /sys/block/zram0/disksize 2>/dev/null)" = 0 ]; then
+	echo 256M >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null && swapon /dev/zram0
+	"$B" run -p anon-pageout -k file -n 50 -o "$T/r6" -q >/dev/null 2>&1
+	check "swap already on: used and left on" [ "$(swapon --show=NAME --noheadings)" = /dev/zram0 ]
+	check "swap already on: recorded in meta" py "$T/r6/results.json" '"already on" in d["meta"]["swap_used"]'
+	swapoff /dev/zram0
+	# zram0 sized but not swap: busy, so bpfault must add its own device and remove it
+	"$B" run -p anon-pageout -k file -n 50 -o "$T/r7" -q >/dev/null 2>&1
+	check "zram0 busy: a hot-added device was used" py "$T/r7/results.json" \
+		'"hot-added" in d["meta"]["swap_used"] and rate("anon-pageout", "file", "enter") >= 0.95'
+	check "zram0 busy: zram0 untouched, the added device removed" \
+		[ "$(cat /sys/block/zram0/disksize)" = 268435456 -a "$(ls /sys/block | grep -c zram)" = 1 ]
+	echo 1 >/sys/block/zram0/reset
+	check "state restored after the swap tests" [ "$(state_snapshot)" = "$before" ]
+else
+	echo "ok - swap-as-found tests # SKIP swap or zram0 already in use on this machine"
+fi
+
+exit $((fails > 0))
