@@ -11,6 +11,8 @@
 #include "results.h"
 #include "stats.h"
 
+#define COST_NOISE 0.05 /* cost changes under 5% are noise */
+
 /* two-sided Fisher p from the two one-sided tails, capped at 1 */
 static double two_sided(const struct res_arm *a, const struct res_arm *b)
 {
@@ -28,9 +30,32 @@ static void fmt_cost(char *buf, size_t len, double ns)
 		snprintf(buf, len, "-");
 }
 
+/* cost change B vs A: ratio of medians, "~" unless Mann–Whitney and the noise threshold agree */
+static void fmt_cost_change(char *buf, size_t len, const struct res_arm *a, const struct res_arm *b,
+			    double alpha)
+{
+	double x[RES_COST_SAMPLES], y[RES_COST_SAMPLES], ratio, p;
+	int v;
+
+	buf[0] = 0;
+	if (a->ncost < 8 || b->ncost < 8)
+		return;
+	for (uint32_t i = 0; i < a->ncost; i++)
+		x[i] = a->cost_samples[i];
+	for (uint32_t i = 0; i < b->ncost; i++)
+		y[i] = b->cost_samples[i];
+	v = stats_cost_compare(x, a->ncost, y, b->ncost, alpha, COST_NOISE, &ratio, &p);
+	if (v < -1)
+		return;
+	if (v == 0)
+		snprintf(buf, len, "~");
+	else
+		snprintf(buf, len, "x%.2f", ratio);
+}
+
 static void print_row(const struct gate_match *m, int w, double alpha)
 {
-	char key[128], ra[64], rb[64], d[32], p[48], ca[32], cb[32];
+	char key[128], ra[64], rb[64], d[32], p[48], ca[32], cb[32], cc[32];
 	const struct res_arm *a = m->aa, *b = m->ba;
 
 	res_cell_key(m->ac, key, sizeof(key));
@@ -54,8 +79,9 @@ static void print_row(const struct gate_match *m, int w, double alpha)
 	fmt_cost(cb, sizeof(cb), b->cost_ns);
 	if (!isfinite(a->cost_ns) || !isfinite(b->cost_ns))
 		ca[0] = cb[0] = 0;
-	printf("%-*s  %-8s  %-24s  %-24s  %-9s  %-12s  %8s  %8s\n", w, key, a->name, ra, rb, d, p,
-	       ca, cb);
+	fmt_cost_change(cc, sizeof(cc), a, b, alpha);
+	printf("%-*s  %-8s  %-24s  %-24s  %-9s  %-12s  %8s  %8s  %s\n", w, key, a->name, ra, rb, d,
+	       p, ca, cb, cc);
 }
 
 static void print_only(const struct gate_match *m, size_t n)
@@ -87,12 +113,15 @@ static void print_table(const struct res_run *a, const struct res_run *b,
 	}
 	printf("A: kernel %s, matrix %s\nB: kernel %s, matrix %s\n\n", a->kernel, a->matrix_id,
 	       b->kernel, b->matrix_id);
-	printf("%-*s  %-8s  %-24s  %-24s  %-9s  %-12s  %8s  %8s\n", w, "cell", "arm",
-	       "A fails [95% CI]", "B fails [95% CI]", "delta", "p", "A ns", "B ns");
+	printf("%-*s  %-8s  %-24s  %-24s  %-9s  %-12s  %8s  %8s  %s\n", w, "cell", "arm",
+	       "A fails [95% CI]", "B fails [95% CI]", "delta", "p", "A ns", "B ns", "cost");
 	for (size_t i = 0; i < n; i++)
 		if (m[i].aa && m[i].ba)
 			print_row(&m[i], w, alpha);
-	printf("(p: two-sided Fisher exact, unadjusted; ~ when p >= %g)\n", alpha);
+	printf("(p: two-sided Fisher exact, unadjusted; ~ when p >= %g. cost: B/A median ratio "
+	       "when "
+	       "Mann-Whitney p < %g and the change exceeds %.0f%%, else ~)\n",
+	       alpha, alpha, 100 * COST_NOISE);
 	print_only(m, n);
 }
 

@@ -333,6 +333,14 @@ void cell_finish(struct cellacc *c)
 		res_arm_finish(a);
 		a->cost_ns = NAN;
 		a->cost_ci95[0] = a->cost_ci95[1] = NAN;
+		a->ncost = 0;
+		for (size_t k = 0; k < RES_COST_SAMPLES && c->cost[id].n; k++) {
+			size_t at = k * c->cost[id].n / RES_COST_SAMPLES;
+
+			if (k && at == (k - 1) * c->cost[id].n / RES_COST_SAMPLES)
+				continue; /* fewer samples than slots: each once */
+			a->cost_samples[a->ncost++] = (float)c->cost[id].v[at];
+		}
 		if (c->cost[id].n > 0) {
 			double *tmp = malloc(c->cost[id].n * sizeof(double));
 

@@ -84,7 +84,7 @@ static json_t *arm_to_json(const struct res_arm *a)
 
 static json_t *cell_to_json(const struct res_cell *c)
 {
-	json_t *o, *arms, *paired, *cost, *cost_ci;
+	json_t *o, *arms, *paired, *cost, *cost_ci, *cost_s;
 	bool any_cost = false;
 
 	o = json_pack("{sssssssisisssIsIsIsIsb}", "syscall", c->syscall, "state", c->state, "sink",
@@ -98,15 +98,22 @@ static json_t *cell_to_json(const struct res_cell *c)
 	arms = json_object();
 	cost = json_object();
 	cost_ci = json_object();
+	cost_s = json_object();
 	for (int i = 0; i < c->narms; i++) {
 		const struct res_arm *a = &c->arms[i];
 
 		json_object_set_new(arms, a->name, arm_to_json(a));
 		if (isfinite(a->cost_ns)) {
+			json_t *sv = json_array();
+
 			any_cost = true;
 			json_object_set_new(cost, a->name, json_real(a->cost_ns));
 			json_object_set_new(cost_ci, a->name,
 					    jpair(a->cost_ci95[0], a->cost_ci95[1]));
+			for (uint32_t k = 0; k < a->ncost && k < RES_COST_SAMPLES; k++)
+				json_array_append_new(sv,
+						      json_integer((json_int_t)a->cost_samples[k]));
+			json_object_set_new(cost_s, a->name, sv);
 		}
 	}
 	json_object_set_new(o, "arms", arms);
@@ -132,9 +139,11 @@ static json_t *cell_to_json(const struct res_cell *c)
 	if (any_cost) {
 		json_object_set_new(o, "cost_ns", cost);
 		json_object_set_new(o, "cost_ci95", cost_ci);
+		json_object_set_new(o, "cost_samples_ns", cost_s);
 	} else {
 		json_decref(cost);
 		json_decref(cost_ci);
+		json_decref(cost_s);
 	}
 	return o;
 }
@@ -362,7 +371,7 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 {
 	char where[64], w2[128];
 	uint64_t v;
-	json_t *arms, *paired, *cost, *cost_ci, *av;
+	json_t *arms, *paired, *cost, *cost_ci, *cost_s, *av;
 	const char *name;
 
 	snprintf(where, sizeof(where), "cells[%d]", idx);
@@ -401,6 +410,7 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 		return bad(l, "%s: more than %d arms", where, RES_MAX_ARMS);
 	cost = json_object_get(o, "cost_ns");
 	cost_ci = json_object_get(o, "cost_ci95");
+	cost_s = json_object_get(o, "cost_samples_ns");
 	c->narms = 0;
 	json_object_foreach(arms, name, av)
 	{
@@ -419,6 +429,19 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 
 			a->cost_ci95[0] = num_or_nan(json_array_get(p, 0));
 			a->cost_ci95[1] = num_or_nan(json_array_get(p, 1));
+		}
+		if (json_is_object(cost_s)) {
+			json_t *sv = json_object_get(cost_s, name), *x;
+			size_t k;
+
+			a->ncost = 0;
+			json_array_foreach(sv, k, x)
+			{
+				if (!json_is_number(x) || json_number_value(x) < 0)
+					return bad(l, "%s: bad cost sample", w2);
+				if (a->ncost < RES_COST_SAMPLES)
+					a->cost_samples[a->ncost++] = (float)json_number_value(x);
+			}
 		}
 		c->narms++;
 	}

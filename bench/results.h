@@ -16,6 +16,7 @@
 #define RES_MAX_PAIRS	     66
 #define RES_NAME	     24
 #define BPFAULT_RES_MAX_SIZE (1u << 20)
+#define RES_COST_SAMPLES     128 /* per arm: an evenly spaced subsample of the cost figures */
 
 struct res_arm {
 	char name[RES_NAME];
@@ -29,6 +30,8 @@ struct res_arm {
 			     NAN */
 	double cost_ns;	  /* median ns in the arm's read and check; NAN if not measured */
 	double cost_ci95[2];
+	uint32_t ncost; /* cost samples kept, for comparisons (Mann–Whitney) */
+	float cost_samples[RES_COST_SAMPLES];
 	bool exact; /* baseline only: any failure is a regression */
 };
 

@@ -334,9 +334,15 @@ static bool cell_is_done(const struct matrix *m, const struct cellacc *c)
 static void progress(const struct runner *r, int done, uint64_t trials, uint64_t t0)
 {
 	double el = (double)(now_ns() - t0) / 1e9, rate = el > 0 ? (double)trials / el : 0;
+	uint64_t left = 0;
 
-	fprintf(stderr, "\r\033[Kcells %d/%d done, %llu trials, %.0f trials/s, %.0f s", done,
-		r->m->ncells, (unsigned long long)trials, rate, el);
+	/* an upper bound: unfinished cells may stop early on precision */
+	for (int i = 0; i < r->m->ncells; i++)
+		if (!r->cells[i].done && r->cells[i].res.trials < r->m->max_trials)
+			left += r->m->max_trials - r->cells[i].res.trials;
+	fprintf(stderr, "\r\033[Kcell %d/%d done, %llu trials, %.0f trials/s, %.0f s, ETA <= %.0f s",
+		done, r->m->ncells, (unsigned long long)trials, rate, el,
+		rate > 0 ? (double)left / rate : 0.0);
 }
 
 /* the rounds; returns the stop signal or 0 */

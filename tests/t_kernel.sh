@@ -129,6 +129,41 @@ check "sleep arm: 0% failures where enter fails on every trial" py "$T/r2/result
 check "--precision stops easy cells early, with every half-width <= 0.02" py "$T/r3/results.json" \
 	'all(150 <= x["trials"] < 5000 for x in d["cells"]) and all((a["ci95"][1] - a["ci95"][0]) / 2 <= 0.02 for x in d["cells"] for a in x["arms"].values())'
 
+# ---- the default matrix: every cell valid, every interval's half-width <= 2 points ----
+"$B" run -m bench/matrices/default.json -o "$T/def" -q >/dev/null 2>&1
+check "default matrix: exit 0, complete" py "$T/def/results.json" \
+	'd["meta"]["complete"] and all(x["status"] == "ok" for x in d["cells"])'
+check "default matrix: every 95% half-width <= 0.02" py "$T/def/results.json" \
+	'all((a["ci95"][1] - a["ci95"][0]) / 2 <= 0.02 for x in d["cells"] for a in x["arms"].values())'
+
+# ---- the CI gate on live runs: the committed baseline, a rerun, an injected regression ----
+"$B" run -m bench/matrices/ci-small.json -o "$T/ci" -q >/dev/null 2>&1
+check "ci-small run: exit 0" [ $? = 0 ]
+"$B" gate --baseline results/baselines/ci-small.json "$T/ci" --junit "$T/ci.xml" \
+	--markdown "$T/ci.md" >"$T/gate.out" 2>&1
+check "gate: a live ci-small run passes against results/baselines/ci-small.json" [ $? = 0 ]
+"$B" baseline "$T/ci" >"$T/ci-base.json" 2>/dev/null
+"$B" run -m bench/matrices/ci-small.json --seed 99 -o "$T/ci2" -q >/dev/null 2>&1
+"$B" gate --baseline "$T/ci-base.json" "$T/ci2" >"$T/gate.out" 2>&1
+check "gate: an independent rerun (another seed) passes against the first" [ $? = 0 ]
+mkdir -p "$T/ci3"
+$PY - "$T/ci/results.json" "$T/ci3/results.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["cells"]:
+    if (c["state"], c["sink"]) == ("file-pageout", "file"):
+        a = c["arms"]["exit"]
+        a["ok"] -= 60; a["fault"] += 60; a["zeroed"] += 60; a["fails"] += 60
+        a["fail_rate"] = a["fails"] / a["n"]
+json.dump(d, open(sys.argv[2], "w"))
+PYEOF
+"$B" gate --baseline results/baselines/ci-small.json "$T/ci3" --junit "$T/ci3.xml" >"$T/gate.out" 2>&1
+rc=$?
+check "gate: injected exit-arm regression exits 1" [ $rc = 1 ]
+check "gate: the regressed cell and arm are named" grep -qE 'REGRESSION +write/file-pageout/file/64/0 +exit' "$T/gate.out"
+junit_fails() { grep -A1 "classname=\"$1\" name=\"$2\">" "$3" | grep -q '<failure type="REGRESSION"'; }
+check "gate: JUnit names the failing testcase" junit_fails bpfault.write.file-pageout.file.64.0 exit "$T/ci3.xml"
+
 # ---- bad input: one line, exit 2 (77 for the environment), nothing half-written ----
 bad() { # bad NAME STATUS ARGS...
 	local name=$1 want=$2
