@@ -35,6 +35,13 @@ void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *
 
 		if (!(s->arm_mask & (1u << a->id)))
 			continue;
+		if (a->only && strcmp(a->only, s->sc->name)) {
+			snprintf(r->unsup[r->nunsup].name, RES_NAME, "%s", a->name);
+			snprintf(r->unsup[r->nunsup].why, sizeof(r->unsup[0].why),
+				 "its hook serves %s only, not %s", a->only, s->sc->name);
+			r->nunsup++;
+			continue;
+		}
 		if (!p->ok[a->id]) {
 			snprintf(r->unsup[r->nunsup].name, RES_NAME, "%s", a->name);
 			snprintf(r->unsup[r->nunsup].why, sizeof(r->unsup[0].why), "%s",
@@ -79,6 +86,17 @@ int cell_setup(struct engine *e, struct cellacc *c)
 	int err;
 
 	c->rt.workdir = e->workdir;
+	if (c->spec.sc->kind == KIND_IOV) {
+		/* the iovec stays resident: the page state applies to the data it points at */
+		c->rt.iov = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+		if (c->rt.iov == MAP_FAILED) {
+			c->rt.iov = NULL;
+			snprintf(c->err, sizeof(c->err), "iovec set-up failed: %s",
+				 strerror(errno));
+			return -errno;
+		}
+	}
 	err = c->spec.st->setup(&c->rt);
 	if (err) {
 		snprintf(c->err, sizeof(c->err), "page state set-up failed: %s", strerror(-err));
@@ -98,6 +116,9 @@ void cell_teardown(struct cellacc *c)
 	if (c->rt.sk)
 		c->spec.sk->close(&c->rt);
 	c->spec.st->teardown(&c->rt);
+	if (c->rt.iov)
+		munmap(c->rt.iov, PAGE_SZ);
+	c->rt.iov = NULL;
 	c->set_up = false;
 }
 
@@ -119,7 +140,7 @@ static void sample_add(struct samples *s, double v)
 static int ground_truth(struct engine *e, struct cellacc *c)
 {
 	uintptr_t a = (uintptr_t)c->rt.buf & ~(uintptr_t)(PAGE_SZ - 1);
-	uintptr_t end = (uintptr_t)c->rt.buf + c->rt.size;
+	uintptr_t end = (uintptr_t)c->rt.buf + c->rt.size + (c->spec.sc->kind == KIND_STR);
 	size_t npages = (end - a + PAGE_SZ - 1) / PAGE_SZ;
 	uint64_t pm[SLOT_PAGES];
 	unsigned char vec[SLOT_PAGES];
@@ -166,6 +187,7 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		      bool primary)
 {
 	volatile struct bpfault_ctl *ctl = e->probe.ctl;
+	const char *why;
 	long r;
 	int err;
 
@@ -176,13 +198,15 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		return err;
 	}
 	if (ctl) {
-		ctl->buf = (uintptr_t)c->rt.buf;
+		/* the pointer the call passes: the iovec for writev, else the buffer */
+		ctl->buf = (uintptr_t)(c->rt.iov ? c->rt.iov : c->rt.buf);
 		ctl->nonce = nonce;
 		ctl->size = c->rt.size;
 		ctl->expect_zero = c->spec.st->expect_zero;
 		ctl->arm_mask = mask;
 		ctl->nr = (__s32)c->spec.sc->nr;
 		ctl->argi = c->spec.sc->argi;
+		ctl->kind = (__u32)c->spec.sc->kind;
 		memset((void *)e->probe.out, 0, sizeof(*e->probe.out));
 	}
 	if (primary) {
@@ -196,9 +220,10 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 	r = c->spec.sc->issue(&c->rt);
 	c->rt.calls++;
 	c->spec.sk->after(&c->rt);
-	if (r != (long)c->rt.size) {
-		snprintf(c->err, sizeof(c->err), "%s returned %ld (%s), not %u", c->spec.sc->name,
-			 r, r < 0 ? strerror((int)-r) : "short", c->rt.size);
+	why = c->spec.sc->check(&c->rt, r);
+	if (why) {
+		snprintf(c->err, sizeof(c->err), "%s returned %ld (%s): %s", c->spec.sc->name, r,
+			 r < 0 ? strerror((int)-r) : "", why);
 		return r < 0 ? (int)r : -EIO;
 	}
 	if (primary)

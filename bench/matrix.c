@@ -111,7 +111,7 @@ static int parse_lists(const struct mx_lists *l, struct parsed *p, char *err, si
 		}
 		p->nst++;
 	}
-	LIST(sinks, "file,null,pipe", "sink")
+	LIST(sinks, "file,null,pipe,none", "sink")
 	for (int i = 0; i < n; i++) {
 		p->sk[p->nsk] = find_sink(tok[i]);
 		if (!p->sk[p->nsk]) {
@@ -180,7 +180,9 @@ int mx_add_lists(struct matrix *m, const struct mx_lists *l, char *err, size_t l
 							     p.st[b]->name, p.sk[c]->name, why);
 							continue;
 						}
-						if (p.size[d] + p.off[e] > SLOT_PAGES * PAGE_SZ) {
+						if (p.size[d] + p.off[e] +
+							    (p.sc[a]->kind == KIND_STR) >
+						    SLOT_PAGES * PAGE_SZ) {
 							drop(m,
 							     "%s/%s/%s size %llu at offset %llu: "
 							     "crosses more than two pages",

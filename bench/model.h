@@ -46,8 +46,11 @@ struct syscall_desc {
 	const char *name;
 	long nr;
 	unsigned argi; /* which argument is the buffer */
+	int kind;      /* enum bpfault_kind */
 	/* issue the call through bpfault_call(); returns the syscall's result or -errno */
 	long (*issue)(struct cellrt *c);
+	/* NULL if the result r is what a trial expects, else why not */
+	const char *(*check)(struct cellrt *c, long r);
 	/* names of the tracepoint programs in the skeleton (enter, exit) */
 	const char *tp_enter, *tp_exit;
 	/* NULL if the sink works with this syscall, else why not */
@@ -62,6 +65,7 @@ struct arm_desc {
 	const char *hook;
 	const char *progs[2]; /* skeleton programs it needs (besides the per-syscall tp ones) */
 	bool needs_tp;	      /* needs the per-syscall tracepoints */
+	const char *only;     /* the one syscall its hook serves, or NULL for all */
 };
 
 extern const struct state_desc states[];
@@ -92,6 +96,7 @@ struct cellrt {
 	uint64_t seed; /* cell seed, for nonces */
 	uint8_t *buf;  /* this trial's buffer (region + slot + offset) */
 	int fd, fd2;   /* sink fds (pipe: fd2 is the read end) */
+	void *iov;     /* KIND_IOV: the iovec (resident, locked) pointing at buf */
 	uint64_t calls;
 	const char *workdir; /* where files are made (a disk file system) */
 };
@@ -99,7 +104,7 @@ struct cellrt {
 /* the workload's call site: the sleepable uprobe arm attaches here */
 long bpfault_call(long nr, long a0, long a1, long a2);
 
-/* fill buf with the pattern for nonce (size multiple of 8) */
-void pattern_fill(void *buf, uint32_t size, uint64_t nonce);
+/* fill buf with the pattern for nonce (size multiple of 8), and a NUL after it for strings */
+void pattern_fill(void *buf, uint32_t size, uint64_t nonce, bool str);
 
 #endif

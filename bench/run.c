@@ -340,8 +340,9 @@ static void progress(const struct runner *r, int done, uint64_t trials, uint64_t
 	for (int i = 0; i < r->m->ncells; i++)
 		if (!r->cells[i].done && r->cells[i].res.trials < r->m->max_trials)
 			left += r->m->max_trials - r->cells[i].res.trials;
-	fprintf(stderr, "\r\033[Kcell %d/%d done, %llu trials, %.0f trials/s, %.0f s, ETA <= %.0f s",
-		done, r->m->ncells, (unsigned long long)trials, rate, el,
+	fprintf(stderr,
+		"\r\033[Kcell %d/%d done, %llu trials, %.0f trials/s, %.0f s, ETA <= %.0f s", done,
+		r->m->ncells, (unsigned long long)trials, rate, el,
 		rate > 0 ? (double)left / rate : 0.0);
 }
 

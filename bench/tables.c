@@ -5,7 +5,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "common.h"
 #include "model.h"
@@ -78,12 +80,32 @@ static void pipe_after(struct cellrt *c)
 		;
 }
 
+static int socket_open(struct cellrt *c)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
+		return -errno;
+	c->fd = sv[0];
+	c->fd2 = sv[1];
+	return 0;
+}
+
+static int none_open(struct cellrt *c)
+{
+	c->fd = c->fd2 = -1;
+	return 0;
+}
+
 const struct sink_desc sinks[] = {
 	{"file", "regular file on the work directory's file system (the kernel copies the buffer)",
 	 file_open, file_after, fd_close},
 	{"null", "/dev/null (the kernel never touches the buffer)", null_open, no_after, fd_close},
 	{"pipe", "pipe, drained after each call (the kernel copies the buffer)", pipe_open,
 	 pipe_after, fd_close},
+	{"socket", "AF_UNIX stream socket pair, drained after each call", socket_open, pipe_after,
+	 fd_close},
+	{"none", "no data sink: the syscall takes a path (openat)", none_open, no_after, fd_close},
 };
 const size_t nsinks = ARRAY_SIZE(sinks);
 
@@ -94,75 +116,99 @@ static long write_issue(struct cellrt *c)
 	return bpfault_call(SYS_write, c->fd, (long)c->buf, (long)c->size);
 }
 
-static const char *any_sink(const struct sink_desc *k)
+static long writev_issue(struct cellrt *c)
 {
-	(void)k;
-	return NULL;
+	struct iovec *iov = c->iov;
+
+	iov->iov_base = c->buf;
+	iov->iov_len = c->size;
+	return bpfault_call(SYS_writev, c->fd, (long)iov, 1);
+}
+
+/* openat of a path that is the pattern: it does not exist, and nothing is created */
+static long openat_issue(struct cellrt *c)
+{
+	return bpfault_call(SYS_openat, AT_FDCWD, (long)c->buf, O_RDONLY | O_CLOEXEC);
+}
+
+static const char *wrote_all(struct cellrt *c, long r)
+{
+	return r == (long)c->size ? NULL : "short or failed write";
+}
+
+static const char *no_such_path(struct cellrt *c, long r)
+{
+	if (r >= 0) {
+		close((int)r);
+		return "the pattern path exists";
+	}
+	(void)c;
+	return r == -ENOENT || r == -ENAMETOOLONG ? NULL : "unexpected error";
+}
+
+static const char *data_sink(const struct sink_desc *k)
+{
+	return strcmp(k->name, "none") ? NULL : "needs a data sink (file, null, pipe, socket)";
+}
+
+static const char *path_only(const struct sink_desc *k)
+{
+	return strcmp(k->name, "none") ? "takes a path, not a data sink (use sink none)" : NULL;
 }
 
 const struct syscall_desc syscalls[] = {
-	{"write", SYS_write, 1, write_issue, "tp_enter_write", "tp_exit_write", any_sink},
+	{"write", SYS_write, 1, KIND_BUF, write_issue, wrote_all, "tp_enter_write", "tp_exit_write",
+	 data_sink},
+	{"writev", SYS_writev, 1, KIND_IOV, writev_issue, wrote_all, "tp_enter_writev",
+	 "tp_exit_writev", data_sink},
+	{"openat", SYS_openat, 1, KIND_STR, openat_issue, no_such_path, "tp_enter_openat",
+	 "tp_exit_openat", path_only},
 };
 const size_t nsyscalls = ARRAY_SIZE(syscalls);
 
 /* ---- arms ---- */
 
+#define TP_ARM(n, i, h)                                                                            \
+	{                                                                                          \
+		.name = n, .id = i, .hook = h, .needs_tp = true                                    \
+	}
+
 const struct arm_desc arms[] = {
-	{"enter",
-	 ARM_ENTER,
-	 false,
-	 "tracepoint/syscalls/sys_enter_<syscall>, bpf_probe_read_user",
-	 {NULL, NULL},
-	 true},
-	{"exit",
-	 ARM_EXIT,
-	 false,
-	 "tracepoint/syscalls/sys_exit_<syscall>, pointer saved at enter",
-	 {NULL, NULL},
-	 true},
-	{"retry",
-	 ARM_RETRY,
-	 false,
-	 "read at enter; if that failed, read again at exit",
-	 {NULL, NULL},
-	 true},
-	{"raw-enter",
-	 ARM_RAW_ENTER,
-	 false,
-	 "raw_tp/sys_enter (generic, as most agents hook)",
-	 {"raw_enter", NULL},
-	 false},
-	{"raw-exit",
-	 ARM_RAW_EXIT,
-	 false,
-	 "raw_tp/sys_exit, pointer saved at raw_tp/sys_enter",
-	 {"raw_enter", "raw_exit"},
-	 false},
-	{"btf-enter", ARM_BTF_ENTER, false, "tp_btf/sys_enter", {"btf_enter", NULL}, false},
-	{"btf-exit",
-	 ARM_BTF_EXIT,
-	 false,
-	 "tp_btf/sys_exit, pointer saved at tp_btf/sys_enter",
-	 {"btf_enter", "btf_exit"},
-	 false},
-	{"sleep",
-	 ARM_SLEEP,
-	 true,
-	 "sleepable uprobe.s on the workload's call site, bpf_copy_from_user (faults pages in)",
-	 {"sleep_call", NULL},
-	 false},
-	{"fentry",
-	 ARM_FENTRY,
-	 false,
-	 "fentry/vfs_write (in-kernel, before the copy)",
-	 {"fentry_vfs_write", NULL},
-	 false},
-	{"kprobe",
-	 ARM_KPROBE,
-	 false,
-	 "kprobe/vfs_write (in-kernel, before the copy)",
-	 {"kprobe_vfs_write", NULL},
-	 false},
+	TP_ARM("enter", ARM_ENTER, "tracepoint/syscalls/sys_enter_<syscall>, bpf_probe_read_user"),
+	TP_ARM("exit", ARM_EXIT, "tracepoint/syscalls/sys_exit_<syscall>, pointer saved at enter"),
+	TP_ARM("retry", ARM_RETRY, "read at enter; if that failed, read again at exit"),
+	{.name = "raw-enter",
+	 .id = ARM_RAW_ENTER,
+	 .hook = "raw_tp/sys_enter (generic, as most agents hook)",
+	 .progs = {"raw_enter"}},
+	{.name = "raw-exit",
+	 .id = ARM_RAW_EXIT,
+	 .hook = "raw_tp/sys_exit, pointer saved at raw_tp/sys_enter",
+	 .progs = {"raw_enter", "raw_exit"}},
+	{.name = "btf-enter",
+	 .id = ARM_BTF_ENTER,
+	 .hook = "tp_btf/sys_enter",
+	 .progs = {"btf_enter"}},
+	{.name = "btf-exit",
+	 .id = ARM_BTF_EXIT,
+	 .hook = "tp_btf/sys_exit, pointer saved at tp_btf/sys_enter",
+	 .progs = {"btf_enter", "btf_exit"}},
+	{.name = "sleep",
+	 .id = ARM_SLEEP,
+	 .perturbing = true,
+	 .hook = "sleepable uprobe.s on the workload's call site, bpf_copy_from_user (faults pages "
+		 "in)",
+	 .progs = {"sleep_call"}},
+	{.name = "fentry",
+	 .id = ARM_FENTRY,
+	 .hook = "fentry/vfs_write (in-kernel, before the copy)",
+	 .progs = {"fentry_vfs_write"},
+	 .only = "write"},
+	{.name = "kprobe",
+	 .id = ARM_KPROBE,
+	 .hook = "kprobe/vfs_write (in-kernel, before the copy)",
+	 .progs = {"kprobe_vfs_write"},
+	 .only = "write"},
 };
 const size_t narms = ARRAY_SIZE(arms);
 

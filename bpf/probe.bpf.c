@@ -32,7 +32,7 @@ struct {
 } saved_ptrs SEC(".maps");
 
 struct scratch {
-	__u64 w[BPFAULT_MAX_BUF / 8];
+	__u64 w[BPFAULT_MAX_BUF / 8 + 1]; /* + the NUL of a string */
 };
 
 struct {
@@ -52,12 +52,23 @@ static __always_inline int armed(int arm)
 	return ctl.arm_mask & (1u << arm);
 }
 
+static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int sleepable, int str)
+{
+	if (size == 0 || size > BPFAULT_MAX_BUF + 8)
+		return -22;
+	if (sleepable)
+		return bpf_copy_from_user(dst, size, (const void *)ptr);
+	if (str)
+		return bpf_probe_read_user_str(dst, size, (const void *)ptr);
+	return bpf_probe_read_user(dst, size, (const void *)ptr);
+}
+
 /* read ptr, compare with the pattern, return RD_* flags; *ret gets the helper's return */
 static __noinline int read_check(__u64 ptr, int sleepable, __s32 *ret)
 {
-	__u32 zero = 0, size = ctl.size, nwords, i;
+	__u32 zero = 0, size = ctl.size, kind = ctl.kind, nwords, i;
 	__u64 nonce = ctl.nonce, any = 0, bad = 0;
-	int expect_zero = ctl.expect_zero;
+	int expect_zero = ctl.expect_zero, extra = 0;
 	struct scratch *s;
 	long r;
 
@@ -66,12 +77,30 @@ static __noinline int read_check(__u64 ptr, int sleepable, __s32 *ret)
 		return 0;
 	if (size == 0 || size > BPFAULT_MAX_BUF)
 		return 0;
-	if (sleepable)
-		r = bpf_copy_from_user(s, size, (const void *)ptr);
-	else
-		r = bpf_probe_read_user(s, size, (const void *)ptr);
+	if (kind == KIND_IOV) {
+		/* the iovec first (16 bytes: iov_base, iov_len), then the data it points at */
+		r = read_user(s, 16, ptr, sleepable, 0);
+		if (r < 0) {
+			*ret = r;
+			return RD_FIRED | RD_FAULT | RD_IOV_FAULT;
+		}
+		ptr = s->w[0];
+	}
+	if (kind == KIND_STR) {
+		/* size bytes and the NUL; a sleepable read copies them as plain bytes */
+		r = read_user(s, size + 1, ptr, sleepable, !sleepable);
+		if (r >= 0 && (sleepable ? ((__u8 *)s->w)[size] != 0 : r != (long)size + 1))
+			extra = 1; /* a string of the wrong length */
+		if (expect_zero && r >= 0)
+			extra = sleepable ? ((__u8 *)s->w)[0] != 0 : r != 1;
+	} else {
+		r = read_user(s, size, ptr, sleepable, 0);
+	}
 	*ret = r;
 	nwords = size / 8;
+	/* an empty string read from a zero page copies one byte: compare nothing else */
+	if (kind == KIND_STR && expect_zero && !sleepable)
+		nwords = 0;
 	for (i = 0; i < BPFAULT_MAX_BUF / 8; i++) {
 		__u64 want, got;
 
@@ -84,9 +113,9 @@ static __noinline int read_check(__u64 ptr, int sleepable, __s32 *ret)
 	}
 	if (r < 0)
 		return RD_FIRED | RD_FAULT | (!any && !expect_zero ? RD_ZEROED : 0);
-	if (!bad)
+	if (!bad && !extra)
 		return RD_FIRED | RD_OK;
-	if (!any)
+	if (!any && !expect_zero)
 		return RD_FIRED | RD_ZEROED;
 	return RD_FIRED | RD_MISMATCH;
 }
@@ -171,6 +200,30 @@ int tp_enter_write(struct trace_event_raw_sys_enter *ctx)
 
 SEC("tracepoint/syscalls/sys_exit_write")
 int tp_exit_write(struct trace_event_raw_sys_exit *ctx)
+{
+	return tp_exit();
+}
+
+SEC("tracepoint/syscalls/sys_enter_writev")
+int tp_enter_writev(struct trace_event_raw_sys_enter *ctx)
+{
+	return tp_enter(ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_writev")
+int tp_exit_writev(struct trace_event_raw_sys_exit *ctx)
+{
+	return tp_exit();
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat")
+int tp_enter_openat(struct trace_event_raw_sys_enter *ctx)
+{
+	return tp_enter(ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int tp_exit_openat(struct trace_event_raw_sys_exit *ctx)
 {
 	return tp_exit();
 }

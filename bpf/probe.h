@@ -24,12 +24,20 @@ enum bpfault_arm {
 	ARM__COUNT,
 };
 
+/* what the syscall's pointer argument points at */
+enum bpfault_kind {
+	KIND_BUF = 0, /* size bytes of data (write) */
+	KIND_STR = 1, /* a NUL-terminated string of size bytes (openat's path) */
+	KIND_IOV = 2, /* a struct iovec whose iov_base holds size bytes (writev) */
+};
+
 /* flags of one read */
-#define RD_FIRED    (1u << 0) /* the hook ran and tried to read */
-#define RD_OK	    (1u << 1) /* bytes equal the expected pattern */
-#define RD_FAULT    (1u << 2) /* helper returned < 0 */
-#define RD_ZEROED   (1u << 3) /* destination all zero (pattern expected non-zero) */
-#define RD_MISMATCH (1u << 4) /* no error, not all zero, not the pattern */
+#define RD_FIRED     (1u << 0) /* the hook ran and tried to read */
+#define RD_OK	     (1u << 1) /* bytes equal the expected pattern */
+#define RD_FAULT     (1u << 2) /* helper returned < 0 */
+#define RD_ZEROED    (1u << 3) /* destination all zero (pattern expected non-zero) */
+#define RD_MISMATCH  (1u << 4) /* no error, not all zero, not the pattern */
+#define RD_IOV_FAULT (1u << 5) /* KIND_IOV: the iovec array itself could not be read */
 
 /* what user space asks for, one trial at a time */
 struct bpfault_ctl {
@@ -40,7 +48,7 @@ struct bpfault_ctl {
 	__u32 arm_mask;	   /* 1 << enum bpfault_arm for each arm that reads in this trial */
 	__s32 nr;	   /* syscall number, for the generic raw_tp/tp_btf hooks */
 	__u32 argi;	   /* which syscall argument is the pointer (0-based) */
-	__u32 pad;
+	__u32 kind;	   /* enum bpfault_kind: how the pointer leads to the bytes */
 };
 
 struct bpfault_rec {

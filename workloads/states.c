@@ -20,12 +20,19 @@
 
 #define FILE_SLOTS 512u /* pool of file-backed slots: one pattern generation per pass */
 
-void pattern_fill(void *buf, uint32_t size, uint64_t nonce)
+void pattern_fill(void *buf, uint32_t size, uint64_t nonce, bool str)
 {
 	uint64_t *w = buf;
 
 	for (uint32_t i = 0; i < size / 8; i++)
 		w[i] = bpfault_pattern_word(nonce, i);
+	if (str)
+		((uint8_t *)buf)[size] = 0;
+}
+
+static bool is_str(const struct cellrt *c)
+{
+	return c->sc->kind == KIND_STR;
 }
 
 static size_t slot_bytes(void)
@@ -37,7 +44,8 @@ static size_t slot_bytes(void)
 static void span(const struct cellrt *c, uint8_t **start, size_t *len)
 {
 	uintptr_t a = (uintptr_t)c->buf & ~(uintptr_t)(PAGE_SZ - 1);
-	uintptr_t e = ((uintptr_t)c->buf + c->size + PAGE_SZ - 1) & ~(uintptr_t)(PAGE_SZ - 1);
+	size_t bytes = c->size + (is_str(c) ? 1 : 0);
+	uintptr_t e = ((uintptr_t)c->buf + bytes + PAGE_SZ - 1) & ~(uintptr_t)(PAGE_SZ - 1);
 
 	*start = (uint8_t *)a;
 	*len = e - a;
@@ -79,7 +87,7 @@ static int resident_setup(struct cellrt *c)
 
 static int resident_prepare(struct cellrt *c, uint64_t *nonce)
 {
-	pattern_fill(c->buf, c->size, *nonce);
+	pattern_fill(c->buf, c->size, *nonce, is_str(c));
 	return 0;
 }
 
@@ -99,7 +107,7 @@ static int anon_pageout_prepare(struct cellrt *c, uint64_t *nonce)
 	uint8_t *s;
 	size_t l;
 
-	pattern_fill(c->buf, c->size, *nonce);
+	pattern_fill(c->buf, c->size, *nonce, is_str(c));
 	span(c, &s, &l);
 	return madvise(s, l, MADV_PAGEOUT) < 0 ? -errno : 0;
 }
@@ -123,7 +131,8 @@ static int file_regenerate(struct cellrt *c)
 	c->gen++;
 	memset(tmp, 0xa5, total);
 	for (size_t s = 0; s < c->nslots; s++)
-		pattern_fill(tmp + s * slot_bytes() + c->offset, c->size, file_nonce(c, s));
+		pattern_fill(tmp + s * slot_bytes() + c->offset, c->size, file_nonce(c, s),
+			     is_str(c));
 	w = pwrite(c->region_fd, tmp, total, 0);
 	free(tmp);
 	if (w != (ssize_t)total)
