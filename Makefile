@@ -11,7 +11,7 @@ CFLAGS      ?= -O2 -g
 GIT_REV     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 CFLAGS      += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(OUTPUT) -Ibpf -Ibench
 CFLAGS      += -DBPFAULT_GIT_REV=\"$(GIT_REV)\"
-LDLIBS      := -lbpf -lelf -lz -ljansson -lm
+LDLIBS      := -lbpf -lelf -lz -ljansson -luring -lm
 BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf -Wall -Werror
 
 BPF_SRCS    := $(wildcard bpf/*.bpf.c)
@@ -73,9 +73,12 @@ $(OUTPUT)/tests/%: tests/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 tests: bpfault $(TESTS)
 
 # The two commands README documents. Each does all of its own set-up.
+# the default matrix, then its plots and report; RUN_DIR= picks the output directory
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)./bpfault run -m bench/matrices/default.json $(RUN_ARGS)
+	$(Q)d=$${RUN_DIR:-results/$$(date -u +%Y%m%dT%H%M%SZ)}; \
+	./bpfault run -m bench/matrices/default.json -o "$$d" $(RUN_ARGS); rc=$$?; \
+	if [ -f "$$d/results.json" ]; then ./bpfault report "$$d" || exit $$?; fi; exit $$rc
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory tests

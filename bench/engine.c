@@ -35,6 +35,13 @@ void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *
 
 		if (!(s->arm_mask & (1u << a->id)))
 			continue;
+		if (a->needs_arg && s->sc->argi < 0) {
+			snprintf(r->unsup[r->nunsup].name, RES_NAME, "%s", a->name);
+			snprintf(r->unsup[r->nunsup].why, sizeof(r->unsup[0].why),
+				 "%s does not pass the buffer as a syscall argument", s->sc->name);
+			r->nunsup++;
+			continue;
+		}
 		if (a->only && strcmp(a->only, s->sc->name)) {
 			snprintf(r->unsup[r->nunsup].name, RES_NAME, "%s", a->name);
 			snprintf(r->unsup[r->nunsup].why, sizeof(r->unsup[0].why),
@@ -86,15 +93,12 @@ int cell_setup(struct engine *e, struct cellacc *c)
 	int err;
 
 	c->rt.workdir = e->workdir;
-	if (c->spec.sc->kind == KIND_IOV) {
-		/* the iovec stays resident: the page state applies to the data it points at */
-		c->rt.iov = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
-		if (c->rt.iov == MAP_FAILED) {
-			c->rt.iov = NULL;
-			snprintf(c->err, sizeof(c->err), "iovec set-up failed: %s",
-				 strerror(errno));
-			return -errno;
+	if (c->spec.sc->setup) {
+		err = c->spec.sc->setup(&c->rt);
+		if (err) {
+			snprintf(c->err, sizeof(c->err), "%s set-up failed: %s", c->spec.sc->name,
+				 strerror(-err));
+			return err;
 		}
 	}
 	err = c->spec.st->setup(&c->rt);
@@ -116,9 +120,8 @@ void cell_teardown(struct cellacc *c)
 	if (c->rt.sk)
 		c->spec.sk->close(&c->rt);
 	c->spec.st->teardown(&c->rt);
-	if (c->rt.iov)
-		munmap(c->rt.iov, PAGE_SZ);
-	c->rt.iov = NULL;
+	if (c->spec.sc->teardown)
+		c->spec.sc->teardown(&c->rt);
 	c->set_up = false;
 }
 
@@ -205,7 +208,7 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		ctl->expect_zero = c->spec.st->expect_zero;
 		ctl->arm_mask = mask;
 		ctl->nr = (__s32)c->spec.sc->nr;
-		ctl->argi = c->spec.sc->argi;
+		ctl->argi = (__u32)c->spec.sc->argi;
 		ctl->kind = (__u32)c->spec.sc->kind;
 		memset((void *)e->probe.out, 0, sizeof(*e->probe.out));
 	}

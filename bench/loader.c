@@ -77,7 +77,7 @@ static int arm_progs(struct probe_bpf *s, const struct arm_desc *a, const bool *
 
 	if (a->needs_tp) {
 		for (size_t i = 0; i < nsyscalls && n + 2 <= max; i++) {
-			if (!want_sc[i])
+			if (!want_sc[i] || !syscalls[i].tp_enter)
 				continue;
 			out[n++] = bpf_object__find_program_by_name(s->obj, syscalls[i].tp_enter);
 			out[n++] = bpf_object__find_program_by_name(s->obj, syscalls[i].tp_exit);

@@ -45,8 +45,8 @@ struct sink_desc {
 struct syscall_desc {
 	const char *name;
 	long nr;
-	unsigned argi; /* which argument is the buffer */
-	int kind;      /* enum bpfault_kind */
+	int argi; /* which argument is the buffer; -1: not an argument (io_uring's SQE) */
+	int kind; /* enum bpfault_kind */
 	/* issue the call through bpfault_call(); returns the syscall's result or -errno */
 	long (*issue)(struct cellrt *c);
 	/* NULL if the result r is what a trial expects, else why not */
@@ -55,6 +55,9 @@ struct syscall_desc {
 	const char *tp_enter, *tp_exit;
 	/* NULL if the sink works with this syscall, else why not */
 	const char *(*sink_ok)(const struct sink_desc *k);
+	/* optional: per-cell resources of the call (writev's iovec, io_uring's ring) */
+	int (*setup)(struct cellrt *c);
+	void (*teardown)(struct cellrt *c);
 };
 
 /* one read strategy at one hook */
@@ -66,6 +69,7 @@ struct arm_desc {
 	const char *progs[2]; /* skeleton programs it needs (besides the per-syscall tp ones) */
 	bool needs_tp;	      /* needs the per-syscall tracepoints */
 	const char *only;     /* the one syscall its hook serves, or NULL for all */
+	bool needs_arg;	      /* reads the pointer from the syscall's arguments */
 };
 
 extern const struct state_desc states[];
@@ -97,6 +101,7 @@ struct cellrt {
 	uint8_t *buf;  /* this trial's buffer (region + slot + offset) */
 	int fd, fd2;   /* sink fds (pipe: fd2 is the read end) */
 	void *iov;     /* KIND_IOV: the iovec (resident, locked) pointing at buf */
+	void *ring;    /* io_uring: the cell's ring */
 	uint64_t calls;
 	const char *workdir; /* where files are made (a disk file system) */
 };

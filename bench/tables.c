@@ -5,11 +5,14 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include "common.h"
+#include <liburing.h>
 #include "model.h"
 
 /* The workload's one call site. noinline and global: the sleepable uprobe arm attaches here. */
@@ -116,6 +119,72 @@ static long write_issue(struct cellrt *c)
 	return bpfault_call(SYS_write, c->fd, (long)c->buf, (long)c->size);
 }
 
+static int iov_setup(struct cellrt *c)
+{
+	/* the iovec stays resident: the page state applies to the data it points at */
+	c->iov = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+	if (c->iov == MAP_FAILED) {
+		c->iov = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+static void iov_teardown(struct cellrt *c)
+{
+	if (c->iov)
+		munmap(c->iov, PAGE_SZ);
+	c->iov = NULL;
+}
+
+static int ring_setup(struct cellrt *c)
+{
+	struct io_uring *ring = calloc(1, sizeof(*ring));
+	int err;
+
+	if (!ring)
+		return -ENOMEM;
+	err = io_uring_queue_init(4, ring, 0);
+	if (err) {
+		free(ring);
+		return err;
+	}
+	c->ring = ring;
+	return 0;
+}
+
+static void ring_teardown(struct cellrt *c)
+{
+	if (c->ring) {
+		io_uring_queue_exit(c->ring);
+		free(c->ring);
+	}
+	c->ring = NULL;
+}
+
+/* one IORING_OP_WRITE at the current position; user_data carries the buffer's address */
+static long uring_write_issue(struct cellrt *c)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(c->ring);
+	struct io_uring_cqe *cqe;
+	long r;
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_write(sqe, c->fd, c->buf, c->size, (__u64)-1);
+	sqe->user_data = (uintptr_t)c->buf;
+	r = io_uring_submit_and_wait(c->ring, 1);
+	if (r < 0)
+		return r;
+	r = io_uring_wait_cqe(c->ring, &cqe);
+	if (r < 0)
+		return r;
+	r = cqe->res;
+	io_uring_cqe_seen(c->ring, cqe);
+	return r;
+}
+
 static long writev_issue(struct cellrt *c)
 {
 	struct iovec *iov = c->iov;
@@ -157,12 +226,44 @@ static const char *path_only(const struct sink_desc *k)
 }
 
 const struct syscall_desc syscalls[] = {
-	{"write", SYS_write, 1, KIND_BUF, write_issue, wrote_all, "tp_enter_write", "tp_exit_write",
-	 data_sink},
-	{"writev", SYS_writev, 1, KIND_IOV, writev_issue, wrote_all, "tp_enter_writev",
-	 "tp_exit_writev", data_sink},
-	{"openat", SYS_openat, 1, KIND_STR, openat_issue, no_such_path, "tp_enter_openat",
-	 "tp_exit_openat", path_only},
+	{.name = "write",
+	 .nr = SYS_write,
+	 .argi = 1,
+	 .kind = KIND_BUF,
+	 .issue = write_issue,
+	 .check = wrote_all,
+	 .tp_enter = "tp_enter_write",
+	 .tp_exit = "tp_exit_write",
+	 .sink_ok = data_sink},
+	{.name = "writev",
+	 .nr = SYS_writev,
+	 .argi = 1,
+	 .kind = KIND_IOV,
+	 .issue = writev_issue,
+	 .check = wrote_all,
+	 .tp_enter = "tp_enter_writev",
+	 .tp_exit = "tp_exit_writev",
+	 .sink_ok = data_sink,
+	 .setup = iov_setup,
+	 .teardown = iov_teardown},
+	{.name = "openat",
+	 .nr = SYS_openat,
+	 .argi = 1,
+	 .kind = KIND_STR,
+	 .issue = openat_issue,
+	 .check = no_such_path,
+	 .tp_enter = "tp_enter_openat",
+	 .tp_exit = "tp_exit_openat",
+	 .sink_ok = path_only},
+	{.name = "uring-write",
+	 .nr = SYS_io_uring_enter,
+	 .argi = -1,
+	 .kind = KIND_BUF,
+	 .issue = uring_write_issue,
+	 .check = wrote_all,
+	 .sink_ok = data_sink,
+	 .setup = ring_setup,
+	 .teardown = ring_teardown},
 };
 const size_t nsyscalls = ARRAY_SIZE(syscalls);
 
@@ -170,7 +271,7 @@ const size_t nsyscalls = ARRAY_SIZE(syscalls);
 
 #define TP_ARM(n, i, h)                                                                            \
 	{                                                                                          \
-		.name = n, .id = i, .hook = h, .needs_tp = true                                    \
+		.name = n, .id = i, .hook = h, .needs_tp = true, .needs_arg = true                 \
 	}
 
 const struct arm_desc arms[] = {
@@ -178,10 +279,12 @@ const struct arm_desc arms[] = {
 	TP_ARM("exit", ARM_EXIT, "tracepoint/syscalls/sys_exit_<syscall>, pointer saved at enter"),
 	TP_ARM("retry", ARM_RETRY, "read at enter; if that failed, read again at exit"),
 	{.name = "raw-enter",
+	 .needs_arg = true,
 	 .id = ARM_RAW_ENTER,
 	 .hook = "raw_tp/sys_enter (generic, as most agents hook)",
 	 .progs = {"raw_enter"}},
 	{.name = "raw-exit",
+	 .needs_arg = true,
 	 .id = ARM_RAW_EXIT,
 	 .hook = "raw_tp/sys_exit, pointer saved at raw_tp/sys_enter",
 	 .progs = {"raw_enter", "raw_exit"}},
@@ -190,10 +293,12 @@ const struct arm_desc arms[] = {
 	 .hook = "tp_btf/sys_enter",
 	 .progs = {"btf_enter"}},
 	{.name = "btf-exit",
+	 .needs_arg = true,
 	 .id = ARM_BTF_EXIT,
 	 .hook = "tp_btf/sys_exit, pointer saved at tp_btf/sys_enter",
 	 .progs = {"btf_enter", "btf_exit"}},
 	{.name = "sleep",
+	 .needs_arg = true,
 	 .id = ARM_SLEEP,
 	 .perturbing = true,
 	 .hook = "sleepable uprobe.s on the workload's call site, bpf_copy_from_user (faults pages "
@@ -209,6 +314,16 @@ const struct arm_desc arms[] = {
 	 .hook = "kprobe/vfs_write (in-kernel, before the copy)",
 	 .progs = {"kprobe_vfs_write"},
 	 .only = "write"},
+	{.name = "submit",
+	 .id = ARM_SUBMIT,
+	 .hook = "tracepoint/io_uring/io_uring_submit_req (at submission, the SQE's buffer)",
+	 .progs = {"uring_submit"},
+	 .only = "uring-write"},
+	{.name = "later",
+	 .id = ARM_LATER,
+	 .hook = "tracepoint/io_uring/io_uring_complete (after the kernel did the write)",
+	 .progs = {"uring_complete"},
+	 .only = "uring-write"},
 };
 const size_t narms = ARRAY_SIZE(arms);
 

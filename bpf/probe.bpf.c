@@ -369,3 +369,27 @@ int BPF_KPROBE(kprobe_vfs_write, struct file *file, const char *buf)
 {
 	return fn_hook(ARM_KPROBE, (__u64)buf);
 }
+
+/* ---- io_uring: the buffer is in the SQE, not a syscall argument; user_data carries it ---- */
+
+SEC("tracepoint/io_uring/io_uring_submit_req")
+int uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
+{
+	__u64 ptr = ctx->user_data;
+
+	if (!is_target() || !armed(ARM_SUBMIT) || ptr != ctl.buf)
+		return 0;
+	do_arm(ARM_SUBMIT, ptr, 0);
+	return 0;
+}
+
+SEC("tracepoint/io_uring/io_uring_complete")
+int uring_complete(struct trace_event_raw_io_uring_complete *ctx)
+{
+	__u64 ptr = ctx->user_data;
+
+	if (!is_target() || !armed(ARM_LATER) || ptr != ctl.buf)
+		return 0;
+	do_arm(ARM_LATER, ptr, 0);
+	return 0;
+}

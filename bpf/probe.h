@@ -9,7 +9,7 @@
 
 #define BPFAULT_MAX_BUF 4096 /* largest read, bytes; sizes are multiples of 8 */
 
-/* Arms in BPF order. User-space names live in bench/arms.c. */
+/* Arms in BPF order. User-space names live in bench/tables.c. */
 enum bpfault_arm {
 	ARM_ENTER = 0, /* tracepoint/syscalls/sys_enter_<name> */
 	ARM_EXIT,      /* tracepoint/syscalls/sys_exit_<name>, pointer saved at enter */
@@ -21,6 +21,8 @@ enum bpfault_arm {
 	ARM_SLEEP,     /* uprobe.s on the workload's call site, bpf_copy_from_user */
 	ARM_FENTRY,    /* fentry/vfs_write: inside the kernel, before it copies the buffer */
 	ARM_KPROBE,    /* kprobe/vfs_write: the same place, the older attach type */
+	ARM_SUBMIT,    /* tracepoint/io_uring/io_uring_submit_req: at submission */
+	ARM_LATER,     /* tracepoint/io_uring/io_uring_complete: after the kernel did the work */
 	ARM__COUNT,
 };
 

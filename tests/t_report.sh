@@ -1,0 +1,331 @@
+#!/bin/bash
+# End-to-end test of 'bpfault report' on the hand-made runs in tests/data/report/ (no kernel,
+# no BPF, no root needed). Run from the repo root after 'make'; BPFAULT=path overrides ./bpfault.
+# Needs gnuplot, python3 and chromium; a missing one is "not ok" (never a silent skip).
+# Prints "ok - name" / "not ok - name"; exits 1 if any check failed.
+set -u
+B=${BPFAULT:-./bpfault}
+B=$(realpath "$B")
+D=$(realpath tests/data/report)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+chmod 755 "$T"
+fails=0
+
+ok() { echo "ok - $1"; }
+notok() {
+	echo "not ok - $1"
+	[ $# -gt 1 ] && echo "#   $2"
+	fails=$((fails + 1))
+}
+check() { # check NAME CMD...: CMD's status decides
+	local name=$1
+	shift
+	if "$@" >"$T/check.out" 2>&1; then ok "$name"; else notok "$name" "$(head -c 400 "$T/check.out" | tr '\n' ' ')"; fi
+}
+# newdir NAME FIXTURE: a fresh results directory holding FIXTURE as results.json
+newdir() {
+	rm -rf "${T:?}/$1"
+	mkdir -p "$T/$1"
+	cp "$D/$2" "$T/$1/results.json"
+	echo "$T/$1"
+}
+# report DIR [ARGS]: run it, keep stdout/stderr/status in $T/out, $T/err, $T/rc
+report() {
+	local dir=$1
+	shift
+	"$B" report "$dir" "$@" >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+}
+# nothing_left DIR: no report, no plots, no work directory
+nothing_left() {
+	[ ! -e "$1/report.html" ] && [ ! -e "$1/plots" ] && ! ls -d "$1"/.report.tmp.* >/dev/null 2>&1
+}
+one_line() { [ "$(wc -l <"$1")" -eq 1 ] && grep -q '^bpfault: report: ' "$1"; }
+
+for tool in gnuplot python3 chromium; do
+	if command -v "$tool" >/dev/null; then ok "$tool installed"; else notok "$tool installed" "run scripts/install-deps"; fi
+done
+[ -x "$B" ] && ok "bpfault built" || {
+	notok "bpfault built" "run make first"
+	exit 1
+}
+
+# ---- the complete fixture ----
+R=$(newdir full complete.json)
+report "$R"
+check "report exits 0" test "$(cat "$T/rc")" = 0
+check "report prints the page's path" grep -qx "$R/report.html" "$T/out"
+check "report writes nothing on stderr" test ! -s "$T/err"
+check "report.html and plots/ exist, no work directory left" \
+	bash -c "[ -s '$R/report.html' ] && [ -d '$R/plots' ] && ! ls -d '$R'/.report.tmp.* 2>/dev/null"
+
+# Expected plots and series, computed here from the fixture, independently of the C code.
+python3 - "$R/results.json" >"$T/expect" <<'EOF'
+import json, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+ok = [c for c in cells if c["status"] == "ok"]
+has = lambda a: a["n"] > 0
+def first_order(xs):
+    out = []
+    [out.append(x) for x in xs if x not in out]
+    return out
+exp = {}  # plot name -> (arms expected in its legend, svg series groups)
+for sc in first_order(c["syscall"] for c in ok):
+    for sk in first_order(c["sink"] for c in ok if c["syscall"] == sc):
+        mine = [c for c in ok if c["syscall"] == sc and c["sink"] == sk]
+        combos = first_order((c["size"], c["offset"]) for c in cells if c["syscall"] == sc and c["sink"] == sk)
+        best = max(combos, key=lambda so: sum(1 for c in mine if (c["size"], c["offset"]) == so))
+        arms = {a for c in mine if (c["size"], c["offset"]) == best for a, v in c["arms"].items() if has(v)}
+        exp[f"fail-{sc}-{sk}"] = (arms, 2 * len(arms) + 1)  # bars, value labels, ground truth
+for sk in first_order(c["sink"] for c in ok):
+    arms = {a for c in ok if c["sink"] == sk for a, v in c["arms"].items() if has(v)}
+    exp[f"heat-{sk}"] = (arms, None)  # one panel per arm
+for fac, other, tag in (("size", "offset", "o"), ("offset", "size", "s")):
+    groups = {}
+    for c in ok:
+        groups.setdefault((c["syscall"], c["state"], c["sink"], c[other]), []).append(c)
+    for (sc, st, sk, ov), g in groups.items():
+        if len({c[fac] for c in g}) >= 2:
+            arms = {a for c in g for a, v in c["arms"].items() if has(v)}
+            exp[f"{fac}-{sc}-{st}-{sk}-{tag}{ov}"] = (arms, 2 * len(arms) + 1)  # bands, lines, truth
+cost = {a for c in ok for a in c.get("cost_ns", {})}
+if cost:
+    exp["cost"] = (cost, len(cost))
+for name, (arms, groups) in sorted(exp.items()):
+    print(name, groups if groups is not None else "-", " ".join(sorted(arms)))
+EOF
+expected=$(awk '{print $1 ".png"; print $1 ".svg"}' "$T/expect" | sort)
+actual=$(ls "$R/plots" | sort)
+if [ "$expected" = "$actual" ] && [ "$(wc -l <"$T/expect")" -ge 7 ]; then
+	ok "every expected plot exists as PNG and SVG, and no other ($(wc -l <"$T/expect") plots)"
+else
+	notok "every expected plot exists as PNG and SVG, and no other" \
+		"missing: $(comm -23 <(echo "$expected") <(echo "$actual") | tr '\n' ' ') extra: $(comm -13 <(echo "$expected") <(echo "$actual") | tr '\n' ' ')"
+fi
+
+bad=""
+for f in "$R"/plots/*.png; do
+	[ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] && [ "$(stat -c %s "$f")" -gt 5000 ] || bad="$bad $(basename "$f")"
+done
+[ -z "$bad" ] && ok "PNG files have the PNG signature and content" || notok "PNG files have the PNG signature and content" "$bad"
+
+python3 - "$R/plots" "$T/expect" >"$T/svgcheck" 2>&1 <<'EOF'
+import re, sys, xml.dom.minidom as md
+plots, expect = sys.argv[1], sys.argv[2]
+bad = []
+for line in open(expect):
+    name, groups, *arms = line.split()
+    path = f"{plots}/{name}.svg"
+    try:
+        dom = md.parse(path)
+    except Exception as e:
+        bad.append(f"{name}: not XML: {e}"); continue
+    ids = [g.getAttribute("id") for g in dom.getElementsByTagName("g") if g.getAttribute("id").startswith("gnuplot_plot_")]
+    texts = ["".join(n.data for n in t.getElementsByTagName("tspan") and
+                     [c for s in t.getElementsByTagName("tspan") for c in s.childNodes if c.nodeType == c.TEXT_NODE]
+                     or [c for c in t.childNodes if c.nodeType == c.TEXT_NODE]).strip()
+             for t in dom.getElementsByTagName("text")]
+    if name.startswith("heat-"):
+        panels = {re.sub(r"^gnuplot_plot_\d+", "", i) for i in ids}
+        legend = {t[len("arm: "):] for t in texts if t.startswith("arm: ")}
+        if len(panels) != len(arms):
+            bad.append(f"{name}: {len(panels)} panels, expected {len(arms)}")
+    else:
+        legend = {t[len("arm "):] for t in texts if t.startswith("arm ")}
+        if len(ids) != int(groups):
+            bad.append(f"{name}: {len(ids)} series, expected {groups}")
+    if legend != set(arms):
+        bad.append(f"{name}: arms {sorted(legend)}, expected {sorted(arms)}")
+print("\n".join(bad) if bad else "all svg ok")
+sys.exit(1 if bad else 0)
+EOF
+[ $? -eq 0 ] && ok "SVG files parse as XML, with one series per arm (+ ground truth) and the right arm names" ||
+	notok "SVG files parse as XML, with one series per arm (+ ground truth) and the right arm names" "$(tr '\n' ';' <"$T/svgcheck")"
+
+H="$R/report.html"
+check "html: complete banner, no INCOMPLETE" bash -c "grep -q 'banner complete' '$H' && ! grep -q INCOMPLETE '$H'"
+check "html: meta shown (kernel, CPU, cores, memory, swap, seed, command line, start, end)" \
+	bash -c "for k in kernel CPU cores memory swap seed 'command line' 'start (UTC)' 'end (UTC)'; do grep -q \"<th>\$k</th>\" '$H' || exit 1; done; grep -q '1234567' '$H' && grep -q '2025-11-24T19:42:17Z' '$H'"
+check "html: strings from the JSON are escaped" \
+	bash -c "grep -q '6.18.0-bpfault &lt;test&gt;' '$H' && grep -q '&lt;tmpfs&gt; &amp; &quot;overlay&quot;' '$H' && ! grep -q '<tmpfs>' '$H' && ! grep -q '<test>' '$H'"
+check "html: unsupported and invalid cells with their reasons" \
+	bash -c "grep -q 'Unsupported cells: 1' '$H' && grep -q 'Invalid cells: 1' '$H' && grep -q 'page-out did not take (3 of 2000 trials non-resident)' '$H'"
+check "html: summary has a column per arm and McNemar p" \
+	bash -c "for a in enter exit retry sleep; do grep -q \"<th>\$a fail%</th>\" '$H' || exit 1; done; grep -q 'enter/exit 1996/0 p&lt;0.0001' '$H'"
+check "html: notes derived from the numbers" \
+	bash -c "grep -q 'exit: <span class=\"safe\">safe on this kernel' '$H' && grep -q 'exit: <span class=\"unusable\">unusable' '$H' && grep -q 'exit fails as often as enter' '$H' && grep -q 'never touched the buffer for sink null' '$H' && grep -q 'fewer than 90% of trials' '$H'"
+python3 - "$H" "$R" >"$T/imgs" <<'EOF'
+import re, sys, os
+html, root = open(sys.argv[1]).read(), sys.argv[2]
+srcs = re.findall(r'<img src="([^"]+)"', html)
+svgs = sorted(f for f in os.listdir(root + "/plots") if f.endswith(".svg"))
+missing = [s for s in srcs if not os.path.isfile(os.path.join(root, s))]
+print(len(srcs), len(svgs), " ".join(missing))
+sys.exit(0 if srcs and len(srcs) == len(svgs) and not missing else 1)
+EOF
+[ $? -eq 0 ] && ok "html: one <img> per plot, each file present" || notok "html: one <img> per plot, each file present" "$(cat "$T/imgs")"
+
+# ---- Chromium: loads the page without console errors, renders the plots, is not blank ----
+chrome() { # chrome OUTPREFIX URL ARGS...: headless Chromium, its stderr log in OUTPREFIX.log
+	local out=$1 url=$2
+	shift 2
+	local u
+	u=$(mktemp -d "$T/chrome.XXXXXX")
+	timeout 90 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$u" --enable-logging=stderr --v=0 "$@" "$url" >"$out.stdout" 2>"$out.log"
+}
+console_errors() { grep -E 'CONSOLE|Uncaught|ERROR:CONSOLE' "$1"; }
+# png_colours FILE: distinct colours and the share of non-white pixels, decoded with zlib
+cat >"$T/pngstat.py" <<'EOF'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+pos, idat, w = 8, b"", 0
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b"IHDR":
+        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+        bpp = {2: 3, 6: 4}[ctype]
+        assert depth == 8
+    elif kind == b"IDAT":
+        idat += body
+    pos += 12 + n
+raw, stride = zlib.decompress(idat), w * bpp
+prev, colours, nonwhite, total = bytearray(stride), set(), 0, 0
+for y in range(h):
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0
+        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+        if f == 1: line[i] = (line[i] + a) & 255
+        elif f == 2: line[i] = (line[i] + b) & 255
+        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    if y % 4 == 0:
+        for x in range(0, w, 2):
+            px = bytes(line[x * bpp:x * bpp + 3])
+            colours.add(px); total += 1; nonwhite += px != b"\xff\xff\xff"
+    prev = line
+print(len(colours), round(100.0 * nonwhite / total, 2))
+EOF
+
+if command -v chromium >/dev/null; then
+	chrome "$T/dom" "file://$H" --dump-dom
+	if grep -q '<h1>bpfault report' "$T/dom.stdout" && grep -q 'id="summary"' "$T/dom.stdout" &&
+		[ "$(grep -o '<img ' "$T/dom.stdout" | wc -l)" -eq "$(ls "$R"/plots/*.svg | wc -l)" ] &&
+		! grep -q '<tmpfs>' "$T/dom.stdout"; then
+		ok "chromium: DOM of report.html has the title, the summary and every plot"
+	else
+		notok "chromium: DOM of report.html has the title, the summary and every plot" "$(head -c 300 "$T/dom.log")"
+	fi
+	if console_errors "$T/dom.log" >/dev/null; then
+		notok "chromium: no console errors" "$(console_errors "$T/dom.log" | head -3 | tr '\n' ' ')"
+	else
+		ok "chromium: no console errors"
+	fi
+	# the console check is real: a page with an error is caught the same way
+	printf '<!DOCTYPE html><p>x</p><script>undefined_function_canary();</script>\n' >"$T/canary.html"
+	chrome "$T/canary" "file://$T/canary.html" --dump-dom
+	console_errors "$T/canary.log" | grep -q undefined_function_canary &&
+		ok "chromium: console-error detection catches a canary error" ||
+		notok "chromium: console-error detection catches a canary error" "log: $(tail -c 300 "$T/canary.log")"
+	# every plot decodes in the browser (naturalWidth > 0), checked from a probe page beside it
+	{
+		echo '<!DOCTYPE html><body>'
+		for f in "$R"/plots/*.svg "$R"/plots/*.png; do
+			n=${f#"$R/"}
+			echo "<img src=\"$n\" onload=\"console.log('IMG-OK $n '+this.naturalWidth)\" onerror=\"console.log('IMG-BAD $n')\">"
+		done
+		echo '</body>'
+	} >"$R/imgprobe.html"
+	chrome "$T/probe" "file://$R/imgprobe.html" --dump-dom --virtual-time-budget=5000
+	rm -f "$R/imgprobe.html"
+	nimg=$(ls "$R"/plots/*.svg "$R"/plots/*.png | wc -l)
+	nok=$(grep -c "IMG-OK plots/.* [1-9]" "$T/probe.log")
+	[ "$nok" -eq "$nimg" ] && ! grep -q IMG-BAD "$T/probe.log" &&
+		ok "chromium: all $nimg plot files decode as images" ||
+		notok "chromium: all plot files decode as images" "$nok of $nimg; $(grep IMG-BAD "$T/probe.log" | head -2)"
+	chrome "$T/shot" "file://$H" --window-size=1280,2400 --hide-scrollbars --screenshot="$T/shot.png"
+	if [ -s "$T/shot.png" ] && read -r ncol share < <(python3 "$T/pngstat.py" "$T/shot.png") &&
+		[ "$ncol" -gt 100 ] && python3 -c "import sys; sys.exit(not 3 < $share < 90)"; then
+		ok "chromium: screenshot is not blank ($ncol colours, $share% non-white)"
+	else
+		notok "chromium: screenshot is not blank" "colours=${ncol:-?} nonwhite=${share:-?}% $(tail -c 200 "$T/shot.log")"
+	fi
+	# the blank check is real: an empty page fails it
+	printf '<!DOCTYPE html><html><body></body></html>\n' >"$T/blank.html"
+	chrome "$T/blank" "file://$T/blank.html" --window-size=400,300 --screenshot="$T/blank.png"
+	read -r bcol bshare < <(python3 "$T/pngstat.py" "$T/blank.png")
+	[ "${bcol:-0}" -le 2 ] && ok "chromium: an empty page counts as blank ($bcol colour)" ||
+		notok "chromium: an empty page counts as blank" "$bcol colours, $bshare%"
+else
+	notok "chromium: report.html loads and renders" "chromium is not installed"
+fi
+
+# ---- a second run replaces the report; an incomplete run says so ----
+report "$R"
+check "report runs again over an existing report" bash -c "[ \"\$(cat '$T/rc')\" = 0 ] && [ -d '$R/plots' ] && ! ls -d '$R'/.report.tmp.* '$R'/plots/plots* 2>/dev/null"
+I=$(newdir incomplete complete.json)
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['meta']['complete']=False; json.dump(d,open(sys.argv[1],'w'))" "$I/results.json"
+report "$I" --format svg
+check "incomplete run: INCOMPLETE banner, --format svg draws SVG only" \
+	bash -c "[ \"\$(cat '$T/rc')\" = 0 ] && grep -q 'INCOMPLETE run' '$I/report.html' && ls '$I'/plots/*.svg >/dev/null && ! ls '$I'/plots/*.png 2>/dev/null"
+
+# ---- bad input: exit 2, one line, nothing written ----
+for fx in garbled.json truncated.json bad-schema.json; do
+	X=$(newdir "bad-$fx" "$fx")
+	report "$X"
+	check "$fx: exit 2, one line on stderr, nothing written" \
+		bash -c "[ \"\$(cat '$T/rc')\" = 2 ] && $(declare -f one_line nothing_left); one_line '$T/err' && nothing_left '$X' && [ ! -s '$T/out' ]"
+done
+report "$T/does-not-exist"
+check "missing directory: exit 2, one line" bash -c "[ \"\$(cat '$T/rc')\" = 2 ] && $(declare -f one_line); one_line '$T/err'"
+report "$R" --format gif
+check "bad --format: exit 2" test "$(cat "$T/rc")" = 2
+
+# ---- environment and drawing failures: nothing written, an old report kept ----
+X=$(newdir nognuplot complete.json)
+PATH=/nonexistent "$B" report "$X" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "no gnuplot: exit 77, one line, nothing written" \
+	bash -c "[ \"\$(cat '$T/rc')\" = 77 ] && $(declare -f one_line nothing_left); one_line '$T/err' && grep -q gnuplot '$T/err' && nothing_left '$X'"
+X=$(newdir brokenplot complete.json)
+mkdir -p "$T/scripts"
+cp scripts/plot-*.gp "$T/scripts/"
+echo 'plot undefined_variable_xyz' >>"$T/scripts/plot-cost.gp"
+BPFAULT_SCRIPTS="$T/scripts" "$B" report "$X" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "gnuplot failing late: exit 99, one line naming the plot, nothing written" \
+	bash -c "[ \"\$(cat '$T/rc')\" = 99 ] && $(declare -f one_line nothing_left); one_line '$T/err' && grep -q 'cost' '$T/err' && nothing_left '$X'"
+cp -r "$R/plots" "$R/report.html" "$X/"
+BPFAULT_SCRIPTS="$T/scripts" "$B" report "$X" >/dev/null 2>&1
+check "gnuplot failing late: the previous report is left as it was" \
+	bash -c "cmp -s '$R/report.html' '$X/report.html' && diff -r '$R/plots' '$X/plots' && ! ls -d '$X'/.report.tmp.* 2>/dev/null"
+
+# ---- no root needed ----
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	N="$T/nonroot"
+	mkdir -p "$N"
+	chmod 1777 "$N"
+	cp "$D/complete.json" "$N/results.json"
+	chmod 644 "$N/results.json"
+	setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent "$B" report "$N" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -eq 0 ] && [ "$(stat -c %u "$N/report.html")" = 65534 ] && [ "$(ls "$N/plots" | wc -l)" -eq "$(ls "$R/plots" | wc -l)" ]; then
+		ok "runs as an unprivileged user (uid 65534)"
+	else
+		notok "runs as an unprivileged user (uid 65534)" "rc=$rc $(head -c 300 "$T/err")"
+	fi
+elif [ "$(id -u)" -ne 0 ]; then
+	report "$(newdir user complete.json)"
+	check "runs as an unprivileged user (uid $(id -u))" test "$(cat "$T/rc")" = 0
+else
+	notok "runs as an unprivileged user" "setpriv missing"
+fi
+
+[ "$fails" -eq 0 ] || exit 1
