@@ -118,6 +118,44 @@ check "fentry: unsupported with a reason, never a number" py "$R" \
 	'all(("fentry" in x["arms"]) != ("fentry" in x.get("unsupported_arms", {})) for x in d["cells"]) and all(len(v) > 5 for x in d["cells"] for v in x.get("unsupported_arms", {}).values())'
 check "state restored after a run" [ "$(state_snapshot)" = "$before" ]
 
+# ---- writev (iovec), openat (path string), io_uring writes ----
+"$B" run -s writev,openat -p resident,anon-pageout,file-pageout -k file,null,none -a enter,exit \
+	-n 300 -o "$T/r6" -q >/dev/null 2>&1
+check "writev/openat run: exit 0" [ $? = 0 ]
+py2() { # the same as py, keyed by syscall too
+	$PY - "$1" "$2" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+def rate(sc, state, sink, arm):
+    c = [x for x in d["cells"] if (x["syscall"], x["state"], x["sink"]) == (sc, state, sink)][0]
+    return c["arms"][arm]["fail_rate"]
+ok = eval(sys.argv[2])
+print("" if ok else "expression false: " + sys.argv[2])
+sys.exit(0 if ok else 1)
+PYEOF
+}
+for st in anon-pageout file-pageout; do
+	check "openat/$st: enter string read fails >= 95%, exit <= 1% (the kernel copied the path)" \
+		py2 "$T/r6/results.json" 'rate("openat", "'$st'", "none", "enter") >= 0.95 and rate("openat", "'$st'", "none", "exit") <= 0.01'
+	check "writev/$st/file: enter fails >= 95%, exit <= 1%" py2 "$T/r6/results.json" \
+		'rate("writev", "'$st'", "file", "enter") >= 0.95 and rate("writev", "'$st'", "file", "exit") <= 0.01'
+	check "writev/$st/null: exit still fails >= 95% (iovec copied, data never touched)" \
+		py2 "$T/r6/results.json" 'rate("writev", "'$st'", "null", "exit") >= 0.95'
+done
+check "writev/openat controls never fail" py2 "$T/r6/results.json" \
+	'all(rate(sc, "resident", k, a) == 0 for sc, k in (("writev", "file"), ("writev", "null"), ("openat", "none")) for a in ("enter", "exit"))'
+"$B" run -s uring-write -p resident,anon-pageout,file-pageout -k file,null,pipe -a submit,later,enter \
+	-n 300 -o "$T/r7" -q >/dev/null 2>&1
+check "io_uring run: exit 0" [ $? = 0 ]
+for st in anon-pageout file-pageout; do
+	check "io_uring/$st: submit fails >= 95%, later <= 1% for file and pipe" py2 "$T/r7/results.json" \
+		'all(rate("uring-write", "'$st'", k, "submit") >= 0.95 and rate("uring-write", "'$st'", k, "later") <= 0.01 for k in ("file", "pipe"))'
+	check "io_uring/$st/null: later fails >= 95% too" py2 "$T/r7/results.json" \
+		'rate("uring-write", "'$st'", "null", "later") >= 0.95'
+done
+check "io_uring: enter is unsupported (no syscall argument), with the reason" py "$T/r7/results.json" \
+	'all("argument" in x["unsupported_arms"]["enter"] and "enter" not in x["arms"] for x in d["cells"])'
+
 # ---- the sleepable arm runs in trials of its own and faults the page in ----
 "$B" run -p file-pageout -k null -a enter,sleep -n 200 -o "$T/r2" -q >/dev/null 2>&1
 check "sleep arm: 0% failures where enter fails on every trial" py "$T/r2/results.json" \
