@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "common.h"
 #include "engine.h"
@@ -13,6 +15,17 @@
 #define PM_PRESENT (1ull << 63)
 #define PM_SWAPPED (1ull << 62)
 #define PREP_MIN   0.95 /* a non-resident state must take on at least this share of trials */
+
+/* is name one of the comma-separated list? */
+static bool name_in_list(const char *name, const char *list)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == 0))
+			return true;
+	return false;
+}
 
 void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *p, int index,
 	       uint64_t seed)
@@ -42,7 +55,7 @@ void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *
 			r->nunsup++;
 			continue;
 		}
-		if (a->only && strcmp(a->only, s->sc->name)) {
+		if (a->only && !name_in_list(s->sc->name, a->only)) {
 			snprintf(r->unsup[r->nunsup].name, RES_NAME, "%s", a->name);
 			snprintf(r->unsup[r->nunsup].why, sizeof(r->unsup[0].why),
 				 "its hook serves %s only, not %s", a->only, s->sc->name);
@@ -139,34 +152,85 @@ static void sample_add(struct samples *s, double v)
 	s->v[s->n++] = v;
 }
 
-/* ground truth just before the call: page-table entries and page-cache residency */
-static int ground_truth(struct engine *e, struct cellacc *c)
+#define GT_NONRES  1u
+#define GT_SWAPPED 2u
+#define GT_INCORE  4u
+
+/* ground truth just before the call: page-table entries (fd: a /proc/<self>/pagemap) and
+ * page-cache residency; GT_* bits */
+static int ground_truth(int fd, const struct cellacc *c, unsigned *bits)
 {
 	uintptr_t a = (uintptr_t)c->rt.buf & ~(uintptr_t)(PAGE_SZ - 1);
-	uintptr_t end = (uintptr_t)c->rt.buf + c->rt.size + (c->spec.sc->kind == KIND_STR);
+	uintptr_t end = (uintptr_t)c->rt.buf + c->rt.size + kind_is_str(c->spec.sc->kind);
 	size_t npages = (end - a + PAGE_SZ - 1) / PAGE_SZ;
 	uint64_t pm[SLOT_PAGES];
 	unsigned char vec[SLOT_PAGES];
-	bool nonres = false, swapped = false, incore = true;
+	unsigned b = GT_INCORE;
 	ssize_t n;
 
-	n = pread(e->pagemap_fd, pm, npages * 8, (off_t)(a / PAGE_SZ * 8));
+	n = pread(fd, pm, npages * 8, (off_t)(a / PAGE_SZ * 8));
 	if (n != (ssize_t)(npages * 8))
 		return n < 0 ? -errno : -EIO;
 	if (mincore((void *)a, npages * PAGE_SZ, vec) < 0)
 		return -errno;
 	for (size_t i = 0; i < npages; i++) {
 		if (!(pm[i] & PM_PRESENT))
-			nonres = true;
+			b |= GT_NONRES;
 		if (pm[i] & PM_SWAPPED)
-			swapped = true;
+			b |= GT_SWAPPED;
 		if (!(vec[i] & 1))
-			incore = false;
+			b &= ~GT_INCORE;
 	}
-	c->res.nonresident_before += nonres;
-	c->res.swapped_before += swapped;
-	c->res.incore_before += incore;
+	*bits = b;
 	return 0;
+}
+
+static void count_truth(struct cellacc *c, unsigned bits)
+{
+	c->res.nonresident_before += !!(bits & GT_NONRES);
+	c->res.swapped_before += !!(bits & GT_SWAPPED);
+	c->res.incore_before += !!(bits & GT_INCORE);
+}
+
+#define CHILD_PENDING 0x80000000u
+
+/*
+ * A call that replaces the process (execve) runs in a child forked after the page state was
+ * prepared (a fork keeps swap entries and absent PTEs as they are): the child records the ground
+ * truth in its own page tables, tells BPF its tgid, and makes the call. Returns the child's exit
+ * status (the exec'd program's), or -errno.
+ */
+static long call_in_child(struct engine *e, struct cellacc *c, bool primary, unsigned *bits)
+{
+	volatile unsigned *report = c->rt.shared;
+	int status;
+	pid_t pid;
+
+	*report = CHILD_PENDING;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+		unsigned b = 0;
+
+		if (fd < 0 || (primary && ground_truth(fd, c, &b)))
+			_exit(120);
+		*report = b;
+		if (e->probe.ctl)
+			e->probe.ctl->tgid = (__u32)getpid();
+		c->spec.sc->issue(&c->rt);
+		_exit(121); /* the exec failed */
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (e->probe.ctl)
+		e->probe.ctl->tgid = 0;
+	if (*report & CHILD_PENDING)
+		return -ECHILD;
+	*bits = *report;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
 }
 
 static void count_read(struct cellacc *c, int id, const struct bpfault_rec *rec)
@@ -190,6 +254,7 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		      bool primary)
 {
 	volatile struct bpfault_ctl *ctl = e->probe.ctl;
+	unsigned bits = 0;
 	const char *why;
 	long r;
 	int err;
@@ -201,7 +266,7 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		return err;
 	}
 	if (ctl) {
-		/* the pointer the call passes: the iovec for writev, else the buffer */
+		/* the pointer the call passes: the iovec or argv array, else the buffer */
 		ctl->buf = (uintptr_t)(c->rt.iov ? c->rt.iov : c->rt.buf);
 		ctl->nonce = nonce;
 		ctl->size = c->rt.size;
@@ -210,19 +275,28 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		ctl->nr = (__s32)c->spec.sc->nr;
 		ctl->argi = (__u32)c->spec.sc->argi;
 		ctl->kind = (__u32)c->spec.sc->kind;
+		ctl->later_off = c->rt.later_off;
 		memset((void *)e->probe.out, 0, sizeof(*e->probe.out));
 	}
-	if (primary) {
-		err = ground_truth(e, c);
-		if (err) {
-			snprintf(c->err, sizeof(c->err), "reading /proc/self/pagemap: %s",
-				 strerror(-err));
-			return err;
+	if (c->spec.sc->forks) {
+		r = call_in_child(e, c, primary, &bits);
+	} else {
+		if (primary) {
+			err = ground_truth(e->pagemap_fd, c, &bits);
+			if (err) {
+				snprintf(c->err, sizeof(c->err), "reading /proc/self/pagemap: %s",
+					 strerror(-err));
+				return err;
+			}
 		}
+		r = c->spec.sc->issue(&c->rt);
 	}
-	r = c->spec.sc->issue(&c->rt);
+	if (primary)
+		count_truth(c, bits);
 	c->rt.calls++;
 	c->spec.sk->after(&c->rt);
+	if (c->spec.st->after)
+		c->spec.st->after(&c->rt);
 	why = c->spec.sc->check(&c->rt, r);
 	if (why) {
 		snprintf(c->err, sizeof(c->err), "%s returned %ld (%s): %s", c->spec.sc->name, r,
@@ -326,7 +400,7 @@ static void set_status(struct cellacc *c)
 			 (unsigned long long)r->nonresident_before, (unsigned long long)r->trials);
 		return;
 	}
-	if (!c->spec.st->nonresident) {
+	if (!c->spec.st->nonresident && !c->spec.st->graded) {
 		if (r->nonresident_before) {
 			snprintf(r->status, sizeof(r->status),
 				 "invalid: control buffer not present on %llu trials",
@@ -334,6 +408,9 @@ static void set_status(struct cellacc *c)
 			return;
 		}
 		for (int i = 0; i < r->narms; i++) {
+			/* execve's exit hooks run in the new image: their failure is the finding */
+			if (c->spec.sc->replaces_mm && find_arm(r->arms[i].name)->at_exit)
+				continue;
 			if (r->arms[i].ok != r->arms[i].n) {
 				snprintf(r->status, sizeof(r->status),
 					 "invalid: control read failed: arm %s failed %llu of %llu",

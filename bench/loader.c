@@ -150,7 +150,8 @@ static int attach_prog(struct probe *p, struct bpf_program *prog, const struct a
 			return -errno;
 		}
 		exe[n] = 0;
-		link = bpf_program__attach_uprobe_opts(prog, getpid(), exe, 0, &uo);
+		/* every process of this binary: forked trials (execve) call it too; BPF filters */
+		link = bpf_program__attach_uprobe_opts(prog, -1, exe, 0, &uo);
 	} else {
 		link = bpf_program__attach(prog);
 	}

@@ -181,7 +181,7 @@ int mx_add_lists(struct matrix *m, const struct mx_lists *l, char *err, size_t l
 							continue;
 						}
 						if (p.size[d] + p.off[e] +
-							    (p.sc[a]->kind == KIND_STR) >
+							    kind_is_str(p.sc[a]->kind) >
 						    SLOT_PAGES * PAGE_SZ) {
 							drop(m,
 							     "%s/%s/%s size %llu at offset %llu: "

@@ -30,6 +30,13 @@ struct state_desc {
 	 * out, the nonce the buffer really carries (file pools fix theirs). 0 or -errno */
 	int (*prepare)(struct cellrt *c, uint64_t *nonce);
 	void (*teardown)(struct cellrt *c);
+	/* optional: after each call (and the sink's after): ready the used buffer for its next use
+	 */
+	void (*after)(struct cellrt *c);
+	/* graded: partially resident by design (pressure): neither the "state took on" rule of
+	 * nonresident states nor the "never fails" rule of controls applies; ground truth tells */
+	bool graded;
+	bool needs_memcg; /* a memory cgroup (pressure): unsupported without one */
 };
 
 /* where the data goes */
@@ -55,6 +62,8 @@ struct syscall_desc {
 	const char *tp_enter, *tp_exit;
 	/* NULL if the sink works with this syscall, else why not */
 	const char *(*sink_ok)(const struct sink_desc *k);
+	bool forks;	  /* the call replaces the process (execve): it runs in a child */
+	bool replaces_mm; /* after the call the old address space is gone: exit hooks see another */
 	/* optional: per-cell resources of the call (writev's iovec, io_uring's ring) */
 	int (*setup)(struct cellrt *c);
 	void (*teardown)(struct cellrt *c);
@@ -70,6 +79,7 @@ struct arm_desc {
 	bool needs_tp;	      /* needs the per-syscall tracepoints */
 	const char *only;     /* the one syscall its hook serves, or NULL for all */
 	bool needs_arg;	      /* reads the pointer from the syscall's arguments */
+	bool at_exit;	      /* reads at the syscall's exit, through a pointer saved at enter */
 };
 
 extern const struct state_desc states[];
@@ -95,19 +105,28 @@ struct cellrt {
 	/* buffer region: slots of SLOT_PAGES pages */
 	uint8_t *region;
 	size_t nslots, slot;
-	int region_fd; /* file-backed states: the backing file */
-	uint64_t gen;  /* file-backed: pattern generation of the pool */
-	uint64_t seed; /* cell seed, for nonces */
-	uint8_t *buf;  /* this trial's buffer (region + slot + offset) */
-	int fd, fd2;   /* sink fds (pipe: fd2 is the read end) */
-	void *iov;     /* KIND_IOV: the iovec (resident, locked) pointing at buf */
-	void *ring;    /* io_uring: the cell's ring */
+	int region_fd;	    /* file-backed states: the backing file */
+	uint64_t gen;	    /* file-backed: pattern generation of the pool */
+	uint64_t seed;	    /* cell seed, for nonces */
+	uint8_t *buf;	    /* this trial's buffer (region + slot + offset) */
+	int fd, fd2;	    /* sink fds (pipe: fd2 is the read end) */
+	void *iov;	    /* KIND_IOV: the iovec (resident, locked) pointing at buf */
+	void *ring;	    /* io_uring: the cell's ring */
+	void *shared;	    /* forks: a shared page for the child's report, and the argv array */
+	uint32_t later_off; /* execve: argv[1]'s offset from the new image's arg_start */
 	uint64_t calls;
 	const char *workdir; /* where files are made (a disk file system) */
+	void *priv;	     /* the page state's own per-cell data (pressure: slot nonces) */
 };
 
 /* the workload's call site: the sleepable uprobe arm attaches here */
 long bpfault_call(long nr, long a0, long a1, long a2);
+
+/* the pointer leads to a NUL-terminated string */
+static inline bool kind_is_str(int kind)
+{
+	return kind == KIND_STR || kind == KIND_ARGV;
+}
 
 /* fill buf with the pattern for nonce (size multiple of 8), and a NUL after it for strings */
 void pattern_fill(void *buf, uint32_t size, uint64_t nonce, bool str);

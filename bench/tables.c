@@ -185,6 +185,55 @@ static long uring_write_issue(struct cellrt *c)
 	return r;
 }
 
+#define EXEC_PATH "/bin/true"
+
+/* a shared page: the child's report at 0, envp at 64, argv at 128 (resident) */
+static int exec_setup(struct cellrt *c)
+{
+	char **argv;
+
+	c->shared = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (c->shared == MAP_FAILED) {
+		c->shared = NULL;
+		return -errno;
+	}
+	memset(c->shared, 0, PAGE_SZ);
+	argv = (char **)((char *)c->shared + 128);
+	argv[0] = (char *)EXEC_PATH;
+	c->iov = argv;
+	c->later_off = sizeof(EXEC_PATH); /* argv[1] follows argv[0] and its NUL */
+	return 0;
+}
+
+static void exec_teardown(struct cellrt *c)
+{
+	if (c->shared)
+		munmap(c->shared, PAGE_SZ);
+	c->shared = NULL;
+	c->iov = NULL;
+}
+
+/* in the forked child: execve(/bin/true, [/bin/true, <pattern>], []) */
+static long execve_issue(struct cellrt *c)
+{
+	char **argv = c->iov, **envp = (char **)((char *)c->shared + 64);
+
+	argv[1] = (char *)c->buf;
+	argv[2] = NULL;
+	envp[0] = NULL;
+	return bpfault_call(SYS_execve, (long)EXEC_PATH, (long)argv, (long)envp);
+}
+
+static const char *exited_zero(struct cellrt *c, long r)
+{
+	(void)c;
+	if (r == 0)
+		return NULL;
+	return r == 121	  ? "the exec failed"
+	       : r == 120 ? "the child could not read its pagemap"
+			  : "the exec'd program failed";
+}
+
 static long writev_issue(struct cellrt *c)
 {
 	struct iovec *iov = c->iov;
@@ -222,7 +271,8 @@ static const char *data_sink(const struct sink_desc *k)
 
 static const char *path_only(const struct sink_desc *k)
 {
-	return strcmp(k->name, "none") ? "takes a path, not a data sink (use sink none)" : NULL;
+	return strcmp(k->name, "none") ? "takes a path or argv, not a data sink (use sink none)"
+				       : NULL;
 }
 
 const struct syscall_desc syscalls[] = {
@@ -255,6 +305,19 @@ const struct syscall_desc syscalls[] = {
 	 .tp_enter = "tp_enter_openat",
 	 .tp_exit = "tp_exit_openat",
 	 .sink_ok = path_only},
+	{.name = "execve",
+	 .nr = SYS_execve,
+	 .argi = 1,
+	 .kind = KIND_ARGV,
+	 .issue = execve_issue,
+	 .check = exited_zero,
+	 .tp_enter = "tp_enter_execve",
+	 .tp_exit = "tp_exit_execve",
+	 .sink_ok = path_only,
+	 .setup = exec_setup,
+	 .teardown = exec_teardown,
+	 .forks = true,
+	 .replaces_mm = true},
 	{.name = "uring-write",
 	 .nr = SYS_io_uring_enter,
 	 .argi = -1,
@@ -276,8 +339,18 @@ const size_t nsyscalls = ARRAY_SIZE(syscalls);
 
 const struct arm_desc arms[] = {
 	TP_ARM("enter", ARM_ENTER, "tracepoint/syscalls/sys_enter_<syscall>, bpf_probe_read_user"),
-	TP_ARM("exit", ARM_EXIT, "tracepoint/syscalls/sys_exit_<syscall>, pointer saved at enter"),
-	TP_ARM("retry", ARM_RETRY, "read at enter; if that failed, read again at exit"),
+	{.name = "exit",
+	 .id = ARM_EXIT,
+	 .hook = "tracepoint/syscalls/sys_exit_<syscall>, pointer saved at enter",
+	 .needs_tp = true,
+	 .needs_arg = true,
+	 .at_exit = true},
+	{.name = "retry",
+	 .id = ARM_RETRY,
+	 .hook = "read at enter; if that failed, read again at exit",
+	 .needs_tp = true,
+	 .needs_arg = true,
+	 .at_exit = true},
 	{.name = "raw-enter",
 	 .needs_arg = true,
 	 .id = ARM_RAW_ENTER,
@@ -287,6 +360,7 @@ const struct arm_desc arms[] = {
 	 .needs_arg = true,
 	 .id = ARM_RAW_EXIT,
 	 .hook = "raw_tp/sys_exit, pointer saved at raw_tp/sys_enter",
+	 .at_exit = true,
 	 .progs = {"raw_enter", "raw_exit"}},
 	{.name = "btf-enter",
 	 .id = ARM_BTF_ENTER,
@@ -296,6 +370,7 @@ const struct arm_desc arms[] = {
 	 .needs_arg = true,
 	 .id = ARM_BTF_EXIT,
 	 .hook = "tp_btf/sys_exit, pointer saved at tp_btf/sys_enter",
+	 .at_exit = true,
 	 .progs = {"btf_enter", "btf_exit"}},
 	{.name = "sleep",
 	 .needs_arg = true,
@@ -321,9 +396,11 @@ const struct arm_desc arms[] = {
 	 .only = "uring-write"},
 	{.name = "later",
 	 .id = ARM_LATER,
-	 .hook = "tracepoint/io_uring/io_uring_complete (after the kernel did the write)",
-	 .progs = {"uring_complete"},
-	 .only = "uring-write"},
+	 .hook = "after the kernel used the memory: tracepoint/io_uring/io_uring_complete "
+		 "(io_uring), "
+		 "tracepoint/sched/sched_process_exec reading argv from the new image (execve)",
+	 .progs = {"uring_complete", "exec_later"},
+	 .only = "uring-write,execve"},
 };
 const size_t narms = ARRAY_SIZE(arms);
 

@@ -24,12 +24,20 @@ struct saved_ptr {
 	__u64 btf;
 };
 
+/* LRU: forked trials (execve) use a new thread id each time; old ones must not fill the map */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, struct saved_ptr);
 } saved_ptrs SEC(".maps");
+
+/* forget a thread whose saved pointers are all consumed */
+static __always_inline void saved_put(__u32 tid, struct saved_ptr *s)
+{
+	if (!s->tp && !s->raw && !s->btf)
+		bpf_map_delete_elem(&saved_ptrs, &tid);
+}
 
 struct scratch {
 	__u64 w[BPFAULT_MAX_BUF / 8 + 1]; /* + the NUL of a string */
@@ -44,7 +52,9 @@ struct {
 
 static __always_inline int is_target(void)
 {
-	return (bpf_get_current_pid_tgid() >> 32) == targ_tgid;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	return tgid == targ_tgid || (ctl.tgid && tgid == ctl.tgid);
 }
 
 static __always_inline int armed(int arm)
@@ -64,9 +74,9 @@ static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int slee
 }
 
 /* read ptr, compare with the pattern, return RD_* flags; *ret gets the helper's return */
-static __noinline int read_check(__u64 ptr, int sleepable, __s32 *ret)
+static __noinline int read_check(__u64 ptr, int sleepable, __u32 kind, __s32 *ret)
 {
-	__u32 zero = 0, size = ctl.size, kind = ctl.kind, nwords, i;
+	__u32 zero = 0, size = ctl.size, nwords, i;
 	__u64 nonce = ctl.nonce, any = 0, bad = 0;
 	int expect_zero = ctl.expect_zero, extra = 0;
 	struct scratch *s;
@@ -77,16 +87,17 @@ static __noinline int read_check(__u64 ptr, int sleepable, __s32 *ret)
 		return 0;
 	if (size == 0 || size > BPFAULT_MAX_BUF)
 		return 0;
-	if (kind == KIND_IOV) {
-		/* the iovec first (16 bytes: iov_base, iov_len), then the data it points at */
+	if (kind == KIND_IOV || kind == KIND_ARGV) {
+		/* the array first (iov_base, iov_len or argv[0], argv[1]), then what it points at
+		 */
 		r = read_user(s, 16, ptr, sleepable, 0);
 		if (r < 0) {
 			*ret = r;
 			return RD_FIRED | RD_FAULT | RD_IOV_FAULT;
 		}
-		ptr = s->w[0];
+		ptr = kind == KIND_IOV ? s->w[0] : s->w[1];
 	}
-	if (kind == KIND_STR) {
+	if (kind == KIND_STR || kind == KIND_ARGV) {
 		/* size bytes and the NUL; a sleepable read copies them as plain bytes */
 		r = read_user(s, size + 1, ptr, sleepable, !sleepable);
 		if (r >= 0 && (sleepable ? ((__u8 *)s->w)[size] != 0 : r != (long)size + 1))
@@ -99,7 +110,7 @@ static __noinline int read_check(__u64 ptr, int sleepable, __s32 *ret)
 	*ret = r;
 	nwords = size / 8;
 	/* an empty string read from a zero page copies one byte: compare nothing else */
-	if (kind == KIND_STR && expect_zero && !sleepable)
+	if ((kind == KIND_STR || kind == KIND_ARGV) && expect_zero && !sleepable)
 		nwords = 0;
 	for (i = 0; i < BPFAULT_MAX_BUF / 8; i++) {
 		__u64 want, got;
@@ -120,17 +131,22 @@ static __noinline int read_check(__u64 ptr, int sleepable, __s32 *ret)
 	return RD_FIRED | RD_MISMATCH;
 }
 
-static __always_inline void do_arm(int arm, __u64 ptr, int sleepable)
+static __always_inline void do_arm_kind(int arm, __u64 ptr, int sleepable, __u32 kind)
 {
 	__u64 t0 = bpf_ktime_get_ns();
 	__s32 ret = 0;
-	int flags = read_check(ptr, sleepable, &ret);
+	int flags = read_check(ptr, sleepable, kind, &ret);
 
 	if (arm < 0 || arm >= ARM__COUNT)
 		return;
 	out.arm[arm].ret = ret;
 	out.arm[arm].flags = flags;
 	out.arm[arm].cost_ns = bpf_ktime_get_ns() - t0;
+}
+
+static __always_inline void do_arm(int arm, __u64 ptr, int sleepable)
+{
+	do_arm_kind(arm, ptr, sleepable, ctl.kind);
 }
 
 static __always_inline struct saved_ptr *saved_get(__u32 tid)
@@ -179,6 +195,7 @@ static __always_inline int tp_exit(void)
 		return 0;
 	ptr = s->tp;
 	s->tp = 0;
+	saved_put(tid, s);
 	if (armed(ARM_EXIT))
 		do_arm(ARM_EXIT, ptr, 0);
 	if (armed(ARM_RETRY)) {
@@ -224,6 +241,18 @@ int tp_enter_openat(struct trace_event_raw_sys_enter *ctx)
 
 SEC("tracepoint/syscalls/sys_exit_openat")
 int tp_exit_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	return tp_exit();
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int tp_enter_execve(struct trace_event_raw_sys_enter *ctx)
+{
+	return tp_enter(ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int tp_exit_execve(struct trace_event_raw_sys_exit *ctx)
 {
 	return tp_exit();
 }
@@ -292,6 +321,7 @@ static __always_inline int gen_exit(long id, int arm_exit, int family)
 		s->btf = 0;
 	else
 		s->raw = 0;
+	saved_put(tid, s);
 	do_arm(arm_exit, ptr, 0);
 	return 0;
 }
@@ -388,8 +418,24 @@ int uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 {
 	__u64 ptr = ctx->user_data;
 
-	if (!is_target() || !armed(ARM_LATER) || ptr != ctl.buf)
+	if (!is_target() || !armed(ARM_LATER) || ptr != ctl.buf || ctl.kind == KIND_ARGV)
 		return 0;
 	do_arm(ARM_LATER, ptr, 0);
+	return 0;
+}
+
+/* ---- execve: after the exec, argv[1] as the kernel copied it to the new image's stack ---- */
+
+SEC("tracepoint/sched/sched_process_exec")
+int exec_later(void *ctx)
+{
+	struct task_struct *t;
+	__u64 start;
+
+	if (!is_target() || !armed(ARM_LATER) || ctl.kind != KIND_ARGV)
+		return 0;
+	t = (struct task_struct *)bpf_get_current_task();
+	start = BPF_CORE_READ(t, mm, arg_start);
+	do_arm_kind(ARM_LATER, start + ctl.later_off, 0, KIND_STR);
 	return 0;
 }

@@ -28,9 +28,10 @@ enum bpfault_arm {
 
 /* what the syscall's pointer argument points at */
 enum bpfault_kind {
-	KIND_BUF = 0, /* size bytes of data (write) */
-	KIND_STR = 1, /* a NUL-terminated string of size bytes (openat's path) */
-	KIND_IOV = 2, /* a struct iovec whose iov_base holds size bytes (writev) */
+	KIND_BUF = 0,  /* size bytes of data (write) */
+	KIND_STR = 1,  /* a NUL-terminated string of size bytes (openat's path) */
+	KIND_IOV = 2,  /* a struct iovec whose iov_base holds size bytes (writev) */
+	KIND_ARGV = 3, /* an argv array whose argv[1] is a string of size bytes (execve) */
 };
 
 /* flags of one read */
@@ -51,6 +52,8 @@ struct bpfault_ctl {
 	__s32 nr;	   /* syscall number, for the generic raw_tp/tp_btf hooks */
 	__u32 argi;	   /* which syscall argument is the pointer (0-based) */
 	__u32 kind;	   /* enum bpfault_kind: how the pointer leads to the bytes */
+	__u32 tgid;	   /* a forked trial's process (execve), counted besides bpfault's own */
+	__u32 later_off;   /* execve: argv[1]'s offset from mm->arg_start in the new image */
 };
 
 struct bpfault_rec {

@@ -156,6 +156,18 @@ done
 check "io_uring: enter is unsupported (no syscall argument), with the reason" py "$T/r7/results.json" \
 	'all("argument" in x["unsupported_arms"]["enter"] and "enter" not in x["arms"] for x in d["cells"])'
 
+"$B" run -s execve -p resident,anon-pageout,file-pageout -k none -a enter,exit,later,sleep -n 150 \
+	-o "$T/r8" -q >/dev/null 2>&1
+check "execve run: exit 0 (forked trials, resident control ok)" [ $? = 0 ]
+for st in anon-pageout file-pageout; do
+	check "execve/$st: enter argv[1] read fails >= 95%, later (sched_process_exec) <= 1%" \
+		py2 "$T/r8/results.json" 'rate("execve", "'$st'", "none", "enter") >= 0.95 and rate("execve", "'$st'", "none", "later") <= 0.01'
+done
+check "execve: exit fails >= 95% even for a resident buffer (the old image is gone)" \
+	py2 "$T/r8/results.json" 'rate("execve", "resident", "none", "exit") >= 0.95 and rate("execve", "resident", "none", "enter") == 0'
+check "execve: the sleepable uprobe in the child reads argv[1] (<= 1% failures)" \
+	py2 "$T/r8/results.json" 'all(rate("execve", s, "none", "sleep") <= 0.01 for s in ("resident", "anon-pageout", "file-pageout"))'
+
 # ---- the sleepable arm runs in trials of its own and faults the page in ----
 "$B" run -p file-pageout -k null -a enter,sleep -n 200 -o "$T/r2" -q >/dev/null 2>&1
 check "sleep arm: 0% failures where enter fails on every trial" py "$T/r2/results.json" \
