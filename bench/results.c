@@ -255,6 +255,44 @@ static char *res_to_csv(const struct res_run *r)
 	return buf;
 }
 
+/* put arrays of numbers on one line (cost samples, intervals), in place: still valid JSON */
+static void fold_number_arrays(char *s)
+{
+	bool in_str = false;
+	char *w = s;
+
+	while (*s) {
+		char *end = s + 1;
+
+		if (in_str || *s != '[') {
+			if (*s == '"')
+				in_str = !in_str;
+			else if (in_str && *s == '\\' && s[1]) /* an escape: copy both */
+				*w++ = *s++;
+			*w++ = *s++;
+			continue;
+		}
+		while (*end && strchr("0123456789.eE+-, \n\tnul", *end))
+			end++;
+		if (*end != ']') {
+			*w++ = *s++;
+			continue;
+		}
+		/* [ ... ]: copy without line breaks and indentation */
+		for (bool space = false; s <= end; s++) {
+			if (*s == '\n' || *s == ' ' || *s == '\t') {
+				space = true;
+				continue;
+			}
+			if (space && w[-1] == ',')
+				*w++ = ' ';
+			space = false;
+			*w++ = *s;
+		}
+	}
+	*w = 0;
+}
+
 int res_write_dir(const struct res_run *r, const char *dir)
 {
 	char path[PATH_MAX];
@@ -269,6 +307,7 @@ int res_write_dir(const struct res_run *r, const char *dir)
 	json_decref(root);
 	if (!s)
 		return -ENOMEM;
+	fold_number_arrays(s);
 	snprintf(path, sizeof(path), "%s/results.json", dir);
 	err = write_file_atomic(path, s, strlen(s));
 	free(s);
