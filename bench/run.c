@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -290,6 +291,7 @@ struct runner {
 	struct res_run res;
 	const char *outdir;
 	uint64_t rng;
+	uint64_t t_start;
 };
 
 static uint64_t splitmix(uint64_t *s)
@@ -303,6 +305,7 @@ static uint64_t splitmix(uint64_t *s)
 
 static int flush(struct runner *r, bool complete)
 {
+	struct rusage ru;
 	char end[64];
 	int err;
 
@@ -313,6 +316,10 @@ static int flush(struct runner *r, bool complete)
 	utc_now(end, sizeof(end), "%Y-%m-%dT%H:%M:%SZ");
 	json_object_set_new(r->res.meta, "end_utc", json_string(end));
 	json_object_set_new(r->res.meta, "complete", json_boolean(complete));
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		json_object_set_new(r->res.meta, "max_rss_kib", json_integer(ru.ru_maxrss));
+	json_object_set_new(r->res.meta, "elapsed_s",
+			    json_real((double)(now_ns() - r->t_start) / 1e9));
 	r->res.complete = complete;
 	err = res_write_dir(&r->res, r->outdir);
 	if (err)
@@ -475,7 +482,7 @@ static int env_check(void)
 static int setup_system(struct runner *r, char *swap_used, size_t len)
 {
 	char why[256];
-	bool need_swap = false;
+	bool need_swap = false, need_memcg = false;
 	int err;
 
 	err = sys_ensure_tracefs(why, sizeof(why));
@@ -494,6 +501,14 @@ static int setup_system(struct runner *r, char *swap_used, size_t len)
 			if (r->m->cells[i].st->needs_swap)
 				snprintf(r->cells[i].err, sizeof(r->cells[i].err),
 					 "unsupported: no swap: %.120s", swap_used);
+	}
+	for (int i = 0; i < r->m->ncells; i++)
+		need_memcg |= r->m->cells[i].st->needs_memcg;
+	if (need_memcg && sys_memcg_init(why, sizeof(why))) {
+		for (int i = 0; i < r->m->ncells; i++)
+			if (r->m->cells[i].st->needs_memcg && !r->cells[i].err[0])
+				snprintf(r->cells[i].err, sizeof(r->cells[i].err),
+					 "unsupported: no memory cgroup: %.120s", why);
 	}
 	return 0;
 }
@@ -560,6 +575,7 @@ int cmd_run(int argc, char **argv)
 	sys_init();
 	sys_swap_summary(swap_found, sizeof(swap_found));
 	r.m = &m;
+	r.t_start = now_ns();
 	r.outdir = o.outdir;
 	r.rng = m.seed;
 	r.cells = calloc((size_t)m.ncells, sizeof(*r.cells));
