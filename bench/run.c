@@ -424,13 +424,16 @@ static void fmt_rate(char *b, size_t l, const struct res_arm *a)
 
 static void print_table(const struct res_run *r)
 {
-	printf("%-7s %-13s %-5s %5s %7s %8s  %-9s %-26s %s\n", "syscall", "state", "sink", "size",
-	       "trials", "nonres%", "arm", "fail%  [95% CI]", "cost ns");
+	char hdr[128];
+
+	snprintf(hdr, sizeof(hdr), "%-11s %-13s %-6s %5s %7s %8s", "syscall", "state", "sink",
+		 "size", "trials", "nonres%");
+	printf("%-56s  %-9s %-26s %s\n", hdr, "arm", "fail%  [95% CI]", "cost ns");
 	for (int i = 0; i < r->ncells; i++) {
 		const struct res_cell *c = &r->cells[i];
 		char head[128];
 
-		snprintf(head, sizeof(head), "%-7s %-13s %-5s %5u %7llu %7.1f%%", c->syscall,
+		snprintf(head, sizeof(head), "%-11s %-13s %-6s %5u %7llu %7.1f%%", c->syscall,
 			 c->state, c->sink, c->size, (unsigned long long)c->trials,
 			 c->trials ? 100.0 * (double)c->nonresident_before / (double)c->trials
 				   : 0.0);
@@ -442,25 +445,25 @@ static void print_table(const struct res_run *r)
 				snprintf(cost, sizeof(cost), "%.0f", c->arms[j].cost_ns);
 			else
 				snprintf(cost, sizeof(cost), "-");
-			printf("%-51s  %-9s %-26s %s\n", j == 0 ? head : "", c->arms[j].name, rate,
+			printf("%-56s  %-9s %-26s %s\n", j == 0 ? head : "", c->arms[j].name, rate,
 			       cost);
 		}
 		for (int j = 0; j < c->nunsup; j++)
-			printf("%-51s  %-9s unsupported: %s\n", c->narms == 0 && j == 0 ? head : "",
+			printf("%-56s  %-9s unsupported: %s\n", c->narms == 0 && j == 0 ? head : "",
 			       c->unsup[j].name, c->unsup[j].why);
 		for (int j = 0; j < c->npairs; j++) {
 			const struct res_pair *p = &c->pairs[j];
 
 			if (strcmp(p->a, "enter") || strcmp(p->b, "exit"))
 				continue;
-			printf("%-51s  paired enter/exit: enter-only %llu, exit-only %llu, both "
+			printf("%-56s  paired enter/exit: enter-only %llu, exit-only %llu, both "
 			       "%llu, "
 			       "neither %llu, McNemar p %.3g\n",
 			       "", (unsigned long long)p->a_only, (unsigned long long)p->b_only,
 			       (unsigned long long)p->both, (unsigned long long)p->neither, p->p);
 		}
 		if (!res_cell_ok(c))
-			printf("%-51s  status: %s\n", "", c->status);
+			printf("%-56s  status: %s\n", "", c->status);
 	}
 }
 
