@@ -371,3 +371,24 @@ void mx_id(const struct matrix *m, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%016llx", (unsigned long long)h);
 }
+
+int mx_add_controls(struct matrix *m)
+{
+	int n = m->ncells, added = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct cellspec *c = &m->cells[i];
+		bool found = false;
+
+		for (int j = 0; j < m->ncells && !found; j++)
+			found = m->cells[j].sc == c->sc && m->cells[j].sk == c->sk &&
+				!strcmp(m->cells[j].st->name, "resident");
+		if (found || m->ncells >= MX_MAX_CELLS)
+			continue;
+		m->cells[m->ncells] = *c;
+		m->cells[m->ncells].st = find_state("resident");
+		m->ncells++;
+		added++;
+	}
+	return added;
+}

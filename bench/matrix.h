@@ -45,6 +45,9 @@ void mx_defaults(struct matrix *m);
 int mx_add_lists(struct matrix *m, const struct mx_lists *l, char *err, size_t len);
 /* load a matrix file; 0, or -1 with a one-line reason in err */
 int mx_load_file(struct matrix *m, const char *path, char *err, size_t len);
+/* every syscall x sink gets a resident control cell (a run without one cannot be trusted);
+ * returns how many were added */
+int mx_add_controls(struct matrix *m);
 /* fingerprint of the cells and arm sets (hex) */
 void mx_id(const struct matrix *m, char *buf, size_t len);
 

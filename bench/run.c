@@ -524,7 +524,7 @@ int cmd_run(int argc, char **argv)
 	char err[512], outbuf[PATH_MAX], mxid[32], swap_found[256], swap_used[256], why[512];
 	char workdir[] = "/var/tmp/bpfault.XXXXXX";
 	bool want_arm[ARM__COUNT] = {false}, want_sc[64] = {false};
-	int rc, sig, cpu, ninvalid = 0;
+	int rc, sig, cpu, ninvalid = 0, controls;
 
 	if (parse_run_opts(argc, argv, &o))
 		return EXIT_USAGE;
@@ -554,6 +554,10 @@ int cmd_run(int argc, char **argv)
 		err_msg("run: the matrix has no cell that can run (%d dropped)", m.ndropped);
 		return EXIT_USAGE;
 	}
+	controls = mx_add_controls(&m);
+	if (controls)
+		info("bpfault: added %d resident control cell(s): every syscall x sink gets one",
+		     controls);
 	rc = env_check();
 	if (rc)
 		return rc;

@@ -17,17 +17,29 @@
 #include "common.h"
 #include "sysstate.h"
 
-enum undo_kind { U_UMOUNT, U_SWAPOFF, U_ZRAM_RESET, U_ZRAM_REMOVE, U_RLIMIT, U_RMDIR };
+enum undo_kind {
+	U_UMOUNT,
+	U_SWAPOFF,
+	U_ZRAM_RESET,
+	U_ZRAM_REMOVE,
+	U_RLIMIT,
+	U_RMDIR,
+	U_CGROUP, /* move this process back to its cgroup, then remove the cgroup path */
+	U_KILL,	  /* SIGKILL and reap child process id */
+	U_WRITE,  /* write val to path */
+};
 
 struct undo {
 	enum undo_kind kind;
 	char path[PATH_MAX];
 	int id;
 	struct rlimit rl;
+	char val[16];
 };
 
-static struct undo undos[16];
+static struct undo undos[160]; /* pressure: two per cell */
 static int nundo;
+static pid_t owner; /* the process whose state this is: a forked child never restores it */
 static volatile sig_atomic_t stop_sig;
 
 static void on_signal(int sig)
@@ -52,6 +64,7 @@ void sys_init(void)
 	if (done)
 		return;
 	done = true;
+	owner = getpid();
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -126,8 +139,13 @@ static void rm_dir(const char *path)
 	rmdir(path);
 }
 
+static void cg_remove(const char *path);
+static void reap(pid_t pid);
+
 void sys_restore(void)
 {
+	if (owner && getpid() != owner)
+		return; /* a forked child (hog, exec helper) must not undo its parent's changes */
 	while (nundo > 0) {
 		struct undo *u = &undos[--nundo];
 		char buf[32];
@@ -151,6 +169,15 @@ void sys_restore(void)
 			break;
 		case U_RMDIR:
 			rm_dir(u->path);
+			break;
+		case U_CGROUP:
+			cg_remove(u->path);
+			break;
+		case U_KILL:
+			reap(u->id);
+			break;
+		case U_WRITE:
+			write_str(u->path, u->val);
 			break;
 		}
 	}
@@ -306,4 +333,252 @@ int sys_pin_cpu(int cpu)
 void sys_remove_dir_at_exit(const char *path)
 {
 	push(U_RMDIR, path, 0);
+}
+
+/* ---- memory cgroups ---- */
+
+static struct {
+	int version;	   /* 1 or 2; 0: not set up */
+	char mnt[256];	   /* the hierarchy's mount point */
+	char orig[1400];   /* the directory of the cgroup this process was found in */
+	char parent[1500]; /* bpfault.<pid> */
+	char desc[1600];
+} cg;
+
+/* the mount point of the cgroup2 hierarchy (v2) or of the v1 hierarchy with the memory
+ * controller */
+static bool cg_find_mount(int version, char *mnt, size_t len)
+{
+	FILE *f = fopen("/proc/self/mounts", "re");
+	char dev[256], dir[256], type[64], opts[1024];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fscanf(f, "%255s %255s %63s %1023s %*d %*d", dev, dir, type, opts) == 4) {
+		if (version == 2 && !strcmp(type, "cgroup2")) {
+			found = true;
+		} else if (version == 1 && !strcmp(type, "cgroup")) {
+			for (char *save = NULL, *t = strtok_r(opts, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save))
+				if (!strcmp(t, "memory"))
+					found = true;
+		}
+		if (found)
+			snprintf(mnt, len, "%s", dir);
+	}
+	fclose(f);
+	return found;
+}
+
+/* this process's cgroup path in the hierarchy of version (v1: the memory controller's) */
+static bool cg_self_path(int version, char *path, size_t len)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[PATH_MAX + 128];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *ctrl = strchr(line, ':'), *p;
+
+		if (!ctrl || !(p = strchr(ctrl + 1, ':')))
+			continue;
+		*ctrl++ = 0; /* line: the hierarchy id, ctrl: its controllers, p: the path */
+		*p++ = 0;
+		p[strcspn(p, "\n")] = 0;
+		if (version == 2 && !strcmp(line, "0") && !*ctrl) {
+			found = true;
+		} else if (version == 1) {
+			for (char *save = NULL, *t = strtok_r(ctrl, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save))
+				if (!strcmp(t, "memory"))
+					found = true;
+		}
+		if (found)
+			snprintf(path, len, "%s", p);
+	}
+	fclose(f);
+	return found;
+}
+
+/* is word a whitespace-separated token of the file? */
+static bool file_has_word(const char *path, const char *word)
+{
+	char buf[1024];
+
+	if (read_str(path, buf, sizeof(buf)) < 0)
+		return false;
+	for (char *save = NULL, *t = strtok_r(buf, " \t", &save); t;
+	     t = strtok_r(NULL, " \t", &save))
+		if (!strcmp(t, word))
+			return true;
+	return false;
+}
+
+static int cg_move(const char *dir, pid_t pid)
+{
+	char p[PATH_MAX + 16], v[32];
+
+	snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
+	snprintf(v, sizeof(v), "%d", (int)pid);
+	return write_str(p, v);
+}
+
+static void cg_remove(const char *path)
+{
+	if (cg.orig[0])
+		cg_move(cg.orig, getpid()); /* never left inside a cgroup being removed */
+	/* a reaped child leaves its cgroup asynchronously: retry a busy cgroup for a while */
+	for (int i = 0; i < 200 && rmdir(path) < 0 && errno == EBUSY; i++)
+		usleep(5000);
+}
+
+static void reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* v2: the directory where bpfault.<pid> can be made: this process's cgroup or the nearest
+ * ancestor whose children can have the memory controller (enabling it where that is allowed) */
+static int cg2_place(char *dir, size_t len, char *why, size_t wlen)
+{
+	char p[1500];
+	int err = 0;
+
+	for (;;) {
+		snprintf(p, sizeof(p), "%s/cgroup.subtree_control", dir);
+		if (file_has_word(p, "memory"))
+			return 0;
+		err = write_str(p, "+memory");
+		if (!err) {
+			struct undo *u = push(U_WRITE, p, 0);
+
+			if (!u) {
+				write_str(p, "-memory");
+				snprintf(why, wlen, "too many restore steps");
+				return -ENOSPC;
+			}
+			snprintf(u->val, sizeof(u->val), "-memory");
+			return 0;
+		}
+		if (!strcmp(dir, cg.mnt)) {
+			snprintf(why, wlen, "cannot enable the memory controller under %s: %s",
+				 cg.mnt, strerror(-err));
+			return err;
+		}
+		*strrchr(dir, '/') = 0; /* up one level (a cgroup has processes: EBUSY) */
+		(void)len;
+	}
+}
+
+int sys_memcg_init(char *why, size_t len)
+{
+	char self[1024], p[1600], dir[1400];
+	static int done_err = 1;
+	static char done_why[256];
+	int err;
+
+	if (done_err <= 0) {
+		snprintf(why, len, "%s", done_why);
+		return done_err;
+	}
+	err = -ENOENT;
+	if (cg_find_mount(2, cg.mnt, sizeof(cg.mnt)) &&
+	    (snprintf(p, sizeof(p), "%s/cgroup.controllers", cg.mnt), file_has_word(p, "memory")) &&
+	    cg_self_path(2, self, sizeof(self))) {
+		cg.version = 2;
+	} else if (cg_find_mount(1, cg.mnt, sizeof(cg.mnt)) &&
+		   cg_self_path(1, self, sizeof(self))) {
+		cg.version = 1;
+	} else {
+		snprintf(why, len,
+			 "neither cgroup v2 with the memory controller nor a v1 memory "
+			 "hierarchy is mounted");
+		goto out;
+	}
+	snprintf(cg.orig, sizeof(cg.orig), "%s%s", cg.mnt, strcmp(self, "/") ? self : "");
+	snprintf(dir, sizeof(dir), "%s", cg.orig);
+	if (cg.version == 2) {
+		err = cg2_place(dir, sizeof(dir), why, len);
+		if (err)
+			goto out;
+	}
+	snprintf(cg.parent, sizeof(cg.parent), "%s/bpfault.%d", dir, (int)getpid());
+	if (mkdir(cg.parent, 0755) < 0) {
+		err = -errno;
+		snprintf(why, len, "cannot make cgroup %s: %s", cg.parent, strerror(errno));
+		goto out;
+	}
+	if (!push(U_CGROUP, cg.parent, 0)) {
+		rmdir(cg.parent);
+		err = -ENOSPC;
+		snprintf(why, len, "too many restore steps");
+		goto out;
+	}
+	if (cg.version == 2) {
+		snprintf(p, sizeof(p), "%s/cgroup.subtree_control", cg.parent);
+		err = write_str(p, "+memory");
+		if (err) {
+			snprintf(why, len, "cannot enable memory in %s: %s", p, strerror(-err));
+			goto out;
+		}
+	}
+	snprintf(cg.desc, sizeof(cg.desc), "cgroup v%d at %s", cg.version, cg.parent);
+	err = 0;
+out:
+	if (err)
+		cg.version = 0;
+	done_err = err;
+	snprintf(done_why, sizeof(done_why), "%s", err ? why : "");
+	return err;
+}
+
+const char *sys_memcg_desc(void)
+{
+	return cg.version ? cg.desc : "none";
+}
+
+int sys_memcg_child(const char *name, char *path, size_t len)
+{
+	if (!cg.version)
+		return -ENODEV;
+	snprintf(path, len, "%s/%s", cg.parent, name);
+	if (mkdir(path, 0755) < 0)
+		return -errno;
+	if (!push(U_CGROUP, path, 0)) {
+		rmdir(path);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+int sys_memcg_limit(const char *path, unsigned long long bytes)
+{
+	char p[PATH_MAX + 32], v[32];
+
+	snprintf(p, sizeof(p), "%s/%s", path,
+		 cg.version == 2 ? "memory.max" : "memory.limit_in_bytes");
+	snprintf(v, sizeof(v), "%llu", bytes);
+	return write_str(p, v);
+}
+
+int sys_memcg_enter(const char *path)
+{
+	if (!cg.version)
+		return -ENODEV;
+	return cg_move(path ? path : cg.orig, getpid());
+}
+
+int sys_kill_at_exit(pid_t pid)
+{
+	if (push(U_KILL, NULL, (int)pid))
+		return 0;
+	reap(pid);
+	return -ENOSPC;
 }

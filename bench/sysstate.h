@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* install SIGINT/SIGTERM/SIGHUP handlers and the atexit restore */
 void sys_init(void);
@@ -25,6 +26,27 @@ int sys_raise_memlock(void);
 int sys_pin_cpu(int cpu);
 /* remove a directory (one level of files) at restore time */
 void sys_remove_dir_at_exit(const char *path);
+/*
+ * Memory cgroups (the pressure states). sys_memcg_init finds a memory cgroup hierarchy (cgroup v2
+ * with the memory controller, else the v1 memory hierarchy) and makes bpfault's own cgroup,
+ * bpfault.<pid>, under this process's cgroup or the nearest ancestor that can have
+ * memory-controlled children. Everything is removed at restore, after this process was moved
+ * back to the cgroup it was found in. 0 or -errno, with the reason in why.
+ */
+int sys_memcg_init(char *why, size_t len);
+/* "cgroup v2 at PATH" / "cgroup v1 at PATH", or "none" */
+const char *sys_memcg_desc(void);
+/* a child cgroup name of bpfault.<pid>: its directory in path; removed at restore */
+int sys_memcg_child(const char *name, char *path, size_t len);
+/* a cgroup's memory limit (memory.max, or v1 memory.limit_in_bytes), in bytes */
+int sys_memcg_limit(const char *path, unsigned long long bytes);
+/* move this process into the cgroup at path, or back where it was found (path NULL) */
+int sys_memcg_enter(const char *path);
+/* SIGKILL and reap a child process at restore time; register it after its cgroup, so that it
+ * is killed before the cgroup is removed. The caller must not reap it (waitid WNOWAIT only).
+ * 0, or -ENOSPC: no room for the step, the child was killed and reaped now */
+int sys_kill_at_exit(pid_t pid);
+
 /* run and forget all undo steps, newest first */
 void sys_restore(void);
 /* a one-line description of swap as found (for meta) */

@@ -32,7 +32,7 @@ void pattern_fill(void *buf, uint32_t size, uint64_t nonce, bool str)
 
 static bool is_str(const struct cellrt *c)
 {
-	return c->sc->kind == KIND_STR;
+	return kind_is_str(c->sc->kind);
 }
 
 static size_t slot_bytes(void)
@@ -224,17 +224,76 @@ static int file_dontneed_prepare(struct cellrt *c, uint64_t *nonce)
 	return madvise(s, l, MADV_DONTNEED) < 0 ? -errno : 0;
 }
 
+/* workloads/pressure.c */
+int pressure_low_setup(struct cellrt *c);
+int pressure_mid_setup(struct cellrt *c);
+int pressure_high_setup(struct cellrt *c);
+int pressure_prepare(struct cellrt *c, uint64_t *nonce);
+void pressure_after(struct cellrt *c);
+void pressure_teardown(struct cellrt *c);
+
+#define PRESSURE_HELP(lvl)                                                                         \
+	"memory cgroup limit and a hog (" lvl "): reclaim evicts to zram, partly resident"
+
 const struct state_desc states[] = {
-	{"resident", "control: anonymous, touched and mlock()ed", false, false, false,
-	 resident_setup, resident_prepare, anon_teardown},
-	{"untouched", "fresh anonymous page, never touched (reads as zeros)", false, true, true,
-	 anon_setup, untouched_prepare, anon_teardown},
-	{"anon-pageout", "anonymous page written, then MADV_PAGEOUT to swap (zram)", true, true,
-	 false, anon_setup, anon_pageout_prepare, anon_teardown},
-	{"file-pageout", "shared file mapping, MADV_PAGEOUT: page cache evicted", false, true,
-	 false, file_setup, file_pageout_prepare, file_teardown},
-	{"file-dontneed", "shared file mapping, MADV_DONTNEED: PTE zapped, page still cached",
-	 false, true, false, file_setup, file_dontneed_prepare, file_teardown},
+	{.name = "resident",
+	 .help = "control: anonymous, touched and mlock()ed",
+	 .setup = resident_setup,
+	 .prepare = resident_prepare,
+	 .teardown = anon_teardown},
+	{.name = "untouched",
+	 .help = "fresh anonymous page, never touched (reads as zeros)",
+	 .nonresident = true,
+	 .expect_zero = true,
+	 .setup = anon_setup,
+	 .prepare = untouched_prepare,
+	 .teardown = anon_teardown},
+	{.name = "anon-pageout",
+	 .help = "anonymous page written, then MADV_PAGEOUT to swap (zram)",
+	 .needs_swap = true,
+	 .nonresident = true,
+	 .setup = anon_setup,
+	 .prepare = anon_pageout_prepare,
+	 .teardown = anon_teardown},
+	{.name = "file-pageout",
+	 .help = "shared file mapping, MADV_PAGEOUT: page cache evicted",
+	 .nonresident = true,
+	 .setup = file_setup,
+	 .prepare = file_pageout_prepare,
+	 .teardown = file_teardown},
+	{.name = "file-dontneed",
+	 .help = "shared file mapping, MADV_DONTNEED: PTE zapped, page still cached",
+	 .nonresident = true,
+	 .setup = file_setup,
+	 .prepare = file_dontneed_prepare,
+	 .teardown = file_teardown},
+	{.name = "pressure-low",
+	 .help = PRESSURE_HELP("low"),
+	 .needs_swap = true,
+	 .graded = true,
+	 .needs_memcg = true,
+	 .setup = pressure_low_setup,
+	 .prepare = pressure_prepare,
+	 .after = pressure_after,
+	 .teardown = pressure_teardown},
+	{.name = "pressure-mid",
+	 .help = PRESSURE_HELP("mid"),
+	 .needs_swap = true,
+	 .graded = true,
+	 .needs_memcg = true,
+	 .setup = pressure_mid_setup,
+	 .prepare = pressure_prepare,
+	 .after = pressure_after,
+	 .teardown = pressure_teardown},
+	{.name = "pressure-high",
+	 .help = PRESSURE_HELP("high"),
+	 .needs_swap = true,
+	 .graded = true,
+	 .needs_memcg = true,
+	 .setup = pressure_high_setup,
+	 .prepare = pressure_prepare,
+	 .after = pressure_after,
+	 .teardown = pressure_teardown},
 };
 const size_t nstates = sizeof(states) / sizeof(states[0]);
 
