@@ -42,6 +42,7 @@ int cmd_list(int argc, char **argv)
 	if (geteuid() == 0) {
 		g_quiet = 1;
 		sys_init();
+		sys_lock();
 		sys_raise_memlock(); /* not needed on kernels with memcg-accounted BPF memory */
 		if (sys_ensure_tracefs(why, sizeof(why)) == 0 &&
 		    probe_start(&p, want_arm, want_sc, why, sizeof(why)) == 0)

@@ -580,6 +580,10 @@ int cmd_run(int argc, char **argv)
 		info("bpfault: dropped %s", m.dropped[i]);
 
 	sys_init();
+	if (sys_lock()) {
+		err_msg("run: cannot take %s: %s", SYS_LOCK_PATH, strerror(errno));
+		return sys_stop_signal() ? EXIT_INTERRUPTED : EXIT_SKIP;
+	}
 	sys_swap_summary(swap_found, sizeof(swap_found));
 	r.m = &m;
 	r.t_start = now_ns();
@@ -704,6 +708,10 @@ int cmd_selfbench(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	sys_init();
+	if (sys_lock()) {
+		err_msg("run: cannot take %s: %s", SYS_LOCK_PATH, strerror(errno));
+		return sys_stop_signal() ? EXIT_INTERRUPTED : EXIT_SKIP;
+	}
 	r.m = &m;
 	r.rng = m.seed;
 	r.cells = calloc(1, sizeof(*r.cells));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -181,6 +182,28 @@ void sys_restore(void)
 			break;
 		}
 	}
+}
+
+int sys_lock(void)
+{
+	static int fd = -1;
+
+	if (fd >= 0)
+		return 0;
+	fd = open(SYS_LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK)
+		return -errno;
+	info("bpfault: another bpfault run holds %s (swap, tracefs and cgroups are shared): "
+	     "waiting for it",
+	     SYS_LOCK_PATH);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR || stop_sig)
+			return errno == EINTR ? -EINTR : -errno;
+	return 0;
 }
 
 int sys_ensure_tracefs(char *why, size_t len)

@@ -16,6 +16,10 @@ void sys_init(void);
 /* the signal that asked us to stop, or 0 */
 int sys_stop_signal(void);
 
+#define SYS_LOCK_PATH "/run/bpfault.lock"
+/* one run at a time on a machine: what a run changes (swap, tracefs, cgroups) is global.
+ * Waits for another run to finish (SIGINT/SIGTERM stop the wait); 0 or -errno */
+int sys_lock(void);
 /* mount tracefs at /sys/kernel/tracing unless present; 0 or -errno (reason in why) */
 int sys_ensure_tracefs(char *why, size_t len);
 /* swap on: use what is on, else set up zram (zram0 or a hot-added device); describes it */

@@ -275,6 +275,20 @@ if command -v unshare >/dev/null; then
 		$rc' == 0 and cell("pressure-mid", "file")["status"].startswith("unsupported: no memory cgroup: ") and cell("resident", "file")["status"] == "ok"'
 fi
 
+# ---- two runs at once: the second waits for the first (swap and tracefs are shared) ----
+"$B" run -p anon-pageout -k file -a enter,exit -n 2000 -o "$T/c1" -q >/dev/null 2>&1 &
+pid=$!
+sleep 0.3
+"$B" run -p anon-pageout -k file -a enter,exit -n 200 -o "$T/c2" >/dev/null 2>"$T/c2.err"
+rc2=$?
+wait $pid
+rc1=$?
+check "concurrent runs: both exit 0" [ $rc1 = 0 -a $rc2 = 0 ]
+check "concurrent runs: the second said it waited" grep -q "waiting for it" "$T/c2.err"
+check "concurrent runs: every cell valid in both" py "$T/c2/results.json" \
+	'all(x["status"] == "ok" for x in d["cells"]) and json.load(open("'$T/c1/results.json'"))["cells"][0]["status"] == "ok"'
+check "state restored after concurrent runs" [ "$(state_snapshot)" = "$before" ]
+
 # ---- bad input: one line, exit 2 (77 for the environment), nothing half-written ----
 bad() { # bad NAME STATUS ARGS...
 	local name=$1 want=$2
