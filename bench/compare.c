@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* bpfault compare A B: a benchstat-style side-by-side table of two runs (README "Compare"). */
+/*
+ * bpfault compare A B: a benchstat-style side-by-side table of two runs (README "Compare"), and
+ * with --plots DIR the same two runs drawn one over the other (DIR/compare.png and .svg).
+ */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,6 +11,7 @@
 #include "cmds.h"
 #include "common.h"
 #include "gate.h"
+#include "report.h"
 #include "results.h"
 #include "stats.h"
 
@@ -125,10 +129,11 @@ static void print_table(const struct res_run *a, const struct res_run *b,
 	print_only(m, n);
 }
 
-static int compare_parse(int argc, char **argv, double *alpha)
+static int compare_parse(int argc, char **argv, double *alpha, const char **plots)
 {
 	static const struct option opts[] = {
 		{"alpha", required_argument, NULL, 'a'},
+		{"plots", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{},
 	};
@@ -137,9 +142,22 @@ static int compare_parse(int argc, char **argv, double *alpha)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
-			printf("usage: bpfault compare A B [--alpha A]\n"
-			       "  A, B: run directories or results .json files\n");
+			printf("usage: bpfault compare A B [--alpha A] [--plots DIR]\n"
+			       "  A, B: run directories or results .json files (A is the "
+			       "baseline)\n"
+			       "  --plots DIR  also draw B against A: DIR/compare.png and "
+			       "DIR/compare.svg (DIR is\n"
+			       "               created); rows where B's 95%% interval lies above "
+			       "A's are highlighted\n"
+			       "exit status: 0 done, 2 bad usage or input, 77 gnuplot missing, "
+			       "99 internal error\n");
 			return -1;
+		}
+		if (c == 'p') {
+			if (!*optarg)
+				return err_msg("compare: --plots needs a directory"), EXIT_USAGE;
+			*plots = optarg;
+			continue;
 		}
 		if (c != 'a')
 			return err_msg("compare: bad option (try 'bpfault compare --help')"),
@@ -154,16 +172,34 @@ static int compare_parse(int argc, char **argv, double *alpha)
 	return 0;
 }
 
+/* B against A in DIR/compare.{png,svg}; an exit status, the error on one line */
+static int compare_plot(const struct res_run *a, const struct res_run *b, const char *an,
+			const char *bn, const char *dir)
+{
+	struct report_compare_opts o = {.base_name = an, .cur_name = bn};
+	char err[768] = "";
+	int rc;
+
+	fflush(stdout);
+	rc = report_plot_compare_marked(a, b, dir, &o, err, sizeof(err));
+	if (rc)
+		err_msg("compare: plot: %s", err);
+	else
+		printf("plot: %s/compare.png, %s/compare.svg\n", dir, dir);
+	return rc;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct res_run a, b;
 	struct gate_match *m;
 	double alpha = GATE_ALPHA;
+	const char *plots = NULL;
 	char err[512];
 	size_t n;
 	int rc;
 
-	rc = compare_parse(argc, argv, &alpha);
+	rc = compare_parse(argc, argv, &alpha, &plots);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (res_load(argv[optind], &a, err, sizeof(err)))
@@ -172,13 +208,18 @@ int cmd_compare(int argc, char **argv)
 		res_free(&a);
 		return err_msg("compare: %s", err), EXIT_USAGE;
 	}
-	rc = EXIT_OK;
-	if (gate_match(&a, &b, &m, &n)) {
+	rc = plots ? mkdir_p(plots, 0755) : 0;
+	if (rc) {
+		err_msg("compare: --plots %s: %s", plots, strerror(-rc));
+		rc = EXIT_USAGE;
+	} else if (gate_match(&a, &b, &m, &n)) {
 		err_msg("compare: out of memory");
 		rc = EXIT_INTERNAL;
 	} else {
 		print_table(&a, &b, m, n, alpha);
 		free(m);
+		if (plots)
+			rc = compare_plot(&a, &b, argv[optind], argv[optind + 1], plots);
 	}
 	res_free(&a);
 	res_free(&b);

@@ -13,6 +13,7 @@
 #include "cmds.h"
 #include "common.h"
 #include "gate.h"
+#include "report.h"
 #include "results.h"
 #include "stats.h"
 
@@ -269,6 +270,15 @@ void sb_md(struct sbuf *b, const char *s)
 	}
 }
 
+void sb_code(struct sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		sb_printf(b, "%c", c < 0x20 || c == 0x7f || c == '`' ? '?' : c);
+	}
+}
+
 void sb_free(struct sbuf *b)
 {
 	free(b->s);
@@ -455,6 +465,13 @@ void gate_markdown(const struct gate_result *g, struct sbuf *b)
 	sb_printf(b, summary_fmt, g->tested, g->failures, g->alpha, g->margin);
 	if (g->skipped)
 		sb_printf(b, "; %zu skipped (unsupported on this kernel)", g->skipped);
+	if (g->plot_dir) {
+		sb_printf(b, "\n\nPlot, baseline against run with the regressions highlighted: `");
+		sb_code(b, g->plot_dir);
+		sb_printf(b, "/compare.png` (also `");
+		sb_code(b, g->plot_dir);
+		sb_printf(b, "/compare.svg`)");
+	}
 	sb_printf(b, "\n\n| verdict | cell | arm | run fails | baseline fails | delta | p | Holm p "
 		     "|\n|---|---|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < g->n; i++)
@@ -464,33 +481,43 @@ void gate_markdown(const struct gate_result *g, struct sbuf *b)
 /* ---- the command ---- */
 
 struct gate_args {
-	const char *baseline, *dir, *junit, *markdown;
+	const char *baseline, *dir, *junit, *markdown, *plots;
 	double alpha, margin;
 	bool force;
 };
 
 static void gate_usage(FILE *f)
 {
-	fprintf(f, "usage: bpfault gate --baseline FILE DIR [--alpha A] [--margin M] "
-		   "[--junit FILE] [--markdown FILE] [--force]\n"
-		   "  gates the run in DIR (or a results .json) against a baseline made by "
-		   "'bpfault baseline'\n"
-		   "  --alpha A     family-wise error rate, Holm-Bonferroni (default 0.05)\n"
-		   "  --margin M    smallest rise of a failure rate that counts, as a fraction "
-		   "(default 0.01)\n"
-		   "  --junit FILE  JUnit XML; --markdown FILE  Markdown (also appended to "
-		   "$GITHUB_STEP_SUMMARY)\n"
-		   "  --force       gate even if the matrix differs from the baseline's\n"
-		   "exit status: 0 pass, 1 regression, 2 bad input, 77 nothing could run here\n");
+	fprintf(f,
+		"usage: bpfault gate --baseline FILE DIR [--alpha A] [--margin M] "
+		"[--junit FILE] [--markdown FILE] [--force] [--plots DIR]\n"
+		"  gates the run in DIR (or a results .json) against a baseline made by "
+		"'bpfault baseline'\n"
+		"  --alpha A     family-wise error rate, Holm-Bonferroni (default 0.05)\n"
+		"  --margin M    smallest rise of a failure rate that counts, as a fraction "
+		"(default 0.01)\n"
+		"  --junit FILE  JUnit XML; --markdown FILE  Markdown (also appended to "
+		"$GITHUB_STEP_SUMMARY)\n"
+		"  --force       gate even if the matrix differs from the baseline's\n"
+		"  --plots DIR   draw the run against the baseline, regressions highlighted: "
+		"DIR/compare.png\n"
+		"                and DIR/compare.svg (DIR is created; named in the Markdown)\n"
+		"exit status: 0 pass, 1 regression, 2 bad input, 77 nothing could run here,\n"
+		"99 internal error (also when the gate passed but the plot could not be drawn)\n");
 }
 
 static int gate_parse(int argc, char **argv, struct gate_args *a)
 {
 	static const struct option opts[] = {
-		{"baseline", required_argument, NULL, 'b'}, {"alpha", required_argument, NULL, 'a'},
-		{"margin", required_argument, NULL, 'm'},   {"junit", required_argument, NULL, 'j'},
-		{"markdown", required_argument, NULL, 'M'}, {"force", no_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},	    {},
+		{"baseline", required_argument, NULL, 'b'},
+		{"alpha", required_argument, NULL, 'a'},
+		{"margin", required_argument, NULL, 'm'},
+		{"junit", required_argument, NULL, 'j'},
+		{"markdown", required_argument, NULL, 'M'},
+		{"force", no_argument, NULL, 'f'},
+		{"plots", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{},
 	};
 	int c;
 
@@ -521,6 +548,11 @@ static int gate_parse(int argc, char **argv, struct gate_args *a)
 			break;
 		case 'f':
 			a->force = true;
+			break;
+		case 'p':
+			if (!*optarg)
+				return err_msg("gate: --plots needs a directory"), EXIT_USAGE;
+			a->plots = optarg;
 			break;
 		case 'h':
 			gate_usage(stdout);
@@ -765,11 +797,61 @@ static int gate_preflight(const struct gate_args *a, const struct res_run *base,
 	return 0;
 }
 
+/* report_compare_opts.regressed: the gate's own REGRESSION verdict for that cell x arm */
+static bool plot_regressed(const struct res_cell *c, const char *arm, void *ctx)
+{
+	const struct gate_result *g = ctx;
+	char key[128];
+
+	res_cell_key(c, key, sizeof(key));
+	for (size_t i = 0; i < g->n; i++)
+		if (g->rows[i].v == GATE_REGRESSION && !strcmp(g->rows[i].cell, key) &&
+		    !strcmp(g->rows[i].arm, arm))
+			return true;
+	return false;
+}
+
+/*
+ * --plots DIR: baseline against run, the gate's regressions highlighted. Sets g->plot_dir when
+ * drawn; else prints the error on one line and returns its status (never fatal by itself).
+ */
+static int gate_plot(const struct gate_args *a, const struct res_run *base,
+		     const struct res_run *run, struct gate_result *g)
+{
+	char rule[160], err[768] = "";
+	struct report_compare_opts o = {
+		.base_name = a->baseline,
+		.cur_name = a->dir,
+		.regressed = plot_regressed,
+		.ctx = g,
+		.rule = rule,
+	};
+	int rc = mkdir_p(a->plots, 0755);
+
+	snprintf(rule, sizeof(rule),
+		 "gate verdicts: Holm p < %g and a rise > %g pp, or an exact arm failing", g->alpha,
+		 100 * g->margin);
+	if (rc) {
+		snprintf(err, sizeof(err), "cannot create %s: %s", a->plots, strerror(-rc));
+		rc = EXIT_USAGE;
+	} else {
+		rc = report_plot_compare_marked(base, run, a->plots, &o, err, sizeof(err));
+	}
+	if (rc) {
+		err_msg("gate: plot not drawn: %s", err);
+		return rc;
+	}
+	g->plot_dir = a->plots;
+	printf("gate: plot: %s/compare.png, %s/compare.svg\n", a->plots, a->plots);
+	fflush(stdout);
+	return EXIT_OK;
+}
+
 static int gate_runs(const struct gate_args *a, const struct res_run *base,
 		     const struct res_run *run)
 {
 	struct gate_result g = {.alpha = a->alpha, .margin = a->margin};
-	int n, rc;
+	int n, rc, plot_rc;
 
 	rc = gate_preflight(a, base, run, &g);
 	if (rc)
@@ -788,6 +870,7 @@ static int gate_runs(const struct gate_args *a, const struct res_run *base,
 	gate_count(&g);
 	print_table(&g);
 	fflush(stdout);
+	plot_rc = a->plots ? gate_plot(a, base, run, &g) : 0;
 	rc = write_reports(a, &g);
 	free(g.rows);
 	if (rc)
@@ -797,7 +880,8 @@ static int gate_runs(const struct gate_args *a, const struct res_run *base,
 	if (!g.tested)
 		return err_msg("gate: every baseline cell is unsupported on this kernel"),
 		       EXIT_SKIP;
-	return EXIT_OK;
+	/* the verdict stands; a pass whose plot is missing is not a clean pass */
+	return plot_rc ? EXIT_INTERNAL : EXIT_OK;
 }
 
 int cmd_gate(int argc, char **argv)

@@ -70,6 +70,7 @@ struct gate_result {
 	char warnings[4][512]; /* "kernel differs ..." etc., without "WARNING: " */
 	int nwarn;
 	size_t tested, failures, skipped;
+	const char *plot_dir; /* --plots DIR once DIR/compare.{png,svg} are drawn, else NULL */
 };
 
 /* a growable string; on allocation failure err is set and further appends are dropped */
@@ -79,8 +80,9 @@ struct sbuf {
 	int err;
 };
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_xml(struct sbuf *b, const char *s); /* XML text/attribute escaping */
-void sb_md(struct sbuf *b, const char *s);  /* Markdown table-cell escaping */
+void sb_xml(struct sbuf *b, const char *s);  /* XML text/attribute escaping */
+void sb_md(struct sbuf *b, const char *s);   /* Markdown table-cell escaping */
+void sb_code(struct sbuf *b, const char *s); /* inside a Markdown `code span`: no ` or controls */
 void sb_free(struct sbuf *b);
 
 void gate_count(struct gate_result *g);

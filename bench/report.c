@@ -16,11 +16,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "cmds.h"
 #include "common.h"
 #include "report.h"
 #include "results.h"
+#include "stats.h"
 
 /* ---- growable strings ---- */
 
@@ -201,7 +203,11 @@ struct names {
 /* canonical orders, as in DESIGN.md; anything else follows in order of appearance */
 static const char *const state_order[] = {"resident",	  "untouched",	   "anon-pageout",
 					  "file-pageout", "file-dontneed", "pressure"};
-static const char *const arm_order[] = {"enter", "exit", "retry", "raw", "btf", "sleep", "later"};
+/* the arms in bpfault's canonical order; the position also picks each arm's plot style (its
+ * slot in scripts/plot-common.gp), so an arm looks the same in every plot of every run */
+static const char *const arm_order[] = {"enter",    "exit",	 "retry",    "raw-enter",
+					"raw-exit", "btf-enter", "btf-exit", "sleep",
+					"fentry",   "kprobe",	 "submit",   "later"};
 
 static int names_find(const struct names *n, const char *s)
 {
@@ -537,7 +543,31 @@ static void vars_start(struct sb *v, const char *data, const char *title, const 
 	sb_gpq(v, subtitle);
 }
 
-/* arms='a b c'; ai='1 2 5' (each arm's index in the run, for a colour that stays the same) */
+/*
+ * An arm's style slot (1-based): its place in arm_order, so that its colour and fill are the same
+ * in every plot and every run; an arm outside that order takes the slots after it, in the order
+ * the run lists it (all: every arm of the run).
+ */
+static int arm_slot(const struct names *all, const char *arm)
+{
+	int extra = 0;
+
+	for (size_t k = 0; k < ARRAY_SIZE(arm_order); k++)
+		if (!strcmp(arm_order[k], arm))
+			return (int)k + 1;
+	for (int i = 0; i < all->n; i++) {
+		bool known = false;
+
+		if (!strcmp(all->v[i], arm))
+			break;
+		for (size_t k = 0; k < ARRAY_SIZE(arm_order) && !known; k++)
+			known = !strcmp(arm_order[k], all->v[i]);
+		extra += !known;
+	}
+	return (int)ARRAY_SIZE(arm_order) + extra + 1;
+}
+
+/* arms='a b c'; ai='1 2 5' (each arm's style slot: arm_slot()) */
 static void vars_arms(struct sb *v, const struct names *all, const struct names *some)
 {
 	char sn[RES_NAME];
@@ -549,7 +579,7 @@ static void vars_arms(struct sb *v, const struct names *all, const struct names 
 	}
 	sb_printf(v, "'; ai='");
 	for (int i = 0; i < some->n; i++)
-		sb_printf(v, "%s%d", i ? " " : "", names_find(all, some->v[i]) + 1);
+		sb_printf(v, "%s%d", i ? " " : "", arm_slot(all, some->v[i]));
 	sb_printf(v, "'");
 }
 
@@ -1080,6 +1110,8 @@ static int plot_cost(struct rep *r)
 		return EXIT_INTERNAL;
 	}
 	fprintf(f, "# cell then per arm: median_ns lo hi\n");
+	double lo = INFINITY, hi = 0;
+
 	for (int i = 0; i < run->ncells; i++) {
 		const struct res_cell *c = &run->cells[i];
 		char lab[RES_NAME * 3 + 40];
@@ -1092,6 +1124,10 @@ static int plot_cost(struct rep *r)
 			const struct res_arm *ar = res_find_arm(c, arms.v[a]);
 
 			if (ar && isfinite(ar->cost_ns)) {
+				if (ar->cost_ns > 0) {
+					lo = fmin(lo, ar->cost_ns);
+					hi = fmax(hi, ar->cost_ns);
+				}
 				num(f, ar->cost_ns);
 				num(f, isfinite(ar->cost_ci95[0]) ? ar->cost_ci95[0] : ar->cost_ns);
 				num(f, isfinite(ar->cost_ci95[1]) ? ar->cost_ci95[1] : ar->cost_ns);
@@ -1107,12 +1143,17 @@ static int plot_cost(struct rep *r)
 	}
 
 	struct sb v = {0};
+	/* medians 30 times apart or more (a sleepable read against a failing one): log scale */
+	bool logy = isfinite(lo) && hi / lo >= 30;
 
 	vars_start(&v, path, "Cost of a read per arm (median ns per event)",
-		   "whiskers: 95% interval of the median; per syscall/state/sink, the cell with "
-		   "the most trials");
+		   logy ? "whiskers: 95% interval of the median; log scale; per "
+			  "syscall/state/sink, the cell with the most trials"
+			: "whiskers: 95% interval of the median; per syscall/state/sink, the cell "
+			  "with the most trials");
 	vars_arms(&v, &r->arms, &arms);
-	sb_printf(&v, "; nrows=%d", nrow);
+	sb_printf(&v, "; nrows=%d; logy=%d; ylo=%g", nrow, logy,
+		  logy ? pow(10, floor(log10(lo))) : 0.0);
 	ret = gp_draw(g, "plot-cost.gp", &v, "cost", PK_COST,
 		      "Median cost of each arm's read and check, in ns per event, per cell, with "
 		      "95% intervals of the median.");
@@ -1123,6 +1164,7 @@ static int plot_cost(struct rep *r)
 
 /* ---- plot 5: baseline vs current ---- */
 
+/* the default rule: the current interval lies wholly above the baseline's, or an exact arm fails */
 static bool regressed(const struct res_arm *b, const struct res_arm *c)
 {
 	if (b->exact)
@@ -1130,9 +1172,24 @@ static bool regressed(const struct res_arm *b, const struct res_arm *c)
 	return c->ci95[0] > b->ci95[1];
 }
 
-static int draw_compare(struct gp *g, const struct res_run *base, const struct res_run *cur)
+static bool row_regressed(const struct report_compare_opts *o, const struct res_cell *c,
+			  const struct res_arm *ba, const struct res_arm *ca)
 {
-	char path[PATH_MAX], sub[256];
+	return o && o->regressed ? o->regressed(c, ca->name, o->ctx) : regressed(ba, ca);
+}
+
+/* "role: name, kernel K" for the legend (no name: "role, kernel K") */
+static void run_legend(char *buf, size_t len, const char *role, const char *name,
+		       const struct res_run *run)
+{
+	snprintf(buf, len, "%s%s%s, kernel %s", role, name && *name ? ": " : "",
+		 name && *name ? name : "", run->kernel[0] ? run->kernel : "?");
+}
+
+static int draw_compare(struct gp *g, const struct res_run *base, const struct res_run *cur,
+			const struct report_compare_opts *o)
+{
+	char path[PATH_MAX], sub[512], bl[PATH_MAX + 64], cl[PATH_MAX + 64];
 	FILE *f = gp_data_open(g, path, sizeof(path));
 	int nrow = 0, nreg = 0, ret;
 
@@ -1151,17 +1208,24 @@ static int draw_compare(struct gp *g, const struct res_run *base, const struct r
 			for (int a = 0; a < c->narms; a++) {
 				const struct res_arm *ca = &c->arms[a],
 						     *ba = res_find_arm(b, ca->name);
-				char key[160], lab[200];
+				char key[160], lab[240];
+				bool reg;
 
 				if (!has_rate(ca) || !has_rate(ba))
 					continue;
+				reg = row_regressed(o, c, ba, ca);
 				if (pass == 0) {
 					nrow++;
-					nreg += regressed(ba, ca);
+					nreg += reg;
 					continue;
 				}
 				res_cell_key(c, key, sizeof(key));
-				snprintf(lab, sizeof(lab), "%s %s", key, ca->name);
+				if (reg)
+					snprintf(lab, sizeof(lab), "%s %s  [REGRESSION %+.2fpp]",
+						 key, ca->name,
+						 100 * (ca->fail_rate - ba->fail_rate));
+				else
+					snprintf(lab, sizeof(lab), "%s %s", key, ca->name);
 				fprintf(f, "%d ", nrow - 1 - row++);
 				data_str(f, lab);
 				num(f, 100 * ba->fail_rate);
@@ -1170,7 +1234,7 @@ static int draw_compare(struct gp *g, const struct res_run *base, const struct r
 				num(f, 100 * ca->fail_rate);
 				num(f, 100 * ca->ci95[0]);
 				num(f, 100 * ca->ci95[1]);
-				fprintf(f, " %d\n", regressed(ba, ca));
+				fprintf(f, " %d\n", reg);
 			}
 		}
 	}
@@ -1178,18 +1242,20 @@ static int draw_compare(struct gp *g, const struct res_run *base, const struct r
 		return ret;
 	if (!nrow)
 		return fail(g, EXIT_USAGE, "the two runs share no measured cell x arm to compare");
-	snprintf(sub, sizeof(sub),
-		 "%d cell x arm rows, %d regression%s (current lower bound above "
-		 "baseline upper bound)",
-		 nrow, nreg, nreg == 1 ? "" : "s");
+	snprintf(sub, sizeof(sub), "%d cell x arm rows, %d regression%s (%s)", nrow, nreg,
+		 nreg == 1 ? "" : "s",
+		 o && o->regressed && o->rule ? o->rule
+					      : "current lower bound above baseline upper bound");
+	run_legend(bl, sizeof(bl), "baseline", o ? o->base_name : NULL, base);
+	run_legend(cl, sizeof(cl), "current", o ? o->cur_name : NULL, cur);
 
 	struct sb v = {0};
 
 	vars_start(&v, path, "Baseline against current: failure rate per cell and arm", sub);
-	sb_printf(&v, "; nrows=%d; nreg=%d; bkernel=", nrow, nreg);
-	sb_gpq(&v, base->kernel[0] ? base->kernel : "?");
-	sb_printf(&v, "; ckernel=");
-	sb_gpq(&v, cur->kernel[0] ? cur->kernel : "?");
+	sb_printf(&v, "; nrows=%d; nreg=%d; blabel=", nrow, nreg);
+	sb_gpq(&v, bl);
+	sb_printf(&v, "; clabel=");
+	sb_gpq(&v, cl);
 	ret = gp_draw(g, "plot-compare.gp", &v, "compare", PK_COMPARE,
 		      "Baseline against current run, per cell and arm, with 95% intervals; "
 		      "regressions highlighted.");
@@ -1197,14 +1263,16 @@ static int draw_compare(struct gp *g, const struct res_run *base, const struct r
 	return ret;
 }
 
-int report_plot_compare(const struct res_run *base, const struct res_run *cur, const char *outdir,
-			char *err, size_t errlen)
+int report_plot_compare_marked(const struct res_run *base, const struct res_run *cur,
+			       const char *outdir, const struct report_compare_opts *opts,
+			       char *err, size_t errlen)
 {
 	struct gp g;
 	int ret = gp_init(&g, outdir, ".compare.tmp", err, errlen);
 
 	if (!ret)
-		ret = draw_compare(&g, base, cur);
+		ret = draw_compare(&g, base, cur, opts);
+	/* both drawn: only now do they replace what OUTDIR had */
 	for (int k = 0; k < 2 && !ret; k++) {
 		char from[PATH_MAX + 32], to[PATH_MAX + 32];
 
@@ -1217,6 +1285,12 @@ int report_plot_compare(const struct res_run *base, const struct res_run *cur, c
 	}
 	gp_fini(&g);
 	return ret;
+}
+
+int report_plot_compare(const struct res_run *base, const struct res_run *cur, const char *outdir,
+			char *err, size_t errlen)
+{
+	return report_plot_compare_marked(base, cur, outdir, NULL, err, errlen);
 }
 
 /* ---- report.html ---- */
@@ -1242,6 +1316,7 @@ static const char css[] =
 	"height:auto;display:block}figcaption{font-size:13px;color:#333;margin-top:4px}"
 	"td.pairs{white-space:nowrap;font-size:12px}div.scroll{overflow-x:auto}"
 	"code{font-family:ui-monospace,monospace;font-size:13px}"
+	"ul.dropped{margin:2px 0;padding-left:18px}"
 	".legend span{display:inline-block;padding:1px 8px;border:1px solid #999;margin-right:4px}";
 
 static int rate_class(const struct res_arm *a)
@@ -1255,25 +1330,60 @@ static int rate_class(const struct res_arm *a)
 	return 3;
 }
 
-/* the meta fields worth naming, in order, with the keys a run may have used for them */
+/*
+ * The meta keys of a bpfault/1 run, in the order shown, with their labels. Rows marked required
+ * say "not recorded" when the key is missing; the others are left out. Keys shown elsewhere
+ * (matrix beside matrix_id, complete as the status) are listed with no label; any key not listed
+ * here is shown after these under its own name.
+ */
+enum meta_kind {
+	MK_PLAIN,
+	MK_COMMAND,
+	MK_MATRIX,
+	MK_LIST,
+	MK_PRECISION,
+	MK_BLOCK,
+	MK_CPU,
+	MK_END,
+	MK_FILE,
+	MK_SECONDS,
+	MK_KIB,
+};
+
 static const struct meta_field {
-	const char *label;
-	const char *keys[4];
+	const char *key;
+	const char *label; /* NULL: shown with another row */
+	enum meta_kind kind;
 	bool required;
 } meta_fields[] = {
-	{"host", {"hostname", "host"}, false},
-	{"kernel", {"kernel", "kernel_release"}, true},
-	{"libbpf", {"libbpf", "libbpf_version"}, false},
-	{"CPU", {"cpu", "cpu_model"}, true},
-	{"cores", {"cores", "ncpus", "nr_cpus", "cpus"}, true},
-	{"memory", {"memory", "memory_bytes", "mem_bytes", "mem_total_bytes"}, true},
-	{"swap", {"swap", "swap_desc", "swap_bytes"}, true},
-	{"seed", {"seed"}, true},
-	{"git revision", {"git", "git_rev", "git_revision", "revision"}, false},
-	{"command line", {"cmdline", "command_line", "argv", "command"}, true},
-	{"start (UTC)", {"start", "start_utc", "started"}, true},
-	{"end (UTC)", {"end", "end_utc", "ended"}, true},
-	{"matrix", {"matrix_id", "matrix"}, false},
+	{"hostname", "host", MK_PLAIN, false},
+	{"kernel", "kernel", MK_PLAIN, true},
+	{"machine", "machine (architecture)", MK_PLAIN, false},
+	{"cpu", "CPU", MK_PLAIN, true},
+	{"cores", "cores", MK_PLAIN, true},
+	{"memory_bytes", "memory", MK_PLAIN, true},
+	{"swap_found", "swap (as found)", MK_PLAIN, false},
+	{"swap_used", "swap (used)", MK_PLAIN, false},
+	{"libbpf", "libbpf", MK_PLAIN, false},
+	{"tool", "tool", MK_PLAIN, false},
+	{"git_rev", "git revision", MK_PLAIN, false},
+	{"command", "command line", MK_COMMAND, true},
+	{"matrix_id", "matrix", MK_MATRIX, false},
+	{"matrix", NULL, MK_PLAIN, false},
+	{"matrix_file", "matrix file", MK_FILE, false},
+	{"dropped", "dropped from the matrix", MK_LIST, false},
+	{"seed", "seed", MK_PLAIN, true},
+	{"trials_min", "trials per cell, at least", MK_PLAIN, false},
+	{"trials_max", "trials per cell, at most", MK_PLAIN, false},
+	{"precision", "precision", MK_PRECISION, false},
+	{"block", "block", MK_BLOCK, false},
+	{"cpu_pinned", "pinned to", MK_CPU, false},
+	{"trial_order", "trial order", MK_PLAIN, false},
+	{"start_utc", "start (UTC)", MK_PLAIN, true},
+	{"end_utc", "end (UTC)", MK_END, true},
+	{"elapsed_s", "elapsed", MK_SECONDS, false},
+	{"max_rss_kib", "peak memory of bpfault (RSS)", MK_KIB, false},
+	{"complete", NULL, MK_PLAIN, false},
 };
 
 static void meta_value(struct sb *b, const char *key, json_t *v)
@@ -1307,6 +1417,149 @@ static void meta_value(struct sb *b, const char *key, json_t *v)
 	}
 }
 
+/* one argument as a POSIX shell would need it: bare when it is safe, else single-quoted */
+static void sb_shell_arg(struct sb *b, const char *s)
+{
+	bool bare = *s != 0;
+
+	for (const char *p = s; *p && bare; p++)
+		bare = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			      "-_./,:=+@%",
+			      *p) != NULL;
+	if (bare) {
+		sb_esc(b, s);
+		return;
+	}
+	sb_printf(b, "&#39;");
+	for (; *s; s++) {
+		if (*s == '\'') {
+			sb_printf(b, "&#39;\\&#39;&#39;");
+		} else {
+			char c[2] = {*s, 0};
+
+			sb_esc(b, c);
+		}
+	}
+	sb_printf(b, "&#39;");
+}
+
+/* "2025-11-24T19:00:00Z" as seconds since the epoch, or -1 */
+static long long utc_seconds(const char *s)
+{
+	struct tm tm = {0};
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	return end && !*end ? (long long)timegm(&tm) : -1;
+}
+
+static void meta_row_value(struct sb *b, const struct res_run *run, const struct meta_field *m,
+			   json_t *v)
+{
+	json_t *o;
+
+	switch (m->kind) {
+	case MK_COMMAND: /* argv after the program's name: shown as a command line */
+		if (!json_is_array(v))
+			break;
+		o = json_object_get(run->meta, "tool");
+		sb_printf(b, "<code>");
+		sb_esc(b, json_is_string(o) ? json_string_value(o) : "bpfault");
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			json_t *e = json_array_get(v, i);
+
+			sb_printf(b, " ");
+			if (json_is_string(e))
+				sb_shell_arg(b, json_string_value(e));
+		}
+		sb_printf(b, "</code>");
+		return;
+	case MK_MATRIX: /* its name, then its fingerprint */
+		o = json_object_get(run->meta, "matrix");
+		if (json_is_string(o) && *json_string_value(o)) {
+			sb_esc(b, json_string_value(o));
+			sb_printf(b, " (matrix_id <code>");
+			meta_value(b, m->key, v);
+			sb_printf(b, "</code>)");
+		} else {
+			sb_printf(b, "matrix_id <code>");
+			meta_value(b, m->key, v);
+			sb_printf(b, "</code>");
+		}
+		return;
+	case MK_LIST: /* cells left out, each with its reason */
+		if (!json_is_array(v))
+			break;
+		if (!json_array_size(v)) {
+			sb_printf(b, "none");
+			return;
+		}
+		sb_printf(b, "%zu combination%s that cannot run:<ul class=\"dropped\">",
+			  json_array_size(v), json_array_size(v) == 1 ? "" : "s");
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			json_t *e = json_array_get(v, i);
+
+			sb_printf(b, "<li>");
+			meta_value(b, m->key, e);
+			sb_printf(b, "</li>");
+		}
+		sb_printf(b, "</ul>");
+		return;
+	case MK_PRECISION:
+		if (!json_is_number(v))
+			break;
+		if (json_number_value(v) > 0)
+			sb_printf(b,
+				  "%g: a cell stops once every arm&rsquo;s 95%% half-width is at "
+				  "most %g points",
+				  json_number_value(v), 100 * json_number_value(v));
+		else
+			sb_printf(b, "0: off, every cell runs its maximum of trials");
+		return;
+	case MK_BLOCK:
+		if (!json_is_integer(v))
+			break;
+		sb_printf(b, "%lld trials per cell per round", (long long)json_integer_value(v));
+		return;
+	case MK_CPU:
+		if (!json_is_integer(v))
+			break;
+		sb_printf(b, "CPU %lld", (long long)json_integer_value(v));
+		return;
+	case MK_END: { /* and how long the run took */
+		json_t *st = json_object_get(run->meta, "start_utc");
+		long long t0 = json_is_string(st) ? utc_seconds(json_string_value(st)) : -1,
+			  t1 = json_is_string(v) ? utc_seconds(json_string_value(v)) : -1;
+
+		meta_value(b, m->key, v);
+		if (t0 >= 0 && t1 >= t0 && t1 - t0 < 60)
+			sb_printf(b, " (%lld s after the start)", t1 - t0);
+		else if (t0 >= 0 && t1 >= t0)
+			sb_printf(b, " (%lld min %02lld s after the start)", (t1 - t0) / 60,
+				  (t1 - t0) % 60);
+		return;
+	}
+	case MK_FILE:
+		if (!json_is_null(v))
+			break;
+		sb_printf(b, "none: the matrix came from the command line");
+		return;
+	case MK_SECONDS:
+		if (!json_is_number(v))
+			break;
+		sb_printf(b, "%.1f s", json_number_value(v));
+		return;
+	case MK_KIB:
+		if (!json_is_integer(v))
+			break;
+		sb_printf(b, "%.1f MiB (%lld KiB)", (double)json_integer_value(v) / 1024,
+			  (long long)json_integer_value(v));
+		return;
+	case MK_PLAIN:
+		break;
+	}
+	meta_value(b, m->key, v);
+}
+
 static void html_meta(struct sb *b, const struct res_run *run)
 {
 	const char *key;
@@ -1315,18 +1568,13 @@ static void html_meta(struct sb *b, const struct res_run *run)
 	sb_printf(b, "<h2 id=\"run\">The run</h2>\n<table class=\"meta\">\n");
 	for (size_t i = 0; i < ARRAY_SIZE(meta_fields); i++) {
 		const struct meta_field *m = &meta_fields[i];
-		json_t *val = NULL;
-		const char *k = NULL;
+		json_t *val = json_object_get(run->meta, m->key);
 
-		for (int j = 0; j < 4 && m->keys[j] && !val; j++) {
-			val = json_object_get(run->meta, m->keys[j]);
-			k = m->keys[j];
-		}
-		if (!val && !m->required)
+		if (!m->label || (!val && !m->required))
 			continue;
 		sb_printf(b, "<tr><th>%s</th><td>", m->label);
 		if (val)
-			meta_value(b, k, val);
+			meta_row_value(b, run, m, val);
 		else
 			sb_printf(b, "<em>not recorded</em>");
 		sb_printf(b, "</td></tr>\n");
@@ -1334,11 +1582,10 @@ static void html_meta(struct sb *b, const struct res_run *run)
 	/* anything else the run recorded */
 	json_object_foreach(run->meta, key, v)
 	{
-		bool known = !strcmp(key, "complete");
+		bool known = false;
 
 		for (size_t i = 0; i < ARRAY_SIZE(meta_fields) && !known; i++)
-			for (int j = 0; j < 4 && meta_fields[i].keys[j]; j++)
-				known |= !strcmp(meta_fields[i].keys[j], key);
+			known = !strcmp(meta_fields[i].key, key);
 		if (known)
 			continue;
 		sb_printf(b, "<tr><th>");
@@ -1515,6 +1762,262 @@ static bool nonresident_cell(const struct res_cell *c)
 	       (double)c->nonresident_before >= 0.9 * (double)c->trials;
 }
 
+/* an arm's name for a sentence, with its hook where the name alone does not say it */
+static void sb_arm(struct sb *b, const char *arm)
+{
+	static const char *const hooks[][2] = {
+		{"sleep", "sleepable uprobe, bpf_copy_from_user"},
+		{"fentry", "vfs_write"},
+		{"kprobe", "vfs_write"},
+		{"submit", "io_uring_submit_req"},
+		{"later", "io_uring_complete"},
+	};
+
+	sb_esc(b, arm);
+	for (size_t i = 0; i < ARRAY_SIZE(hooks); i++)
+		if (!strcmp(hooks[i][0], arm))
+			sb_printf(b, " (%s)", hooks[i][1]);
+}
+
+/* "55.0% to 100.0%", or "100.0%" when both ends print the same */
+static void sb_range(struct sb *b, double lo, double hi)
+{
+	char p1[32], p2[32];
+
+	pct(lo, p1, sizeof(p1));
+	pct(hi, p2, sizeof(p2));
+	if (strcmp(p1, p2))
+		sb_printf(b, "%s%% to %s%%", p1, p2);
+	else
+		sb_printf(b, "%s%%", p1);
+}
+
+/* "850 ns", "62.6 µs" */
+static const char *fmt_ns(double ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%.0f ns", ns);
+	else
+		snprintf(buf, len, "%.1f &micro;s", ns / 1000);
+	return buf;
+}
+
+/* reads needed for a Wilson 95% upper bound below 1% with no failure: z^2 / (n + z^2) < 0.01 */
+static unsigned long long trials_for_one_percent(void)
+{
+	return (unsigned long long)floor(99 * STATS_Z95 * STATS_Z95) + 1;
+}
+
+/* what one arm did over the non-resident cells of one syscall x sink */
+struct arm_sum {
+	int seen;		 /* cells with a rate */
+	double rmin, rmax, umax; /* failure rate range, highest upper 95% bound */
+	const struct res_cell *cmin, *cmax;
+	uint64_t n, nmin;	 /* trials in all, in the cell with the fewest */
+	double cost_lo, cost_hi; /* range of the per-cell median costs */
+};
+
+/* the arm pair whose comparison explains a syscall: enter/exit, or io_uring's submit/later */
+static const char *const pair_arms[][2] = {{"enter", "exit"}, {"submit", "later"}};
+
+/* the notes for one syscall x sink; false when it has no non-resident cell */
+static bool notes_group(struct sb *b, const struct rep *r, const char *sys, const char *sink)
+{
+	const struct res_run *run = r->run;
+	int na = r->arms.n, ncells = 0, ie = -1, il = -1, nboth = 0;
+	struct arm_sum *s = calloc(na ? (size_t)na : 1, sizeof(*s));
+	const char *early = NULL, *late = NULL;
+	bool same_late = true;
+	double e_sum = 0, l_sum = 0;
+	char p1[32], p2[32], c1[32], c2[32];
+
+	if (!s) {
+		b->oom = true;
+		return false;
+	}
+	for (int a = 0; a < na; a++) {
+		s[a].rmin = s[a].cost_lo = INFINITY;
+		s[a].rmax = s[a].umax = s[a].cost_hi = -INFINITY;
+		s[a].nmin = UINT64_MAX;
+	}
+	/* the first pair that some non-resident cell of this group measured both arms of */
+	for (size_t k = 0; k < ARRAY_SIZE(pair_arms) && !early; k++) {
+		for (int i = 0; i < run->ncells && !early; i++) {
+			const struct res_cell *c = &run->cells[i];
+
+			if (!strcmp(c->syscall, sys) && !strcmp(c->sink, sink) &&
+			    nonresident_cell(c) && has_rate(res_find_arm(c, pair_arms[k][0])) &&
+			    has_rate(res_find_arm(c, pair_arms[k][1]))) {
+				early = pair_arms[k][0];
+				late = pair_arms[k][1];
+				ie = names_find(&r->arms, early);
+				il = names_find(&r->arms, late);
+			}
+		}
+	}
+	for (int i = 0; i < run->ncells; i++) {
+		const struct res_cell *c = &run->cells[i];
+		const struct res_arm *e, *x;
+
+		if (strcmp(c->syscall, sys) || strcmp(c->sink, sink) || !nonresident_cell(c))
+			continue;
+		ncells++;
+		for (int a = 0; a < na; a++) {
+			const struct res_arm *ar = res_find_arm(c, r->arms.v[a]);
+			struct arm_sum *m = &s[a];
+
+			if (!has_rate(ar))
+				continue;
+			m->seen++;
+			if (ar->fail_rate < m->rmin) {
+				m->rmin = ar->fail_rate;
+				m->cmin = c;
+			}
+			if (ar->fail_rate > m->rmax) {
+				m->rmax = ar->fail_rate;
+				m->cmax = c;
+			}
+			m->umax = fmax(m->umax, ar->ci95[1]);
+			m->n += ar->n;
+			if (ar->n < m->nmin)
+				m->nmin = ar->n;
+			if (isfinite(ar->cost_ns)) {
+				m->cost_lo = fmin(m->cost_lo, ar->cost_ns);
+				m->cost_hi = fmax(m->cost_hi, ar->cost_ns);
+			}
+		}
+		e = early ? res_find_arm(c, early) : NULL;
+		x = late ? res_find_arm(c, late) : NULL;
+		if (has_rate(e) && has_rate(x)) {
+			nboth++;
+			e_sum += e->fail_rate;
+			l_sum += x->fail_rate;
+			if (e->fail_rate < 0.5 || x->fail_rate < 0.9 * e->fail_rate)
+				same_late = false;
+		}
+	}
+	if (!ncells) {
+		free(s);
+		return false;
+	}
+	sb_printf(b, "<li><b>");
+	sb_esc(b, sys);
+	sb_printf(b, ", sink ");
+	sb_esc(b, sink);
+	sb_printf(b, "</b> (%d non-resident cell%s):<ul>\n", ncells, ncells == 1 ? "" : "s");
+	for (int a = 0; a < na; a++) {
+		const struct arm_sum *m = &s[a];
+
+		if (!m->seen)
+			continue;
+		sb_printf(b, "<li>");
+		sb_arm(b, r->arms.v[a]);
+		if (m->umax < 0.01) {
+			sb_printf(b,
+				  ": <span class=\"safe\">safe on this kernel</span>; upper 95%% "
+				  "bound below %s%% in every non-resident state",
+				  pct(m->umax, p1, sizeof(p1)));
+		} else if (m->rmax == 0) {
+			sb_printf(b, ": no failure in %llu trial%s", (unsigned long long)m->n,
+				  m->n == 1 ? "" : "s");
+			if (m->seen > 1 && m->nmin * (uint64_t)m->seen == m->n)
+				sb_printf(b, " (%llu per cell)", (unsigned long long)m->nmin);
+			else if (m->seen > 1)
+				sb_printf(b, " (%llu in the cell with the fewest)",
+					  (unsigned long long)m->nmin);
+			sb_printf(b,
+				  ", but too few trials to bound the rate below 1%%: upper 95%% "
+				  "bound %s%%; %llu trials per cell would",
+				  pct(m->umax, p1, sizeof(p1)), trials_for_one_percent());
+		} else if (m->rmin >= 0.95) {
+			sb_printf(b, ": <span class=\"unusable\">unusable</span>; fails in %s%%",
+				  pct(m->rmin, p1, sizeof(p1)));
+			if (strcmp(p1, pct(m->rmax, p2, sizeof(p2))))
+				sb_printf(b, " to %s%%", p2);
+			sb_printf(b, " of reads when the page is not resident");
+		} else {
+			char k1[160], k2[160];
+
+			res_cell_key(m->cmin, k1, sizeof(k1));
+			res_cell_key(m->cmax, k2, sizeof(k2));
+			sb_printf(b, ": %s; fails in %s%% (<code>",
+				  m->rmax < 0.05 ? "rarely fails" : "unreliable",
+				  pct(m->rmin, p1, sizeof(p1)));
+			sb_esc(b, k1);
+			sb_printf(b, "</code>) to %s%% (<code>", pct(m->rmax, p2, sizeof(p2)));
+			sb_esc(b, k2);
+			sb_printf(b, "</code>) of reads when the page is not resident");
+		}
+		if (m->seen < ncells)
+			sb_printf(b, " (measured in %d of %d)", m->seen, ncells);
+		sb_printf(b, ".</li>\n");
+	}
+	const char *at = late && !strcmp(late, "later") ? "at completion" : "at exit";
+
+	if (nboth && same_late) {
+		sb_printf(b, "<li>");
+		sb_arm(b, late);
+		sb_printf(b, " fails as often as ");
+		sb_arm(b, early);
+		sb_printf(b,
+			  " (%s%% against %s%% on average): the kernel never touched the buffer "
+			  "for sink ",
+			  pct(l_sum / nboth, p1, sizeof(p1)), pct(e_sum / nboth, p2, sizeof(p2)));
+		sb_esc(b, sink);
+		sb_printf(b,
+			  ", so the page was still absent %s; reading there does not help, only "
+			  "a read that faults the page in does.</li>\n",
+			  at);
+	} else if (nboth && s[ie].seen && s[il].seen && s[ie].rmin >= 0.5 &&
+		   (s[il].umax < 0.01 || s[il].rmax == 0)) {
+		sb_printf(b, "<li>");
+		sb_arm(b, late);
+		sb_printf(b, " works where ");
+		sb_arm(b, early);
+		sb_printf(b, " fails: ");
+		sb_esc(b, early);
+		sb_printf(b, " failed ");
+		sb_range(b, s[ie].rmin, s[ie].rmax);
+		sb_printf(b, " of reads, ");
+		sb_esc(b, late);
+		sb_printf(b,
+			  " at most %s%%; the %s brought the page in, so a read %s sees it.</li>\n",
+			  pct(s[il].rmax, p1, sizeof(p1)),
+			  strcmp(late, "later") ? "syscall" : "io_uring write", at);
+	}
+	/* the read that faults pages in, against the one it replaces */
+	int is = names_find(&r->arms, "sleep");
+
+	if (is >= 0 && ie >= 0 && s[is].seen && s[ie].seen && s[is].rmax == 0 &&
+	    s[ie].rmin >= 0.5) {
+		sb_printf(b, "<li>");
+		sb_arm(b, "sleep");
+		sb_printf(b,
+			  " faults the page in instead of failing: no failure in %llu trials, in "
+			  "the cells where ",
+			  (unsigned long long)s[is].n);
+		sb_arm(b, early);
+		sb_printf(b, " failed ");
+		sb_range(b, s[ie].rmin, s[ie].rmax);
+		sb_printf(b, " of reads");
+		if (isfinite(s[is].cost_lo) && isfinite(s[ie].cost_lo)) {
+			sb_printf(b, "; its median cost per read was %s",
+				  fmt_ns(s[is].cost_lo, c1, sizeof(c1)));
+			if (strcmp(c1, fmt_ns(s[is].cost_hi, c2, sizeof(c2))))
+				sb_printf(b, " to %s", c2);
+			sb_printf(b, ", against %s", fmt_ns(s[ie].cost_lo, c1, sizeof(c1)));
+			if (strcmp(c1, fmt_ns(s[ie].cost_hi, c2, sizeof(c2))))
+				sb_printf(b, " to %s", c2);
+			sb_printf(b, " for ");
+			sb_esc(b, early);
+		}
+		sb_printf(b, ".</li>\n");
+	}
+	sb_printf(b, "</ul></li>\n");
+	free(s);
+	return true;
+}
+
 static void html_notes(struct sb *b, const struct rep *r)
 {
 	const struct res_run *run = r->run;
@@ -1581,140 +2084,9 @@ static void html_notes(struct sb *b, const struct rep *r)
 		nnotes++;
 	}
 	/* per syscall and sink: which arms are safe, unusable, or in between */
-	for (int si = 0; si < r->sys.n; si++) {
-		for (int ki = 0; ki < r->sinks.n; ki++) {
-			const char *sys = r->sys.v[si], *sink = r->sinks.v[ki];
-			int ncells = 0, ia_enter = -1, ia_exit = -1;
-			double rmin[RES_MAX_ARMS * 4], rmax[RES_MAX_ARMS * 4],
-				umax[RES_MAX_ARMS * 4];
-			int seen[RES_MAX_ARMS * 4];
-			const struct res_cell *cmin[RES_MAX_ARMS * 4], *cmax[RES_MAX_ARMS * 4];
-			int na = r->arms.n < RES_MAX_ARMS * 4 ? r->arms.n : RES_MAX_ARMS * 4;
-			bool same_exit = true;
-			double e_sum = 0, x_sum = 0;
-			int nboth = 0;
-
-			for (int a = 0; a < na; a++) {
-				rmin[a] = INFINITY;
-				rmax[a] = umax[a] = -INFINITY;
-				seen[a] = 0;
-				if (!strcmp(r->arms.v[a], "enter"))
-					ia_enter = a;
-				if (!strcmp(r->arms.v[a], "exit"))
-					ia_exit = a;
-			}
-			for (int i = 0; i < run->ncells; i++) {
-				const struct res_cell *c = &run->cells[i];
-				const struct res_arm *e, *x;
-
-				if (strcmp(c->syscall, sys) || strcmp(c->sink, sink) ||
-				    !nonresident_cell(c))
-					continue;
-				ncells++;
-				for (int a = 0; a < na; a++) {
-					const struct res_arm *ar = res_find_arm(c, r->arms.v[a]);
-
-					if (!has_rate(ar))
-						continue;
-					seen[a]++;
-					if (ar->fail_rate < rmin[a]) {
-						rmin[a] = ar->fail_rate;
-						cmin[a] = c;
-					}
-					if (ar->fail_rate > rmax[a]) {
-						rmax[a] = ar->fail_rate;
-						cmax[a] = c;
-					}
-					umax[a] = fmax(umax[a], ar->ci95[1]);
-				}
-				e = res_find_arm(c, "enter");
-				x = res_find_arm(c, "exit");
-				if (has_rate(e) && has_rate(x)) {
-					nboth++;
-					e_sum += e->fail_rate;
-					x_sum += x->fail_rate;
-					if (e->fail_rate < 0.5 || x->fail_rate < 0.9 * e->fail_rate)
-						same_exit = false;
-				}
-			}
-			if (!ncells)
-				continue;
-			sb_printf(b, "<li><b>");
-			sb_esc(b, sys);
-			sb_printf(b, ", sink ");
-			sb_esc(b, sink);
-			sb_printf(b, "</b> (%d non-resident cell%s):<ul>\n", ncells,
-				  ncells == 1 ? "" : "s");
-			nnotes++;
-			for (int a = 0; a < na; a++) {
-				char p1[32], p2[32];
-
-				if (!seen[a])
-					continue;
-				sb_printf(b, "<li>");
-				sb_esc(b, r->arms.v[a]);
-				if (umax[a] < 0.01)
-					sb_printf(b,
-						  ": <span class=\"safe\">safe on this "
-						  "kernel</span>; upper 95%% bound below %s%% in "
-						  "every non-resident state",
-						  pct(umax[a], p1, sizeof(p1)));
-				else if (rmax[a] == 0)
-					sb_printf(b,
-						  ": no failure seen, but too few trials to bound "
-						  "the rate below 1%% (upper bound %s%%)",
-						  pct(umax[a], p1, sizeof(p1)));
-				else if (rmin[a] >= 0.95)
-					sb_printf(b,
-						  ": <span class=\"unusable\">unusable</span>; "
-						  "fails in %s%% to %s%% of reads when the page is "
-						  "not resident",
-						  pct(rmin[a], p1, sizeof(p1)),
-						  pct(rmax[a], p2, sizeof(p2)));
-				else {
-					char k1[160], k2[160];
-
-					res_cell_key(cmin[a], k1, sizeof(k1));
-					res_cell_key(cmax[a], k2, sizeof(k2));
-					sb_printf(b, ": %s; fails in %s%% (<code>",
-						  rmax[a] < 0.05 ? "rarely fails" : "unreliable",
-						  pct(rmin[a], p1, sizeof(p1)));
-					sb_esc(b, k1);
-					sb_printf(b, "</code>) to %s%% (<code>",
-						  pct(rmax[a], p2, sizeof(p2)));
-					sb_esc(b, k2);
-					sb_printf(
-						b,
-						"</code>) of reads when the page is not resident");
-				}
-				if (seen[a] < ncells)
-					sb_printf(b, " (measured in %d of %d)", seen[a], ncells);
-				sb_printf(b, ".</li>\n");
-			}
-			if (nboth && same_exit && ia_enter >= 0 && ia_exit >= 0) {
-				char p1[32], p2[32];
-
-				sb_printf(b,
-					  "<li>exit fails as often as enter (%s%% against %s%% on "
-					  "average): the kernel never touched the buffer for "
-					  "sink ",
-					  pct(x_sum / nboth, p1, sizeof(p1)),
-					  pct(e_sum / nboth, p2, sizeof(p2)));
-				sb_esc(b, sink);
-				sb_printf(b,
-					  ", so the page was still absent at exit; reading later "
-					  "does not help, only a read that faults the page in "
-					  "does.</li>\n");
-			} else if (nboth && ia_enter >= 0 && ia_exit >= 0 && seen[ia_exit] &&
-				   seen[ia_enter] && umax[ia_exit] < 0.01 &&
-				   rmin[ia_enter] >= 0.5) {
-				sb_printf(b,
-					  "<li>exit works where enter fails: the syscall brought "
-					  "the page in, so a read at exit sees it.</li>\n");
-			}
-			sb_printf(b, "</ul></li>\n");
-		}
-	}
+	for (int si = 0; si < r->sys.n; si++)
+		for (int ki = 0; ki < r->sinks.n; ki++)
+			nnotes += notes_group(b, r, r->sys.v[si], r->sinks.v[ki]);
 	if (!nnotes)
 		sb_printf(b, "<li>No non-resident cells were measured, so nothing can be said "
 			     "about failures yet.</li>\n");

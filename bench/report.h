@@ -6,6 +6,7 @@
 #ifndef BPFAULT_REPORT_H
 #define BPFAULT_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "results.h"
 
@@ -21,6 +22,27 @@
  */
 int report_plot_compare(const struct res_run *base, const struct res_run *cur, const char *outdir,
 			char *err, size_t errlen);
+
+/* how report_plot_compare_marked() names the runs and picks the rows it highlights */
+struct report_compare_opts {
+	const char *base_name, *cur_name; /* legend: "<name>, kernel K"; NULL: baseline, current */
+	/*
+	 * true when the current run's cell x arm is a regression; NULL: the rule above (current
+	 * lower bound above the baseline upper bound, or any failure of an exact baseline arm)
+	 */
+	bool (*regressed)(const struct res_cell *cur, const char *arm, void *ctx);
+	void *ctx;
+	const char *rule; /* what a highlight means, for the subtitle; NULL with the default rule */
+};
+
+/*
+ * report_plot_compare() with names and a caller's regression rule (the gate passes its own
+ * verdicts). Each highlighted row is also labelled "<cell> <arm>  [REGRESSION]" on the y axis, in
+ * red; opts may be NULL.
+ */
+int report_plot_compare_marked(const struct res_run *base, const struct res_run *cur,
+			       const char *outdir, const struct report_compare_opts *opts,
+			       char *err, size_t errlen);
 
 /* "<" ">" "&" "\"" "'" as HTML entities, for tests and other HTML writers; returns dst */
 char *report_html_escape(const char *s, char *dst, size_t len);

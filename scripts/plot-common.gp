@@ -1,14 +1,36 @@
 # Shared by bpfault's plot scripts (loaded first by each). Set by `bpfault report` with -e:
 #   data, out, fmts ('png svg'), title, subtitle, gpdir; per script: see its header.
-# Series differ in colour (Okabe-Ito, safe for colour-blind readers) AND in fill pattern, dash
-# type and point type, so every plot still reads when printed in greyscale.
-array C[8] = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#999999']
-array P[8] = [3, 4, 1, 5, 2, 6, 7, 0]
-array DT[8] = [1, 2, 3, 4, 5, 1, 2, 3]
-array PT[8] = [7, 5, 9, 11, 13, 4, 6, 8]
-k8(i) = (int(i) - 1) % 8 + 1
-# i-th arm's global index (colour slot), from the 'ai' word list
-slot(i) = k8(int(word(ai, i)))
+#
+# Arm styles. Every arm keeps one style in every plot of every run: 'ai' carries each arm's slot,
+# its place in bpfault's canonical order of arms (an arm outside it takes slot 13, 14, ..., which
+# reuse the styles from slot 1 on). The twelve differ in colour (Okabe-Ito, then Paul Tol's
+# colours, for colour-blind readers) AND in fill, so a bar plot still reads in greyscale: six
+# hatchings, one outline drawn in the arm's colour, and five solid fills whose grey levels are far
+# apart (luma 0, 34, 52, 74 and 89%).
+#   slot arm        colour            fill (P)             grey
+#    1   enter      #0072B2 blue      solid (3)            34%
+#    2   exit       #D55E00 vermilion / hatch (5)
+#    3   retry      #009E73 green     cross-hatch (1)
+#    4   raw-enter  #56B4E9 sky       \ hatch (4)
+#    5   raw-exit   #E69F00 orange    steep / hatch (7)
+#    6   btf-enter  #332288 indigo    steep \ hatch (6)
+#    7   btf-exit   #CC79A7 pink      dense cross-hatch (2)
+#    8   sleep      #000000 black     solid (3)             0%
+#    9   fentry     #BDBDBD grey      solid (3)            74%
+#   10   kprobe     #8F8F2E olive     solid (3)            52%
+#   11   submit     #D6E4F5 pale blue solid (3)            89%
+#   12   later      #AA3377 wine      outline (0), border in its colour
+# Lines (factor plots) differ in point type, all twelve distinct, and in dash type.
+array C[12] = ['#0072B2', '#D55E00', '#009E73', '#56B4E9', '#E69F00', '#332288', \
+	       '#CC79A7', '#000000', '#BDBDBD', '#8F8F2E', '#D6E4F5', '#AA3377']
+array P[12] = [3, 5, 1, 4, 7, 6, 2, 3, 3, 3, 3, 0]
+array BC[12] = ['black', 'black', 'black', 'black', 'black', 'black', \
+		'black', 'black', 'black', 'black', 'black', '#AA3377']
+array DT[12] = [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2]
+array PT[12] = [7, 5, 9, 4, 11, 6, 13, 3, 8, 1, 12, 10]
+k12(i) = (int(i) - 1) % 12 + 1
+# i-th arm's slot, from the 'ai' word list
+slot(i) = k12(int(word(ai, i)))
 
 pngterm = strstrt(GPVAL_TERMINALS, 'pngcairo') ? 'pngcairo' : 'png'
 term(f, w, h) = (f eq 'svg') ? \

@@ -25,7 +25,8 @@ do for [f in fmts] {
 	dx(i) = (i - (narms + 1) / 2.0) * bw
 	lab(v) = v < 0.995 && v > 0 ? sprintf('%.1f', v) : sprintf('%.0f', v)
 	plot for [i=1:narms] data using (column(3*i)):(column(3*i+1)):(column(3*i+2)):xtic(1) \
-		title 'arm '.word(arms, i) lc rgb C[slot(i)] fs pattern P[slot(i)], \
+		title 'arm '.word(arms, i) lc rgb C[slot(i)] \
+		fs pattern P[slot(i)] border lc rgb BC[slot(i)], \
 	     for [i=1:narms] data using ($0 + dx(i) - 0.2 * bw):(column(3*i+2) + 1.5):(lab(column(3*i))) \
 		with labels rotate by 90 left font ',8' notitle, \
 	     data using 0:2:($0 - narms * bw / 2):($0 + narms * bw / 2) with xerrorbars \

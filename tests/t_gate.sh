@@ -142,5 +142,71 @@ check "compare lists cells only on one side" \
 echo $? >"$T/rc"
 check "compare: bad input exits 2 with one line" bash -c "[ \$(cat '$T/rc') = 2 ] && [ \$(wc -l <'$T/err') = 1 ]"
 
+# ---- --plots: baseline against run, regressions highlighted ----
+png_ok() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] && [ "$(stat -c %s "$1")" -gt 5000 ]; }
+# svg_rows SVG: the y labels of the plot, one a line
+svg_rows() {
+	python3 -c '
+import sys, xml.dom.minidom as md
+for t in md.parse(sys.argv[1]).getElementsByTagName("text"):
+    s = "".join(n.data for n in t.childNodes if n.nodeType == n.TEXT_NODE).strip()
+    if s.startswith("write/"): print(s)' "$1"
+}
+gate --baseline "$T/base.json" $D/run-regress --plots "$T/p1/sub" --markdown "$T/p1.md"
+check "gate --plots: the verdict is unchanged (exit 1)" rc_is 1
+check "gate --plots: DIR created, compare.png is a PNG" png_ok "$T/p1/sub/compare.png"
+check "gate --plots: compare.svg parses as XML" xml_ok "$T/p1/sub/compare.svg"
+check "gate --plots: no work directory left" bash -c "[ \$(ls -A '$T/p1/sub' | wc -l) = 2 ]"
+check "gate --plots: stdout names the plot" out_has "^gate: plot: $T/p1/sub/compare.png, $T/p1/sub/compare.svg\$"
+check "gate --plots: the Markdown names the plot" grep -q "^Plot, baseline against run .*\`$T/p1/sub/compare.png\`" "$T/p1.md"
+svg_rows "$T/p1/sub/compare.svg" >"$T/rows"
+check "gate --plots: one y label per gated cell x arm" [ "$(wc -l <"$T/rows")" = 15 ]
+check "gate --plots: the regressed cell x arm is marked in the SVG" \
+	grep -qxF 'write/file-pageout/file/64/0 exit  [REGRESSION +3.00pp]' "$T/rows"
+check "gate --plots: exactly the gate's regressions are marked" \
+	bash -c "[ \$(grep -c 'REGRESSION' '$T/rows') = 2 ] && grep -qx 'write/file-pageout/file/64/0 retry  \[REGRESSION +3.00pp\]' '$T/rows' && grep -qx 'write/file-pageout/file/64/0 enter' '$T/rows'"
+check "gate --plots: the subtitle says the highlight is the gate's verdict" grep -q '2 regressions (gate verdicts: Holm p &lt; 0.05' "$T/p1/sub/compare.svg"
+gate --baseline "$T/base.json" $D/run-b --plots "$T/p2"
+check "gate --plots: a passing gate still exits 0" rc_is 0
+check "gate --plots: a passing run marks nothing" bash -c "$(declare -f svg_rows); ! svg_rows '$T/p2/compare.svg' | grep -q REGRESSION && [ \$(svg_rows '$T/p2/compare.svg' | wc -l) = 15 ]"
+gate --baseline "$T/base.json" $D/run-resident1 --plots "$T/p3"
+check "gate --plots: an exact arm's single failure is marked" \
+	bash -c "$(declare -f svg_rows); svg_rows '$T/p3/compare.svg' | grep -qx 'write/resident/file/64/0 exit  \[REGRESSION +0.05pp\]'"
+# a plot that cannot be drawn never hides the verdict
+PATH=/nonexistent "$B" gate --baseline "$T/base.json" $D/run-b --plots "$T/p4" --markdown "$T/p4.md" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "gate --plots, no gnuplot, passing gate: exit 99" rc_is 99
+check "gate --plots, no gnuplot: one line on stderr, the verdict on stdout" \
+	bash -c "[ \$(wc -l <'$T/err') = 1 ] && grep -q '^bpfault: gate: plot not drawn: gnuplot not found' '$T/err' && grep -q '^gate: 15 comparisons, 0 regressions' '$T/out'"
+check "gate --plots, no gnuplot: Markdown written, without a plot" \
+	bash -c "grep -q '^## bpfault gate: pass' '$T/p4.md' && ! grep -q '^Plot' '$T/p4.md' && [ ! -e '$T/p4/compare.png' ]"
+PATH=/nonexistent "$B" gate --baseline "$T/base.json" $D/run-regress --plots "$T/p5" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "gate --plots, no gnuplot, regression: still exit 1" rc_is 1
+touch "$T/afile"
+gate --baseline "$T/base.json" $D/run-b --plots "$T/afile/sub"
+check "gate --plots into a path that cannot be a directory: exit 99, one line" \
+	bash -c "[ \$(cat '$T/rc') = 99 ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q 'plot not drawn: cannot create' '$T/err'"
+gate --baseline "$T/base.json" $D/run-a --plots ""
+check "gate --plots '': exit 2" rc_is 2
+
+"$B" compare $D/run-a $D/run-regress --plots "$T/c1" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "compare --plots: exit 0, PNG and SVG written" \
+	bash -c "[ \$(cat '$T/rc') = 0 ] && $(declare -f png_ok xml_ok); png_ok '$T/c1/compare.png' && xml_ok '$T/c1/compare.svg'"
+check "compare --plots: the table is still printed" out_has '^write/file-pageout/file/64/0 +exit +0\.00%'
+check "compare --plots: the regressed cell x arm is marked" \
+	bash -c "$(declare -f svg_rows); svg_rows '$T/c1/compare.svg' | grep -qxF 'write/file-pageout/file/64/0 exit  [REGRESSION +3.00pp]'"
+check "compare --plots: the legend names both runs" \
+	bash -c "grep -q 'baseline: tests/data/gate/run-a, kernel 6.1.0-18-amd64' '$T/c1/compare.svg' && grep -q 'current: tests/data/gate/run-regress, kernel' '$T/c1/compare.svg'"
+PATH=/nonexistent "$B" compare $D/run-a $D/run-regress --plots "$T/c2" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "compare --plots, no gnuplot: exit 77, one line" \
+	bash -c "[ \$(cat '$T/rc') = 77 ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q '^bpfault: compare: plot: gnuplot' '$T/err'"
+"$B" compare $D/run-a $D/run-regress --plots "$T/afile/sub" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "compare --plots into a path that cannot be a directory: exit 2, one line, no table" \
+	bash -c "[ \$(cat '$T/rc') = 2 ] && [ \$(wc -l <'$T/err') = 1 ] && [ ! -s '$T/out' ]"
+
 [ $fails = 0 ] || echo "# $fails check(s) failed"
 exit $((fails > 0))

@@ -145,8 +145,22 @@ EOF
 
 H="$R/report.html"
 check "html: complete banner, no INCOMPLETE" bash -c "grep -q 'banner complete' '$H' && ! grep -q INCOMPLETE '$H'"
-check "html: meta shown (kernel, CPU, cores, memory, swap, seed, command line, start, end)" \
-	bash -c "for k in kernel CPU cores memory swap seed 'command line' 'start (UTC)' 'end (UTC)'; do grep -q \"<th>\$k</th>\" '$H' || exit 1; done; grep -q '1234567' '$H' && grep -q '2025-11-24T19:42:17Z' '$H'"
+check "html: meta shown with labels (kernel, CPU, cores, memory, swap as found and used, seed, command line, start, end)" \
+	bash -c "for k in host kernel 'machine (architecture)' CPU cores memory 'swap (as found)' 'swap (used)' libbpf tool 'git revision' 'command line' matrix 'matrix file' 'dropped from the matrix' seed 'trials per cell, at least' 'trials per cell, at most' precision block 'pinned to' 'trial order' 'start (UTC)' 'end (UTC)' elapsed 'peak memory of bpfault (RSS)' status; do grep -q \"<th>\$k</th>\" '$H' || { echo \"no <th>\$k</th>\"; exit 1; }; done; grep -q '1234567' '$H' && grep -q '2025-11-24T19:42:17Z (42 min 17 s after the start)' '$H'"
+check "html: no meta key shown under its raw name, nothing 'not recorded'" \
+	bash -c "! grep -qE '<th>(swap_found|swap_used|memory_bytes|git_rev|matrix_id|start_utc|end_utc|trials_min|trials_max|cpu_pinned|dropped|matrix_file|trial_order|complete|elapsed_s|max_rss_kib)</th>' '$H' && ! grep -q 'not recorded' '$H' && grep -q '<th>elapsed</th><td>2537.4 s</td>' '$H' && grep -q '119.8 MiB (122684 KiB)' '$H'"
+check "html: matrix name beside matrix_id" grep -q '<th>matrix</th><td>command-line (matrix_id <code>3f2a9c0d1e2b4a5c</code>)</td>' "$H"
+check "html: dropped combinations as a list, escaped" \
+	grep -q '2 combinations that cannot run:<ul class="dropped"><li>openat/resident/file: openat takes a path &lt;string&gt;, sink none only</li><li>write/resident/null size 4096' "$H"
+check "html: command line from the argv array, shell-quoted, escaped" \
+	grep -q "<code>bpfault run -s write,openat -p all -k file,null -n 2000 --seed 1234567 -o &#39;results/&lt;x&gt; y&#39;</code>" "$H"
+check "html: precision 0 and a null matrix file said in words" \
+	bash -c "grep -q '<th>precision</th><td>0: off' '$H' && grep -q '<th>matrix file</th><td>none: the matrix came from the command line' '$H'"
+check "fixtures complete.json, regressed.json and twelve.json validate against the schema" python3 -c "
+import json, jsonschema
+s = json.load(open('bench/schema/bpfault-1.schema.json'))
+for f in ('complete', 'regressed', 'twelve'):
+    jsonschema.validate(json.load(open('$D/' + f + '.json')), s)"
 check "html: strings from the JSON are escaped" \
 	bash -c "grep -q '6.18.0-bpfault &lt;test&gt;' '$H' && grep -q '&lt;tmpfs&gt; &amp; &quot;overlay&quot;' '$H' && ! grep -q '<tmpfs>' '$H' && ! grep -q '<test>' '$H'"
 check "html: unsupported and invalid cells with their reasons" \
@@ -275,6 +289,101 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['meta']['complete
 report "$I" --format svg
 check "incomplete run: INCOMPLETE banner, --format svg draws SVG only" \
 	bash -c "[ \"\$(cat '$T/rc')\" = 0 ] && grep -q 'INCOMPLETE run' '$I/report.html' && ls '$I'/plots/*.svg >/dev/null && ! ls '$I'/plots/*.png 2>/dev/null"
+
+# ---- meta: optional keys left out, unknown keys under their own name ----
+M=$(newdir meta complete.json)
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ('swap_found', 'swap_used', 'machine', 'dropped', 'matrix'):
+    del d['meta'][k]
+d['meta']['some_new_key'] = 'x<y'
+json.dump(d, open(sys.argv[1], 'w'))" "$M/results.json"
+report "$M" --format svg
+check "meta: no swap row when the run recorded none (no 'not recorded')" \
+	bash -c "[ \"\$(cat '$T/rc')\" = 0 ] && ! grep -q '<th>swap' '$M/report.html' && ! grep -q 'not recorded' '$M/report.html' && ! grep -q '<th>dropped' '$M/report.html'"
+check "meta: matrix_id alone when there is no name; unknown keys under their own name" \
+	bash -c "grep -q '<th>matrix</th><td>matrix_id <code>3f2a9c0d1e2b4a5c</code>' '$M/report.html' && grep -q '<th>some_new_key</th><td>x&lt;y</td>' '$M/report.html'"
+
+# ---- twelve arms: every arm its own style, io_uring and sleep notes ----
+W=$(newdir twelve twelve.json)
+report "$W"
+check "twelve arms: report exits 0" test "$(cat "$T/rc")" = 0
+# style ARM-SVG...: per plot, each arm's legend sample as "arm colour greyscale-signature"
+cat >"$T/styles.py" <<'PYEOF'
+import re, sys, xml.dom.minidom as md
+def rgb(s):
+    m = re.search(r"rgb\(\s*(\d+),\s*(\d+),\s*(\d+)\)", s)
+    return tuple(int(x) for x in m.groups()) if m else (0, 0, 0) if "black" in s else (-1, -1, -1)
+def luma(c):
+    return round((0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]) / 2.55)
+for path in sys.argv[1:]:
+    for g in md.parse(path).getElementsByTagName("g"):
+        if not g.getAttribute("id").startswith("gnuplot_plot_"):
+            continue
+        texts = ["".join(n.data for n in t.childNodes if n.nodeType == n.TEXT_NODE) for t in g.getElementsByTagName("text")]
+        arms = [t[4:] for t in texts if t.startswith("arm ")]
+        pats = g.getElementsByTagName("pattern")
+        if not arms or not pats:
+            continue
+        shapes = pats[0].getElementsByTagName("path")
+        if not shapes:  # outline: no fill, the border carries the colour
+            border = [p for p in g.getElementsByTagName("path") if p.getAttribute("stroke")]
+            colour, grey = rgb(border[0].getAttribute("stroke")), "outline"
+        else:
+            style, d = shapes[0].getAttribute("style"), shapes[0].getAttribute("d")
+            colour = rgb(style)
+            grey = "solid-%d" % luma(colour) if "fill:rgb" in style else "hatch-" + d.replace(" ", "")
+        print(path.rsplit("/", 1)[-1], arms[0], "#%02x%02x%02x" % colour if min(colour) >= 0 else "unknown", grey)
+PYEOF
+python3 "$T/styles.py" "$W/plots/cost.svg" >"$T/styles"
+python3 - "$T/styles" >"$T/stylecheck" <<'PYEOF'
+import sys
+rows = [l.split() for l in open(sys.argv[1])]
+bad = []
+if len(rows) != 12:
+    bad.append("%d arms in the cost plot, expected 12" % len(rows))
+cols = [tuple(int(r[2][i:i + 2], 16) for i in (1, 3, 5)) if r[2] != "unknown" else (-999,) * 3 for r in rows]
+for i in range(len(rows)):
+    for j in range(i):
+        dist = sum((a - b) ** 2 for a, b in zip(cols[i], cols[j])) ** 0.5
+        if dist < 60:
+            bad.append("colours of %s and %s too close (%.0f)" % (rows[i][1], rows[j][1], dist))
+greys = [r[3] for r in rows]
+if len(set(greys)) != len(greys):
+    bad.append("greyscale styles repeat: %s" % greys)
+solids = sorted(int(g[6:]) for g in greys if g.startswith("solid-"))
+if any(b - a < 14 for a, b in zip(solids, solids[1:])):
+    bad.append("solid grey levels too close: %s" % solids)
+print("; ".join(bad) if bad else "ok")
+sys.exit(1 if bad else 0)
+PYEOF
+[ $? -eq 0 ] && ok "twelve arms: 12 distinct colours and 12 distinct greyscale fills in the cost plot" ||
+	notok "twelve arms: 12 distinct colours and 12 distinct greyscale fills in the cost plot" "$(cat "$T/stylecheck")"
+python3 "$T/styles.py" "$W/plots/fail-write-file.svg" "$W/plots/fail-uring-write-file.svg" >>"$T/styles"
+check "twelve arms: each arm has the same style in every plot (10 + 2 bar series checked)" python3 -c "
+import sys
+seen, n = {}, 0
+for l in open('$T/styles'):
+    plot, arm, col, grey = l.split()
+    n += plot != 'cost.svg'
+    if seen.setdefault(arm, (col, grey)) != (col, grey):
+        sys.exit(arm + ' differs in ' + plot)
+sys.exit(0 if n == 12 else 'only %d bar series' % n)"
+check "twelve arms: submit and later do not take enter's and exit's styles" \
+	bash -c "grep -q '^fail-uring-write-file.svg submit #d6e4f5 solid-89' '$T/styles' && grep -q '^fail-uring-write-file.svg later #aa3377 outline' '$T/styles'"
+WH="$W/report.html"
+check "notes: 'too few trials' says how many trials" \
+	grep -q '<li>exit: no failure in 400 trials (200 per cell), but too few trials to bound the rate below 1%: upper 95% bound 1.88%; 381 trials per cell would.</li>' "$WH"
+check "notes: io_uring arms named with their tracepoints" \
+	bash -c "grep -q '<li>later (io_uring_complete): no failure in 400 trials' '$WH' && grep -q '<li>submit (io_uring_submit_req): <span class=\"unusable\">' '$WH'"
+check "notes: later against submit, as exit against enter" \
+	bash -c "grep -q '<li>later (io_uring_complete) works where submit (io_uring_submit_req) fails: submit failed 100.0% of reads, later at most 0.0%; the io_uring write brought the page in, so a read at completion sees it.</li>' '$WH' && grep -q '<li>later (io_uring_complete) fails as often as submit (io_uring_submit_req) (100.0% against 100.0% on average): the kernel never touched the buffer for sink null, so the page was still absent at completion' '$WH'"
+check "notes: sleep faults the page in, with its cost against enter's" \
+	grep -q '<li>sleep (sleepable uprobe, bpf_copy_from_user) faults the page in instead of failing: no failure in 400 trials, in the cells where enter failed 100.0% of reads; its median cost per read was 52.1 &micro;s, against 950 ns for enter.</li>' "$WH"
+check "notes: one arm's rate is said once when the range is a point" \
+	bash -c "grep -q 'fentry (vfs_write): <span class=\"unusable\">unusable</span>; fails in 100.0% of reads when' '$WH' && ! grep -q '100.0% to 100.0%' '$WH'"
+check "cost plot: log scale when medians differ 30-fold" grep -q 'log scale' "$W/plots/cost.svg"
 
 # ---- bad input: exit 2, one line, nothing written ----
 for fx in garbled.json truncated.json bad-schema.json; do

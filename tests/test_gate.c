@@ -191,6 +191,34 @@ static void test_junit_and_markdown(void **state)
 	sb_free(&md);
 }
 
+static void test_markdown_plot(void **state)
+{
+	struct gate_row r = row("write/file-pageout/file/64/0", "exit", 60, 2000, 0, 2000);
+	struct gate_result g = {.rows = &r, .n = 1, .alpha = 0.05, .margin = 0.01};
+	struct sbuf md = {}, code = {};
+
+	(void)state;
+	gate_decide(&r, 1, g.alpha, g.margin);
+	gate_count(&g);
+	/* no plot drawn: not mentioned */
+	gate_markdown(&g, &md);
+	assert_null(strstr(md.s, "compare.png"));
+	assert_null(strstr(md.s, "Plot"));
+	sb_free(&md);
+	/* drawn: both files named, before the table */
+	g.plot_dir = "out/plots";
+	gate_markdown(&g, &md);
+	assert_int_equal(md.err, 0);
+	assert_non_null(strstr(md.s, "\n\nPlot, baseline against run with the regressions "
+				     "highlighted: `out/plots/compare.png` (also "
+				     "`out/plots/compare.svg`)\n\n| verdict |"));
+	sb_free(&md);
+	/* a code span cannot hold a backtick or a line break */
+	sb_code(&code, "a`b\nc");
+	assert_string_equal(code.s, "a?b?c");
+	sb_free(&code);
+}
+
 static void add_cell(struct res_run *r, const char *state, const char *arm1, const char *arm2)
 {
 	struct res_cell *c = &r->cells[r->ncells++];
@@ -244,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_xml_escape),
 		cmocka_unit_test(test_md_escape),
 		cmocka_unit_test(test_junit_and_markdown),
+		cmocka_unit_test(test_markdown_plot),
 		cmocka_unit_test(test_match),
 	};
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Unit tests of the report's exported helpers: HTML escaping, and report_plot_compare() drawing
- * baseline against current from the fixtures in tests/data/report/ (needs gnuplot; without it
- * the compare cases check the one-line EXIT_SKIP answer instead). Run from the repo root.
+ * Unit tests of the report's exported helpers: HTML escaping, and report_plot_compare() (and its
+ * _marked form, with a caller's regression rule) drawing baseline against current from the
+ * fixtures in tests/data/report/ (needs gnuplot; without it the compare cases check the one-line
+ * EXIT_SKIP answer instead). Run from the repo root.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,6 +81,58 @@ out:
 	res_free(&cur);
 }
 
+/* a caller's rule: only write/file-pageout/file/64/0 exit regressed */
+static bool mark_one(const struct res_cell *c, const char *arm, void *ctx)
+{
+	char key[128];
+
+	(*(int *)ctx)++;
+	res_cell_key(c, key, sizeof(key));
+	return !strcmp(key, "write/file-pageout/file/64/0") && !strcmp(arm, "exit");
+}
+
+static void test_compare_marked(void **state)
+{
+	struct res_run base, cur;
+	char err[512] = "", dir[] = "/tmp/bpfault-test-report.XXXXXX", path[128], *svg = NULL;
+	int calls = 0, ret;
+	struct report_compare_opts o = {
+		.base_name = "base <run>",
+		.cur_name = "cur",
+		.regressed = mark_one,
+		.ctx = &calls,
+		.rule = "my rule",
+	};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(res_load(FIX "complete.json", &base, err, sizeof(err)), 0);
+	assert_int_equal(res_load(FIX "complete.json", &cur, err, sizeof(err)), 0);
+	ret = report_plot_compare_marked(&base, &cur, dir, &o, err, sizeof(err));
+	if (!have_gnuplot()) {
+		assert_int_equal(ret, EXIT_SKIP);
+		goto out;
+	}
+	assert_int_equal(ret, EXIT_OK);
+	assert_true(calls > 10); /* asked once per row, in each of the two passes */
+	snprintf(path, sizeof(path), "%s/compare.svg", dir);
+	assert_int_equal(read_file(path, &svg, NULL), 0);
+	/* the caller's row is marked even though the rates are equal, and only that row */
+	assert_non_null(strstr(svg, ">write/file-pageout/file/64/0 exit  [REGRESSION +0.00pp]<"));
+	assert_null(strstr(strstr(svg, "[REGRESSION") + 1, "[REGRESSION"));
+	assert_non_null(strstr(svg, "1 regression (my rule)"));
+	assert_non_null(strstr(svg, "baseline: base &lt;run>, kernel 6.18.0-bpfault &lt;test>"));
+	assert_non_null(strstr(svg, "current: cur, kernel"));
+	free(svg);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/compare.png", dir);
+	unlink(path);
+out:
+	assert_int_equal(rmdir(dir), 0);
+	res_free(&base);
+	res_free(&cur);
+}
+
 static void test_compare_nothing_shared(void **state)
 {
 	struct res_run base, cur;
@@ -106,6 +159,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_html_escape),
 		cmocka_unit_test(test_compare_draws),
+		cmocka_unit_test(test_compare_marked),
 		cmocka_unit_test(test_compare_nothing_shared),
 	};
 
