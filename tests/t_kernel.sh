@@ -36,6 +36,17 @@ if not ok:
 sys.exit(0 if ok else 1)
 PYEOF
 }
+# wait_until SECONDS CMD...: poll CMD every 0.1 s (a run may first wait for another's lock)
+wait_until() {
+	local n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
 state_snapshot() { # what bpfault must leave as found
 	{
 		swapon --show=NAME --noheadings | sort
@@ -254,7 +265,8 @@ else
 	for sig in INT TERM; do
 		"$B" run -p pressure-high -k file -a enter,exit -n 10000000 -o "$T/p$sig" -q >/dev/null 2>&1 &
 		pid=$!
-		sleep 3
+		wait_until 60 [ -f "$T/p$sig/results.json" ] # set-up done: cgroups made, hogs started
+		sleep 1
 		hogs=$(pgrep -f -- "-o $T/p$sig" | grep -vx $pid)
 		check "pressure SIG$sig: during the run its cgroup exists and holds a hog" \
 			[ -n "$(cg_list $pid)" -a -n "$hogs" ]
@@ -276,9 +288,9 @@ if command -v unshare >/dev/null; then
 fi
 
 # ---- two runs at once: the second waits for the first (swap and tracefs are shared) ----
-"$B" run -p anon-pageout -k file -a enter,exit -n 2000 -o "$T/c1" -q >/dev/null 2>&1 &
+"$B" run -p anon-pageout -k file -a enter,exit -n 50000 -o "$T/c1" -q >/dev/null 2>&1 &
 pid=$!
-sleep 0.3
+wait_until 60 [ -f "$T/c1/results.json" ] # the first run holds the lock and is running trials
 "$B" run -p anon-pageout -k file -a enter,exit -n 200 -o "$T/c2" >/dev/null 2>"$T/c2.err"
 rc2=$?
 wait $pid
@@ -330,7 +342,8 @@ check "state restored after bad input" [ "$(state_snapshot)" = "$before" ]
 # ---- SIGINT mid-run: partial results flushed and marked incomplete, state restored ----
 "$B" run -p anon-pageout,file-pageout -k file -a enter,exit -n 10000000 -o "$T/r4" -q >/dev/null 2>&1 &
 pid=$!
-sleep 3
+wait_until 60 [ -f "$T/r4/results.json" ] # the first flush: set-up done, trials running
+sleep 2
 kill -INT $pid
 wait $pid
 rc=$?
@@ -340,7 +353,8 @@ check "SIGINT: results flushed, marked incomplete, with trials" py "$T/r4/result
 check "SIGINT: state restored (swap, tracefs, zram, work dir)" [ "$(state_snapshot)" = "$before" ]
 "$B" run -p anon-pageout -k file -a enter,exit -n 10000000 -o "$T/r5" -q >/dev/null 2>&1 &
 pid=$!
-sleep 2
+wait_until 60 [ -f "$T/r5/results.json" ]
+sleep 1
 kill -TERM $pid
 wait $pid
 check "SIGTERM: exit 143 or 130 and state restored" [ "$(state_snapshot)" = "$before" ]
