@@ -186,6 +186,51 @@ int mkdir_p(const char *path, unsigned mode)
 	return 0;
 }
 
+void sb_vprintf(struct sbuf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+
+	if (b->err)
+		return;
+	for (;;) {
+		va_copy(aq, ap);
+		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, aq);
+		va_end(aq);
+		if (n < 0) {
+			b->err = -EINVAL;
+			return;
+		}
+		if (b->s && (size_t)n < b->cap - b->len)
+			break;
+		size_t nc = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
+		char *ns = realloc(b->s, nc);
+
+		if (!ns) {
+			b->err = -ENOMEM;
+			return;
+		}
+		b->s = ns;
+		b->cap = nc;
+	}
+	b->len += (size_t)n;
+}
+
+void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void sb_free(struct sbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

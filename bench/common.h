@@ -40,6 +40,19 @@ int read_file(const char *path, char **data, size_t *len);
 /* mkdir -p; 0 or -errno */
 int mkdir_p(const char *path, unsigned mode);
 
+/*
+ * A growable string, zero-initialised ({0}) before use. On failure err is set (-ENOMEM, or -EINVAL
+ * for an encoding error) and every later append is dropped, so callers check err once at the end.
+ */
+struct sbuf {
+	char *s; /* NUL-terminated once anything was appended; NULL before */
+	size_t len, cap;
+	int err;
+};
+void sb_vprintf(struct sbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_free(struct sbuf *b); /* and zero it for reuse */
+
 /* monotonic time in ns */
 uint64_t now_ns(void);
 

@@ -192,36 +192,6 @@ void gate_count(struct gate_result *g)
 
 /* ---- strings ---- */
 
-void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->err)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->err = -EINVAL;
-			return;
-		}
-		if (b->s && (size_t)n < b->cap - b->len)
-			break;
-		size_t nc = (b->cap ? b->cap * 2 : 1024) + (size_t)n;
-		char *ns = realloc(b->s, nc);
-
-		if (!ns) {
-			b->err = -ENOMEM;
-			return;
-		}
-		b->s = ns;
-		b->cap = nc;
-	}
-	b->len += (size_t)n;
-}
-
 void sb_xml(struct sbuf *b, const char *s)
 {
 	for (; *s; s++) {
@@ -277,12 +247,6 @@ void sb_code(struct sbuf *b, const char *s)
 
 		sb_printf(b, "%c", c < 0x20 || c == 0x7f || c == '`' ? '?' : c);
 	}
-}
-
-void sb_free(struct sbuf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof(*b));
 }
 
 void gate_fmt_rate(char *buf, size_t len, uint64_t k, uint64_t n)

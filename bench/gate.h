@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "common.h"
 #include "results.h"
 
 #define GATE_ALPHA  0.05
@@ -73,17 +74,10 @@ struct gate_result {
 	const char *plot_dir; /* --plots DIR once DIR/compare.{png,svg} are drawn, else NULL */
 };
 
-/* a growable string; on allocation failure err is set and further appends are dropped */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	int err;
-};
-void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* escaping appenders for struct sbuf (common.h) */
 void sb_xml(struct sbuf *b, const char *s);  /* XML text/attribute escaping */
 void sb_md(struct sbuf *b, const char *s);   /* Markdown table-cell escaping */
 void sb_code(struct sbuf *b, const char *s); /* inside a Markdown `code span`: no ` or controls */
-void sb_free(struct sbuf *b);
 
 void gate_count(struct gate_result *g);
 void gate_junit(const struct gate_result *g, struct sbuf *b);

@@ -24,57 +24,10 @@
 #include "results.h"
 #include "stats.h"
 
-/* ---- growable strings ---- */
-
-struct sb {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_vprintf(struct sb *b, const char *fmt, va_list ap)
-{
-	va_list aq;
-	int n;
-
-	if (b->oom)
-		return;
-	for (;;) {
-		va_copy(aq, ap);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, aq);
-		va_end(aq);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if (b->s && (size_t)n < b->cap - b->len)
-			break;
-		size_t ncap = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
-		char *ns = realloc(b->s, ncap);
-
-		if (!ns) {
-			b->oom = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = ncap;
-	}
-	b->len += (size_t)n;
-}
-
-static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sb_vprintf(b, fmt, ap);
-	va_end(ap);
-}
+/* ---- escaping appenders for struct sbuf (common.h) ---- */
 
 /* HTML-escaped text */
-static void sb_esc(struct sb *b, const char *s)
+static void sb_esc(struct sbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -100,7 +53,7 @@ static void sb_esc(struct sb *b, const char *s)
 }
 
 /* a gnuplot single-quoted string: ' is doubled, control characters become spaces */
-static void sb_gpq(struct sb *b, const char *s)
+static void sb_gpq(struct sbuf *b, const char *s)
 {
 	sb_printf(b, "'");
 	for (; *s; s++) {
@@ -112,19 +65,13 @@ static void sb_gpq(struct sb *b, const char *s)
 	sb_printf(b, "'");
 }
 
-static void sb_free(struct sb *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof(*b));
-}
-
 char *report_html_escape(const char *s, char *dst, size_t len)
 {
-	struct sb b = {0};
+	struct sbuf b = {0};
 
 	sb_esc(&b, s);
 	if (len)
-		snprintf(dst, len, "%s", b.s && !b.oom ? b.s : "");
+		snprintf(dst, len, "%s", b.s && !b.err ? b.s : "");
 	sb_free(&b);
 	return dst;
 }
@@ -462,7 +409,7 @@ static void gp_last_line(const char *log, char *out, size_t len)
  * Run `gnuplot -e VARS SCRIPT` for plot NAME in every wanted format; the script draws
  * out.'.'.fmt for each fmt in fmts. Checks the exit status and that each file came out.
  */
-static int gp_draw(struct gp *g, const char *script, struct sb *vars, const char *name,
+static int gp_draw(struct gp *g, const char *script, struct sbuf *vars, const char *name,
 		   enum plot_kind kind, const char *caption)
 {
 	char spath[PATH_MAX + 32], log[PATH_MAX + 32], out[PATH_MAX + 200], msg[512];
@@ -478,7 +425,7 @@ static int gp_draw(struct gp *g, const char *script, struct sb *vars, const char
 	sb_gpq(vars, out);
 	sb_printf(vars, "; fmts='%s%s%s'", g->png ? "png" : "", g->png && g->svg ? " " : "",
 		  g->svg ? "svg" : "");
-	if (vars->oom)
+	if (vars->err)
 		return fail(g, EXIT_INTERNAL, "out of memory");
 	fflush(NULL);
 	pid = fork();
@@ -533,7 +480,7 @@ static int gp_draw(struct gp *g, const char *script, struct sb *vars, const char
 }
 
 /* vars common to every plot: data file, titles */
-static void vars_start(struct sb *v, const char *data, const char *title, const char *subtitle)
+static void vars_start(struct sbuf *v, const char *data, const char *title, const char *subtitle)
 {
 	sb_printf(v, "data=");
 	sb_gpq(v, data);
@@ -568,7 +515,7 @@ static int arm_slot(const struct names *all, const char *arm)
 }
 
 /* arms='a b c'; ai='1 2 5' (each arm's style slot: arm_slot()) */
-static void vars_arms(struct sb *v, const struct names *all, const struct names *some)
+static void vars_arms(struct sbuf *v, const struct names *all, const struct names *some)
 {
 	char sn[RES_NAME];
 
@@ -728,7 +675,7 @@ static int plot_fail(struct rep *r)
 				 "fraction.",
 				 sys, sink, size, off);
 
-			struct sb v = {0};
+			struct sbuf v = {0};
 
 			vars_start(&v, path, title, sub);
 			vars_arms(&v, &r->arms, &arms);
@@ -839,7 +786,7 @@ static int plot_heat(struct rep *r)
 		}
 		fprintf(f, "set xtics (");
 		for (int x = 0; x < xs.n; x++) {
-			struct sb q = {0};
+			struct sbuf q = {0};
 
 			sb_gpq(&q, xs.v[x]);
 			fprintf(f, "%s%s %d", x ? ", " : "", q.s ? q.s : "''", x);
@@ -847,7 +794,7 @@ static int plot_heat(struct rep *r)
 		}
 		fprintf(f, ")\nset ytics (");
 		for (int y = 0; y < ys.n; y++) {
-			struct sb q = {0};
+			struct sbuf q = {0};
 
 			sb_gpq(&q, ys.v[y]);
 			fprintf(f, "%s%s %d", y ? ", " : "", q.s ? q.s : "''", y);
@@ -869,7 +816,7 @@ static int plot_heat(struct rep *r)
 			sink,
 			several ? " (the highest over the buffer sizes and offsets measured)" : "");
 
-		struct sb v = {0};
+		struct sbuf v = {0};
 
 		vars_start(&v, path, title, sub);
 		vars_arms(&v, &r->arms, &arms);
@@ -1018,7 +965,7 @@ static int plot_factor(struct rep *r)
 				 c->syscall, c->state, c->sink, fac ? "offset" : "buffer size", lo,
 				 hi);
 
-			struct sb v = {0};
+			struct sbuf v = {0};
 
 			vars_start(&v, path, title, sub);
 			vars_arms(&v, &r->arms, &arms);
@@ -1142,7 +1089,7 @@ static int plot_cost(struct rep *r)
 		return ret;
 	}
 
-	struct sb v = {0};
+	struct sbuf v = {0};
 	/* medians 30 times apart or more (a sleepable read against a failing one): log scale */
 	bool logy = isfinite(lo) && hi / lo >= 30;
 
@@ -1249,7 +1196,7 @@ static int draw_compare(struct gp *g, const struct res_run *base, const struct r
 	run_legend(bl, sizeof(bl), "baseline", o ? o->base_name : NULL, base);
 	run_legend(cl, sizeof(cl), "current", o ? o->cur_name : NULL, cur);
 
-	struct sb v = {0};
+	struct sbuf v = {0};
 
 	vars_start(&v, path, "Baseline against current: failure rate per cell and arm", sub);
 	sb_printf(&v, "; nrows=%d; nreg=%d; blabel=", nrow, nreg);
@@ -1386,7 +1333,7 @@ static const struct meta_field {
 	{"complete", NULL, MK_PLAIN, false},
 };
 
-static void meta_value(struct sb *b, const char *key, json_t *v)
+static void meta_value(struct sbuf *b, const char *key, json_t *v)
 {
 	size_t klen = strlen(key);
 
@@ -1418,7 +1365,7 @@ static void meta_value(struct sb *b, const char *key, json_t *v)
 }
 
 /* one argument as a POSIX shell would need it: bare when it is safe, else single-quoted */
-static void sb_shell_arg(struct sb *b, const char *s)
+static void sb_shell_arg(struct sbuf *b, const char *s)
 {
 	bool bare = *s != 0;
 
@@ -1452,7 +1399,7 @@ static long long utc_seconds(const char *s)
 	return end && !*end ? (long long)timegm(&tm) : -1;
 }
 
-static void meta_row_value(struct sb *b, const struct res_run *run, const struct meta_field *m,
+static void meta_row_value(struct sbuf *b, const struct res_run *run, const struct meta_field *m,
 			   json_t *v)
 {
 	json_t *o;
@@ -1560,7 +1507,7 @@ static void meta_row_value(struct sb *b, const struct res_run *run, const struct
 	meta_value(b, m->key, v);
 }
 
-static void html_meta(struct sb *b, const struct res_run *run)
+static void html_meta(struct sbuf *b, const struct res_run *run)
 {
 	const char *key;
 	json_t *v;
@@ -1598,7 +1545,7 @@ static void html_meta(struct sb *b, const struct res_run *run)
 		  run->complete ? "complete" : "<strong>INCOMPLETE</strong>");
 }
 
-static void html_rate(struct sb *b, const struct res_arm *a)
+static void html_rate(struct sbuf *b, const struct res_arm *a)
 {
 	char p[32], lo[32], hi[32];
 
@@ -1616,7 +1563,7 @@ static void html_rate(struct sb *b, const struct res_arm *a)
 	sb_printf(b, "</span></td>");
 }
 
-static void html_table(struct sb *b, const struct rep *r)
+static void html_table(struct sbuf *b, const struct rep *r)
 {
 	const struct res_run *run = r->run;
 	int nok = 0;
@@ -1692,7 +1639,7 @@ static void html_table(struct sb *b, const struct rep *r)
 	sb_printf(b, "</table></div>\n");
 }
 
-static void html_notok(struct sb *b, const struct res_run *run)
+static void html_notok(struct sbuf *b, const struct res_run *run)
 {
 	for (int kind = 0; kind < 2; kind++) {
 		const char *pfx = kind ? "invalid" : "unsupported";
@@ -1763,7 +1710,7 @@ static bool nonresident_cell(const struct res_cell *c)
 }
 
 /* an arm's name for a sentence, with its hook where the name alone does not say it */
-static void sb_arm(struct sb *b, const char *arm)
+static void sb_arm(struct sbuf *b, const char *arm)
 {
 	static const char *const hooks[][2] = {
 		{"sleep", "sleepable uprobe, bpf_copy_from_user"},
@@ -1780,7 +1727,7 @@ static void sb_arm(struct sb *b, const char *arm)
 }
 
 /* "55.0% to 100.0%", or "100.0%" when both ends print the same */
-static void sb_range(struct sb *b, double lo, double hi)
+static void sb_range(struct sbuf *b, double lo, double hi)
 {
 	char p1[32], p2[32];
 
@@ -1821,7 +1768,7 @@ struct arm_sum {
 static const char *const pair_arms[][2] = {{"enter", "exit"}, {"submit", "later"}};
 
 /* the notes for one syscall x sink; false when it has no non-resident cell */
-static bool notes_group(struct sb *b, const struct rep *r, const char *sys, const char *sink)
+static bool notes_group(struct sbuf *b, const struct rep *r, const char *sys, const char *sink)
 {
 	const struct res_run *run = r->run;
 	int na = r->arms.n, ncells = 0, ie = -1, il = -1, nboth = 0;
@@ -1832,7 +1779,7 @@ static bool notes_group(struct sb *b, const struct rep *r, const char *sys, cons
 	char p1[32], p2[32], c1[32], c2[32];
 
 	if (!s) {
-		b->oom = true;
+		b->err = -ENOMEM;
 		return false;
 	}
 	for (int a = 0; a < na; a++) {
@@ -2018,7 +1965,7 @@ static bool notes_group(struct sb *b, const struct rep *r, const char *sys, cons
 	return true;
 }
 
-static void html_notes(struct sb *b, const struct rep *r)
+static void html_notes(struct sbuf *b, const struct rep *r)
 {
 	const struct res_run *run = r->run;
 	int nnotes = 0, npartial = 0;
@@ -2093,7 +2040,7 @@ static void html_notes(struct sb *b, const struct rep *r)
 	sb_printf(b, "</ul>\n");
 }
 
-static void html_plots(struct sb *b, const struct gp *g)
+static void html_plots(struct sbuf *b, const struct gp *g)
 {
 	static const char *const heads[PK_N] = {"Failure rate per arm and page state",
 						"Heatmaps: syscall by page state", "Graded factors",
@@ -2138,7 +2085,7 @@ static void html_plots(struct sb *b, const struct gp *g)
 static int write_html(struct rep *r, const char *path)
 {
 	const struct res_run *run = r->run;
-	struct sb b = {0};
+	struct sbuf b = {0};
 	json_t *host = json_object_get(run->meta, "hostname");
 	int ret;
 
@@ -2175,7 +2122,7 @@ static int write_html(struct rep *r, const char *path)
 	sb_printf(&b, "<p style=\"margin-top:30px;font-size:12px;color:#444\">Made by "
 		      "<code>bpfault report</code> from <code>results.json</code>.</p>\n"
 		      "</body>\n</html>\n");
-	if (b.oom) {
+	if (b.err) {
 		sb_free(&b);
 		return fail(&r->g, EXIT_INTERNAL, "out of memory");
 	}

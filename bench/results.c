@@ -160,33 +160,6 @@ json_t *res_to_json(const struct res_run *r)
 	return root;
 }
 
-static int append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return -EINVAL;
-		if ((size_t)n < *cap - *len)
-			break;
-		char *nb = realloc(*buf, *cap * 2 + (size_t)n);
-
-		if (!nb)
-			return -ENOMEM;
-		*buf = nb;
-		*cap = *cap * 2 + (size_t)n;
-	}
-	*len += (size_t)n;
-	return 0;
-}
-
 static void csv_num(char *b, size_t l, double v)
 {
 	if (isfinite(v))
@@ -212,16 +185,12 @@ static void csv_quote(char *dst, size_t len, const char *s)
 
 static char *res_to_csv(const struct res_run *r)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
+	struct sbuf b = {0};
 
-	if (!buf)
-		return NULL;
-	buf[0] = 0;
-	append(&buf, &len, &cap,
-	       "syscall,state,sink,size,offset,status,trials,nonresident_before,arm,n,ok,fault,"
-	       "zeroed,mismatch,missed,fails,fail_rate,ci95_lo,ci95_hi,upper95_one_sided,cost_"
-	       "ns\n");
+	sb_printf(&b,
+		  "syscall,state,sink,size,offset,status,trials,nonresident_before,arm,n,ok,fault,"
+		  "zeroed,mismatch,missed,fails,fail_rate,ci95_lo,ci95_hi,upper95_one_sided,cost_"
+		  "ns\n");
 	for (int i = 0; i < r->ncells; i++) {
 		const struct res_cell *c = &r->cells[i];
 		char st[600];
@@ -236,23 +205,24 @@ static char *res_to_csv(const struct res_run *r)
 			csv_num(hi, sizeof(hi), a->ci95[1]);
 			csv_num(up, sizeof(up), a->upper95);
 			csv_num(cost, sizeof(cost), a->cost_ns);
-			if (append(&buf, &len, &cap,
-				   "%s,%s,%s,%u,%u,%s,%llu,%llu,%s,%llu,%llu,%llu,%llu,%llu,%llu,%"
-				   "llu,%s,%"
-				   "s,%s,%s,%s\n",
-				   c->syscall, c->state, c->sink, c->size, c->offset, st,
-				   (unsigned long long)c->trials,
-				   (unsigned long long)c->nonresident_before, a->name,
-				   (unsigned long long)a->n, (unsigned long long)a->ok,
-				   (unsigned long long)a->fault, (unsigned long long)a->zeroed,
-				   (unsigned long long)a->mismatch, (unsigned long long)a->missed,
-				   (unsigned long long)a->fails, fr, lo, hi, up, cost)) {
-				free(buf);
-				return NULL;
-			}
+			sb_printf(&b,
+				  "%s,%s,%s,%u,%u,%s,%llu,%llu,%s,%llu,%llu,%llu,%llu,%llu,%llu,%"
+				  "llu,%s,%"
+				  "s,%s,%s,%s\n",
+				  c->syscall, c->state, c->sink, c->size, c->offset, st,
+				  (unsigned long long)c->trials,
+				  (unsigned long long)c->nonresident_before, a->name,
+				  (unsigned long long)a->n, (unsigned long long)a->ok,
+				  (unsigned long long)a->fault, (unsigned long long)a->zeroed,
+				  (unsigned long long)a->mismatch, (unsigned long long)a->missed,
+				  (unsigned long long)a->fails, fr, lo, hi, up, cost);
 		}
 	}
-	return buf;
+	if (b.err) {
+		sb_free(&b);
+		return NULL;
+	}
+	return b.s;
 }
 
 /* put arrays of numbers on one line (cost samples, intervals), in place: still valid JSON */
