@@ -14,26 +14,29 @@
 int g_quiet;
 int g_verbose;
 
+static void __attribute__((format(printf, 1, 0))) vmsg(const char *fmt, va_list ap)
+{
+	fputs("bpfault: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void err_msg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("bpfault: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("bpfault: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(status);
 }
 
