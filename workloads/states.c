@@ -51,6 +51,16 @@ static void span(const struct cellrt *c, uint8_t **start, size_t *len)
 	*len = e - a;
 }
 
+/* madvise() the page-aligned span of the trial's buffer; 0 or -errno */
+static int advise_span(const struct cellrt *c, int advice)
+{
+	uint8_t *s;
+	size_t l;
+
+	span(c, &s, &l);
+	return madvise(s, l, advice) < 0 ? -errno : 0;
+}
+
 /* ---- anonymous states: one slot, rewritten every trial ---- */
 
 static int anon_setup(struct cellrt *c)
@@ -93,23 +103,15 @@ static int resident_prepare(struct cellrt *c, uint64_t *nonce)
 
 static int untouched_prepare(struct cellrt *c, uint64_t *nonce)
 {
-	uint8_t *s;
-	size_t l;
-
 	(void)nonce;
-	span(c, &s, &l);
 	/* a private anonymous page dropped: the next touch sees a fresh zero page */
-	return madvise(s, l, MADV_DONTNEED) < 0 ? -errno : 0;
+	return advise_span(c, MADV_DONTNEED);
 }
 
 static int anon_pageout_prepare(struct cellrt *c, uint64_t *nonce)
 {
-	uint8_t *s;
-	size_t l;
-
 	pattern_fill(c->buf, c->size, *nonce, is_str(c));
-	span(c, &s, &l);
-	return madvise(s, l, MADV_PAGEOUT) < 0 ? -errno : 0;
+	return advise_span(c, MADV_PAGEOUT);
 }
 
 /* ---- file-backed states: a pool of slots in a shared mapping of a file on disk ---- */
@@ -202,26 +204,16 @@ static int file_next(struct cellrt *c, uint64_t *nonce)
 
 static int file_pageout_prepare(struct cellrt *c, uint64_t *nonce)
 {
-	uint8_t *s;
-	size_t l;
 	int err = file_next(c, nonce);
 
-	if (err)
-		return err;
-	span(c, &s, &l);
-	return madvise(s, l, MADV_PAGEOUT) < 0 ? -errno : 0;
+	return err ? err : advise_span(c, MADV_PAGEOUT);
 }
 
 static int file_dontneed_prepare(struct cellrt *c, uint64_t *nonce)
 {
-	uint8_t *s;
-	size_t l;
 	int err = file_next(c, nonce);
 
-	if (err)
-		return err;
-	span(c, &s, &l);
-	return madvise(s, l, MADV_DONTNEED) < 0 ? -errno : 0;
+	return err ? err : advise_span(c, MADV_DONTNEED);
 }
 
 /* workloads/pressure.c */
