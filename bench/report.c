@@ -1563,6 +1563,26 @@ static void html_rate(struct sbuf *b, const struct res_arm *a)
 	sb_printf(b, "</span></td>");
 }
 
+/* the columns that name a cell and count its trials, in both tables of cells */
+#define CELL_TH                                                                                    \
+	"<tr><th>syscall</th><th>state</th><th>sink</th><th>size</th><th>offset</th>"              \
+	"<th>trials</th><th>non-resident before</th>"
+
+/* a cell's row up to its trials (the non-resident count is the caller's) */
+static void html_cell_tds(struct sbuf *b, const struct res_cell *c)
+{
+	sb_printf(b, "<tr><td>");
+	sb_esc(b, c->syscall);
+	sb_printf(b, "</td><td>");
+	sb_esc(b, c->state);
+	sb_printf(b, "</td><td>");
+	sb_esc(b, c->sink);
+	sb_printf(b,
+		  "</td><td class=\"num\">%u</td><td class=\"num\">%u</td>"
+		  "<td class=\"num\">%llu</td>",
+		  c->size, c->offset, (unsigned long long)c->trials);
+}
+
 static void html_table(struct sbuf *b, const struct rep *r)
 {
 	const struct res_run *run = r->run;
@@ -1580,9 +1600,7 @@ static void html_table(struct sbuf *b, const struct rep *r)
 		"<span class=\"r2\">&lt;95%%</span><span class=\"r3\">&ge;95%%</span>"
 		"</span> Paired: reads of the same trials; <i>a only</i> / <i>b only</i> "
 		"count trials where only that arm failed; p is McNemar&rsquo;s exact test.</p>\n");
-	sb_printf(b, "<div class=\"scroll\"><table "
-		     "class=\"summary\">\n<tr><th>syscall</th><th>state</th><th>sink</th>"
-		     "<th>size</th><th>offset</th><th>trials</th><th>non-resident before</th>");
+	sb_printf(b, "<div class=\"scroll\"><table class=\"summary\">\n" CELL_TH);
 	for (int a = 0; a < r->arms.n; a++) {
 		sb_printf(b, "<th>");
 		sb_esc(b, r->arms.v[a]);
@@ -1594,16 +1612,8 @@ static void html_table(struct sbuf *b, const struct rep *r)
 
 		if (!res_cell_ok(c))
 			continue;
-		sb_printf(b, "<tr><td>");
-		sb_esc(b, c->syscall);
-		sb_printf(b, "</td><td>");
-		sb_esc(b, c->state);
-		sb_printf(b, "</td><td>");
-		sb_esc(b, c->sink);
-		sb_printf(b,
-			  "</td><td class=\"num\">%u</td><td class=\"num\">%u</td>"
-			  "<td class=\"num\">%llu</td><td class=\"num\">%llu (%.1f%%)</td>",
-			  c->size, c->offset, (unsigned long long)c->trials,
+		html_cell_tds(b, c);
+		sb_printf(b, "<td class=\"num\">%llu (%.1f%%)</td>",
 			  (unsigned long long)c->nonresident_before,
 			  c->trials ? 100.0 * (double)c->nonresident_before / (double)c->trials
 				    : 0.0);
@@ -1659,9 +1669,7 @@ static void html_notok(struct sbuf *b, const struct res_run *run)
 				  "plots.</p>\n");
 		if (!n)
 			continue;
-		sb_printf(b, "<table><tr><th>syscall</th><th>state</th><th>sink</th><th>size</th>"
-			     "<th>offset</th><th>trials</th><th>non-resident before</th>"
-			     "<th>reason</th></tr>\n");
+		sb_printf(b, "<table>" CELL_TH "<th>reason</th></tr>\n");
 		for (int i = 0; i < run->ncells; i++) {
 			const struct res_cell *c = &run->cells[i];
 			const char *why = c->status + strlen(pfx);
@@ -1669,16 +1677,8 @@ static void html_notok(struct sbuf *b, const struct res_run *run)
 			if (res_cell_ok(c) || strncmp(c->status, pfx, strlen(pfx)))
 				continue;
 			why += strspn(why, ": ");
-			sb_printf(b, "<tr><td>");
-			sb_esc(b, c->syscall);
-			sb_printf(b, "</td><td>");
-			sb_esc(b, c->state);
-			sb_printf(b, "</td><td>");
-			sb_esc(b, c->sink);
-			sb_printf(b,
-				  "</td><td class=\"num\">%u</td><td class=\"num\">%u</td>"
-				  "<td class=\"num\">%llu</td><td class=\"num\">%llu</td><td>",
-				  c->size, c->offset, (unsigned long long)c->trials,
+			html_cell_tds(b, c);
+			sb_printf(b, "<td class=\"num\">%llu</td><td>",
 				  (unsigned long long)c->nonresident_before);
 			sb_esc(b, *why ? why : "(no reason given)");
 			sb_printf(b, "</td></tr>\n");
