@@ -86,6 +86,15 @@ int parse_double(const char *s, double min, double max, double *out)
 	return 0;
 }
 
+int opt_alpha(const char *cmd, const char *s, double *out)
+{
+	if (parse_double(s, 0, 1, out) || *out <= 0 || *out >= 1) {
+		err_msg("%s: --alpha must be in (0,1), not '%s'", cmd, s);
+		return -1;
+	}
+	return 0;
+}
+
 int write_file_atomic(const char *path, const char *data, size_t len)
 {
 	char tmp[PATH_MAX];

@@ -32,6 +32,8 @@ extern int g_verbose;
 /* strict numeric parsing: whole string, range-checked; 0 on success, -EINVAL/-ERANGE */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int parse_double(const char *s, double min, double max, double *out);
+/* a significance level for --alpha, in (0,1); else "<cmd>: --alpha must be ..." and -1 */
+int opt_alpha(const char *cmd, const char *s, double *out);
 
 /* write a whole file atomically (tmp + fsync + rename); 0 or -errno */
 int write_file_atomic(const char *path, const char *data, size_t len);

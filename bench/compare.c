@@ -162,9 +162,8 @@ static int compare_parse(int argc, char **argv, double *alpha, const char **plot
 		if (c != 'a')
 			return err_msg("compare: bad option (try 'bpfault compare --help')"),
 			       EXIT_USAGE;
-		if (parse_double(optarg, 0, 1, alpha) || *alpha <= 0 || *alpha >= 1)
-			return err_msg("compare: --alpha must be in (0,1), not '%s'", optarg),
-			       EXIT_USAGE;
+		if (opt_alpha("compare", optarg, alpha))
+			return EXIT_USAGE;
 	}
 	if (optind != argc - 2)
 		return err_msg("compare: needs two runs A B (try 'bpfault compare --help')"),

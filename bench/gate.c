@@ -493,9 +493,8 @@ static int gate_parse(int argc, char **argv, struct gate_args *a)
 			a->baseline = optarg;
 			break;
 		case 'a':
-			if (parse_double(optarg, 0, 1, &a->alpha) || a->alpha <= 0 || a->alpha >= 1)
-				return err_msg("gate: --alpha must be in (0,1), not '%s'", optarg),
-				       EXIT_USAGE;
+			if (opt_alpha("gate", optarg, &a->alpha))
+				return EXIT_USAGE;
 			break;
 		case 'm':
 			if (parse_double(optarg, 0, 1, &a->margin))
