@@ -516,12 +516,77 @@ static int setup_system(struct runner *r, char *swap_used, size_t len)
 	return 0;
 }
 
+/*
+ * The set-up cmd_run and cmd_selfbench share, in this order: session_pin(), session_lock(),
+ * setup_system(), session_engine(). Each returns 0, or an exit status with the error printed.
+ * Pin before anything else touches memory: moving later doubles page-out costs.
+ */
+static int session_pin(const char *cmd, const struct run_opts *o, int *cpu)
+{
+	int rc = env_check();
+
+	if (rc)
+		return rc;
+	*cpu = o->cpu >= 0 ? o->cpu : (int)sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	if (sys_pin_cpu(*cpu)) {
+		err_msg("%s: cannot pin to CPU %d: %s", cmd, *cpu, strerror(errno));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* one run at a time (swap and tracefs are shared): wait for the lock */
+static int session_lock(void)
+{
+	sys_init();
+	if (sys_lock()) {
+		err_msg("run: cannot take %s: %s", SYS_LOCK_PATH, strerror(errno));
+		return sys_stop_signal() ? EXIT_INTERRUPTED : EXIT_SKIP;
+	}
+	return 0;
+}
+
+/*
+ * The work directory (removed at exit), /proc/self/pagemap, and the BPF programs for the arms and
+ * syscalls of r->m's cells; want_arm/want_sc are left filled in for a later probe_start().
+ */
+static int session_engine(struct runner *r, const char *cmd, char *workdir, bool *want_arm,
+			  bool *want_sc)
+{
+	char why[512];
+
+	if (!mkdtemp(workdir)) {
+		/* the two commands have always worded this differently */
+		err_msg("%s: cannot make a work directory%s: %s", cmd,
+			strcmp(cmd, "run") ? "" : " in /var/tmp", strerror(errno));
+		return EXIT_SKIP;
+	}
+	sys_remove_dir_at_exit(workdir);
+	r->eng.workdir = workdir;
+	r->eng.pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (r->eng.pagemap_fd < 0) {
+		err_msg("%s: cannot open /proc/self/pagemap: %s", cmd, strerror(errno));
+		return EXIT_SKIP;
+	}
+	for (int i = 0; i < r->m->ncells; i++) {
+		for (size_t a = 0; a < narms; a++)
+			if (r->m->cells[i].arm_mask & (1u << arms[a].id))
+				want_arm[arms[a].id] = true;
+		want_sc[r->m->cells[i].sc - syscalls] = true;
+	}
+	if (probe_start(&r->eng.probe, want_arm, want_sc, why, sizeof(why))) {
+		err_msg("%s: cannot run BPF: %s", cmd, why);
+		return EXIT_SKIP;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct matrix m;
 	struct run_opts o;
 	struct runner r = {0};
-	char err[512], outbuf[PATH_MAX], mxid[32], swap_found[256], swap_used[256], why[512];
+	char err[512], outbuf[PATH_MAX], mxid[32], swap_found[256], swap_used[256];
 	char workdir[] = "/var/tmp/bpfault.XXXXXX";
 	bool want_arm[ARM__COUNT] = {false}, want_sc[64] = {false};
 	int rc, sig, cpu, ninvalid = 0, controls;
@@ -558,15 +623,9 @@ int cmd_run(int argc, char **argv)
 	if (controls)
 		info("bpfault: added %d resident control cell(s): every syscall x sink gets one",
 		     controls);
-	rc = env_check();
+	rc = session_pin("run", &o, &cpu);
 	if (rc)
 		return rc;
-	/* pin before anything else touches memory: moving later doubles page-out costs */
-	cpu = o.cpu >= 0 ? o.cpu : (int)sysconf(_SC_NPROCESSORS_ONLN) - 1;
-	if (sys_pin_cpu(cpu)) {
-		err_msg("run: cannot pin to CPU %d: %s", cpu, strerror(errno));
-		return EXIT_USAGE;
-	}
 	if (!o.outdir) {
 		char t[64];
 
@@ -579,11 +638,9 @@ int cmd_run(int argc, char **argv)
 	for (int i = 0; i < m.ndropped; i++)
 		info("bpfault: dropped %s", m.dropped[i]);
 
-	sys_init();
-	if (sys_lock()) {
-		err_msg("run: cannot take %s: %s", SYS_LOCK_PATH, strerror(errno));
-		return sys_stop_signal() ? EXIT_INTERRUPTED : EXIT_SKIP;
-	}
+	rc = session_lock();
+	if (rc)
+		return rc;
 	sys_swap_summary(swap_found, sizeof(swap_found));
 	r.m = &m;
 	r.t_start = now_ns();
@@ -597,27 +654,9 @@ int cmd_run(int argc, char **argv)
 	rc = setup_system(&r, swap_used, sizeof(swap_used));
 	if (rc)
 		return rc;
-	if (!mkdtemp(workdir)) {
-		err_msg("run: cannot make a work directory in /var/tmp: %s", strerror(errno));
-		return EXIT_SKIP;
-	}
-	sys_remove_dir_at_exit(workdir);
-	r.eng.workdir = workdir;
-	r.eng.pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (r.eng.pagemap_fd < 0) {
-		err_msg("run: cannot open /proc/self/pagemap: %s", strerror(errno));
-		return EXIT_SKIP;
-	}
-	for (int i = 0; i < m.ncells; i++) {
-		for (size_t a = 0; a < narms; a++)
-			if (m.cells[i].arm_mask & (1u << arms[a].id))
-				want_arm[arms[a].id] = true;
-		want_sc[m.cells[i].sc - syscalls] = true;
-	}
-	if (probe_start(&r.eng.probe, want_arm, want_sc, why, sizeof(why))) {
-		err_msg("run: cannot run BPF: %s", why);
-		return EXIT_SKIP;
-	}
+	rc = session_engine(&r, "run", workdir, want_arm, want_sc);
+	if (rc)
+		return rc;
 	mx_id(&m, mxid, sizeof(mxid));
 	r.res.meta = make_meta(&m, &o, argc, argv, swap_found, swap_used, cpu, mxid);
 	if (!r.res.meta)
@@ -699,19 +738,12 @@ int cmd_selfbench(int argc, char **argv)
 	m.max_trials = o.set_trials ? o.trials : 100000;
 	m.block = o.set_block ? o.block : 10000;
 	rounds = (m.max_trials + m.block - 1) / m.block;
-	rc = env_check();
+	rc = session_pin("selfbench", &o, &cpu);
 	if (rc)
 		return rc;
-	cpu = o.cpu >= 0 ? o.cpu : (int)sysconf(_SC_NPROCESSORS_ONLN) - 1;
-	if (sys_pin_cpu(cpu)) {
-		err_msg("selfbench: cannot pin to CPU %d: %s", cpu, strerror(errno));
-		return EXIT_USAGE;
-	}
-	sys_init();
-	if (sys_lock()) {
-		err_msg("run: cannot take %s: %s", SYS_LOCK_PATH, strerror(errno));
-		return sys_stop_signal() ? EXIT_INTERRUPTED : EXIT_SKIP;
-	}
+	rc = session_lock();
+	if (rc)
+		return rc;
 	r.m = &m;
 	r.rng = m.seed;
 	r.cells = calloc(1, sizeof(*r.cells));
@@ -724,25 +756,9 @@ int cmd_selfbench(int argc, char **argv)
 		err_msg("selfbench: %s", r.cells[0].err);
 		return EXIT_SKIP;
 	}
-	if (!mkdtemp(workdir)) {
-		err_msg("selfbench: cannot make a work directory: %s", strerror(errno));
-		return EXIT_SKIP;
-	}
-	sys_remove_dir_at_exit(workdir);
-	r.eng.workdir = workdir;
-	r.eng.pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (r.eng.pagemap_fd < 0) {
-		err_msg("selfbench: cannot open /proc/self/pagemap: %s", strerror(errno));
-		return EXIT_SKIP;
-	}
-	for (size_t a = 0; a < narms; a++)
-		if (m.cells[0].arm_mask & (1u << arms[a].id))
-			want_arm[arms[a].id] = true;
-	want_sc[m.cells[0].sc - syscalls] = true;
-	if (probe_start(&r.eng.probe, want_arm, want_sc, why, sizeof(why))) {
-		err_msg("selfbench: cannot run BPF: %s", why);
-		return EXIT_SKIP;
-	}
+	rc = session_engine(&r, "selfbench", workdir, want_arm, want_sc);
+	if (rc)
+		return rc;
 	cell_init(&r.cells[0], &m.cells[0], &r.eng.probe, 0, m.seed);
 	if (cell_setup(&r.eng, &r.cells[0])) {
 		err_msg("selfbench: %s", r.cells[0].err);
