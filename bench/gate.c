@@ -623,7 +623,9 @@ static int build_rows(const struct res_run *base, const struct res_run *run, str
 	for (size_t i = 0; i < nm; i++) {
 		struct gate_row *r = &(*out)[n];
 
-		if (!m[i].ac || !res_cell_ok(m[i].ac))
+		/* only what the baseline has is gated: an arm new in the run has nothing to
+		 * compare with */
+		if (!m[i].ac || !m[i].aa || !res_cell_ok(m[i].ac))
 			continue;
 		res_cell_key(m[i].ac, r->cell, sizeof(r->cell));
 		snprintf(r->arm, sizeof(r->arm), "%s", m[i].aa->name);

@@ -102,6 +102,20 @@ check "gate: different matrix_id names the cells" \
 gate --baseline "$T/base.json" $D/run-other-matrix --force
 check "gate: --force gates a different matrix (missing cell fails)" rc_is 1
 check "gate: --force still warns" err_has 'WARNING: matrix_id differs'
+# a run whose cells have arms the baseline lacks (extra arm added to a copy): only the
+# baseline's arms are gated, the new arm is ignored, and nothing crashes
+python3 - $D/run-a/results.json "$T/extra-arm.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["cells"]:
+    if c["arms"]:
+        c["arms"]["sleep"] = dict(c["arms"][next(iter(c["arms"]))])
+d["meta"]["matrix_id"] = "ffffffffffffffff"
+json.dump(d, open(sys.argv[2], "w"))
+PYEOF
+gate --baseline "$T/base.json" "$T/extra-arm.json" --force
+check "gate: --force with an arm only in the run passes (exit 0, no crash)" rc_is 0
+check "gate: the arm only in the run is not gated" sh -c "! grep -q ' sleep ' '$T/out'"
 gate --baseline "$T/base.json" $D/run-other-kernel --markdown "$T/k.md"
 check "gate: kernel difference still passes" rc_is 0
 check "gate: kernel difference warns on stderr" err_has "WARNING: kernel differs: run '6.8.0-45-generic', baseline '6.1.0-18-amd64'"
