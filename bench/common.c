@@ -12,6 +12,7 @@
 #include "common.h"
 
 int g_quiet;
+char **g_argv;
 int g_verbose;
 
 static void __attribute__((format(printf, 1, 0))) vmsg(const char *fmt, va_list ap)

@@ -27,6 +27,7 @@ void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), 
 /* informational line on stderr unless quiet */
 void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int g_quiet;
+extern char **g_argv; /* main()'s argv, to exec ourselves again */
 extern int g_verbose;
 
 /* strict numeric parsing: whole string, range-checked; 0 on success, -EINVAL/-ERANGE */

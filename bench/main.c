@@ -33,6 +33,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	g_argv = argv;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -521,13 +521,36 @@ static int setup_system(struct runner *r, char *swap_used, size_t len)
  * setup_system(), session_engine(). Each returns 0, or an exit status with the error printed.
  * Pin before anything else touches memory: moving later doubles page-out costs.
  */
+static int workload_cpu(const struct run_opts *o)
+{
+	return o->cpu >= 0 ? o->cpu : (int)sysconf(_SC_NPROCESSORS_ONLN) - 1;
+}
+
+/*
+ * Keep the workload on one CPU from its start: pin, then exec ourselves again, so the process
+ * (its mm) never ran on another CPU; a later move makes every page-out flush TLBs across CPUs.
+ * Before any output; on any failure it carries on and session_pin() reports.
+ */
+static void pin_from_start(const struct run_opts *o)
+{
+	int cpu = workload_cpu(o);
+	const char *done = getenv("BPFAULT_PINNED");
+	char v[16];
+
+	snprintf(v, sizeof(v), "%d", cpu);
+	if ((done && !strcmp(done, v)) || !g_argv || sys_pin_cpu(cpu))
+		return;
+	setenv("BPFAULT_PINNED", v, 1);
+	execv("/proc/self/exe", g_argv);
+}
+
 static int session_pin(const char *cmd, const struct run_opts *o, int *cpu)
 {
 	int rc = env_check();
 
 	if (rc)
 		return rc;
-	*cpu = o->cpu >= 0 ? o->cpu : (int)sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	*cpu = workload_cpu(o);
 	if (sys_pin_cpu(*cpu)) {
 		err_msg("%s: cannot pin to CPU %d: %s", cmd, *cpu, strerror(errno));
 		return EXIT_USAGE;
@@ -593,6 +616,7 @@ int cmd_run(int argc, char **argv)
 
 	if (parse_run_opts(argc, argv, &o))
 		return EXIT_USAGE;
+	pin_from_start(&o);
 	mx_defaults(&m);
 	if (o.matrix_file) {
 		if (mx_load_file(&m, o.matrix_file, err, sizeof(err))) {
@@ -718,6 +742,7 @@ int cmd_selfbench(int argc, char **argv)
 
 	if (parse_run_opts(argc, argv, &o))
 		return EXIT_USAGE;
+	pin_from_start(&o);
 	if (o.matrix_file) {
 		err_msg("selfbench: takes one cell from -s/-p/-k/-a, not -m");
 		return EXIT_USAGE;
