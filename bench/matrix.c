@@ -175,9 +175,17 @@ int mx_add_lists(struct matrix *m, const struct mx_lists *l, char *err, size_t l
 						const char *why = p.sc[a]->sink_ok(p.sk[c]);
 						struct cellspec *cs;
 
+						if (!why && p.sk[c]->fits)
+							why = p.sk[c]->fits((uint32_t)p.size[d],
+									    (uint32_t)p.off[e]);
+
 						if (why) {
-							drop(m, "%s/%s/%s: %s", p.sc[a]->name,
-							     p.st[b]->name, p.sk[c]->name, why);
+							drop(m,
+							     "%s/%s/%s size %llu offset %llu: %s",
+							     p.sc[a]->name, p.st[b]->name,
+							     p.sk[c]->name,
+							     (unsigned long long)p.size[d],
+							     (unsigned long long)p.off[e], why);
 							continue;
 						}
 						if (p.size[d] + p.off[e] +

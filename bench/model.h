@@ -46,6 +46,8 @@ struct sink_desc {
 	int (*open)(struct cellrt *c);	 /* sets c->fd */
 	void (*after)(struct cellrt *c); /* after each call: drain, rewind */
 	void (*close)(struct cellrt *c);
+	/* optional: NULL if a buffer of size bytes at offset suits the sink, else why not */
+	const char *(*fits)(uint32_t size, uint32_t offset);
 };
 
 /* the syscall a trial issues */

@@ -94,6 +94,30 @@ static int socket_open(struct cellrt *c)
 	return 0;
 }
 
+/* O_DIRECT: the kernel pins the user pages (faulting them in) and DMAs from them */
+static int direct_open(struct cellrt *c)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/direct.%p", c->workdir, (void *)c);
+	c->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_DIRECT, 0600);
+	if (c->fd < 0)
+		return -errno;
+	unlink(path);
+	return 0;
+}
+
+static void direct_after(struct cellrt *c)
+{
+	lseek(c->fd, 0, SEEK_SET); /* every write at an aligned position */
+}
+
+static const char *direct_fits(uint32_t size, uint32_t offset)
+{
+	return size % 512 || offset % 512 ? "O_DIRECT needs 512-byte aligned size and offset"
+					  : NULL;
+}
+
 static int none_open(struct cellrt *c)
 {
 	c->fd = c->fd2 = -1;
@@ -102,13 +126,17 @@ static int none_open(struct cellrt *c)
 
 const struct sink_desc sinks[] = {
 	{"file", "regular file on the work directory's file system (the kernel copies the buffer)",
-	 file_open, file_after, fd_close},
-	{"null", "/dev/null (the kernel never touches the buffer)", null_open, no_after, fd_close},
+	 file_open, file_after, fd_close, NULL},
+	{"null", "/dev/null (the kernel never touches the buffer)", null_open, no_after, fd_close,
+	 NULL},
 	{"pipe", "pipe, drained after each call (the kernel copies the buffer)", pipe_open,
-	 pipe_after, fd_close},
+	 pipe_after, fd_close, NULL},
 	{"socket", "AF_UNIX stream socket pair, drained after each call", socket_open, pipe_after,
-	 fd_close},
-	{"none", "no data sink: the syscall takes a path (openat)", none_open, no_after, fd_close},
+	 fd_close, NULL},
+	{"direct", "regular file opened O_DIRECT (the kernel pins the pages and DMAs from them)",
+	 direct_open, direct_after, fd_close, direct_fits},
+	{"none", "no data sink: the syscall takes a path or argv (openat, execve)", none_open,
+	 no_after, fd_close, NULL},
 };
 const size_t nsinks = ARRAY_SIZE(sinks);
 

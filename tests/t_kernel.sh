@@ -183,6 +183,16 @@ check "execve: exit fails >= 95% even for a resident buffer (the old image is go
 check "execve: the sleepable uprobe in the child reads argv[1] (<= 1% failures)" \
 	py2 "$T/r8/results.json" 'all(rate("execve", s, "none", "sleep") <= 0.01 for s in ("resident", "anon-pageout", "file-pageout"))'
 
+"$B" run -s write,uring-write -p anon-pageout,file-pageout -k direct -a enter,exit,submit,later \
+	--size 64,4096 -n 150 -o "$T/r9" >/dev/null 2>"$T/r9.err"
+check "O_DIRECT run: exit 0" [ $? = 0 ]
+check "O_DIRECT: unaligned sizes dropped with the reason" \
+	grep -q "dropped write/anon-pageout/direct size 64 offset 0: O_DIRECT needs 512-byte aligned" "$T/r9.err"
+for st in anon-pageout file-pageout; do
+	check "O_DIRECT/$st: enter and submit fail >= 95%, exit and later <= 1% (the pages were pinned)" \
+		py2 "$T/r9/results.json" 'rate("write", "'$st'", "direct", "enter") >= 0.95 and rate("write", "'$st'", "direct", "exit") <= 0.01 and rate("uring-write", "'$st'", "direct", "submit") >= 0.95 and rate("uring-write", "'$st'", "direct", "later") <= 0.01'
+done
+
 # ---- the sleepable arm runs in trials of its own and faults the page in ----
 "$B" run -p file-pageout -k null -a enter,sleep -n 200 -o "$T/r2" -q >/dev/null 2>&1
 check "sleep arm: 0% failures where enter fails on every trial" py "$T/r2/results.json" \
