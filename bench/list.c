@@ -25,7 +25,7 @@ int cmd_list(int argc, char **argv)
 {
 	bool want_arm[ARM__COUNT], want_sc[64], probed = false;
 	struct probe p = {0};
-	char why[512] = "", swap[300];
+	char why[512] = "", swap[300], memcg[400], why2[256];
 
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		printf("usage: bpfault list\n  prints states, sinks, arms and syscalls, and which "
@@ -52,14 +52,21 @@ int cmd_list(int argc, char **argv)
 		snprintf(why, sizeof(why), "not root: cannot probe BPF");
 	}
 	swap_note(swap, sizeof(swap));
+	if (geteuid() != 0)
+		snprintf(memcg, sizeof(memcg), "memory cgroup: unknown (not root)");
+	else if (sys_memcg_init(why2, sizeof(why2)) == 0)
+		snprintf(memcg, sizeof(memcg), "memory cgroup: %s", sys_memcg_desc());
+	else
+		snprintf(memcg, sizeof(memcg), "unsupported: no memory cgroup: %s", why2);
 	printf("syscalls:\n");
 	for (size_t i = 0; i < nsyscalls; i++)
 		printf("  %-14s ok (nr %ld, buffer is argument %u)\n", syscalls[i].name,
 		       syscalls[i].nr, syscalls[i].argi);
 	printf("page states:\n");
 	for (size_t i = 0; i < nstates; i++)
-		printf("  %-14s %-60s %s\n", states[i].name, states[i].help,
-		       states[i].needs_swap ? swap : "ok");
+		printf("  %-14s %-60s %s%s%s\n", states[i].name, states[i].help,
+		       states[i].needs_swap ? swap : "ok", states[i].needs_memcg ? "; " : "",
+		       states[i].needs_memcg ? memcg : "");
 	printf("sinks:\n");
 	for (size_t i = 0; i < nsinks; i++)
 		printf("  %-14s %s\n", sinks[i].name, sinks[i].help);
