@@ -245,7 +245,6 @@ struct rep {
 	struct gp g;
 	const struct res_run *run;
 	struct names sys, states, sinks, arms;
-	bool multi_size, multi_offset;
 };
 
 static int fail(struct gp *g, int status, const char *fmt, ...)
@@ -543,6 +542,36 @@ static bool has_rate(const struct res_arm *a)
 	return a && a->n > 0 && isfinite(a->fail_rate);
 }
 
+/*
+ * The size/offset that stands for a syscall x sink in its per-state plots: the one with the most
+ * cells "ok", the first in the run on ties. Returns that count (0: none ok; -1: no cell).
+ */
+static int pick_combo(const struct res_run *run, const char *sys, const char *sink, uint32_t *size,
+		      uint32_t *off)
+{
+	int best = -1;
+
+	for (int i = 0; i < run->ncells; i++) {
+		const struct res_cell *c = &run->cells[i];
+		int cnt = 0;
+
+		if (strcmp(c->syscall, sys) || strcmp(c->sink, sink))
+			continue;
+		for (int j = 0; j < run->ncells; j++) {
+			const struct res_cell *d = &run->cells[j];
+
+			cnt += !strcmp(d->syscall, sys) && !strcmp(d->sink, sink) &&
+			       d->size == c->size && d->offset == c->offset && res_cell_ok(d);
+		}
+		if (cnt > best) {
+			best = cnt;
+			*size = c->size;
+			*off = c->offset;
+		}
+	}
+	return best;
+}
+
 /* ---- plot 1: failure rate per arm across page states, per syscall x sink ---- */
 
 static int plot_fail(struct rep *r)
@@ -555,28 +584,8 @@ static int plot_fail(struct rep *r)
 		for (int ki = 0; ki < r->sinks.n; ki++) {
 			const char *sys = r->sys.v[si], *sink = r->sinks.v[ki];
 			uint32_t size = 0, off = 0;
-			int best = -1;
+			int best = pick_combo(run, sys, sink, &size, &off);
 
-			/* the size/offset with the most states measured */
-			for (int i = 0; i < run->ncells; i++) {
-				const struct res_cell *c = &run->cells[i];
-				int cnt = 0;
-
-				if (strcmp(c->syscall, sys) || strcmp(c->sink, sink))
-					continue;
-				for (int j = 0; j < run->ncells; j++) {
-					const struct res_cell *d = &run->cells[j];
-
-					cnt += !strcmp(d->syscall, sys) && !strcmp(d->sink, sink) &&
-					       d->size == c->size && d->offset == c->offset &&
-					       res_cell_ok(d);
-				}
-				if (cnt > best) {
-					best = cnt;
-					size = c->size;
-					off = c->offset;
-				}
-			}
 			if (best <= 0)
 				continue;
 
@@ -982,15 +991,7 @@ static int plot_factor(struct rep *r)
 	return ret;
 }
 
-/* ---- plot 4: cost per arm ---- */
-
-static void cell_label(const struct rep *r, const struct res_cell *c, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "%s\\n%s\\n%s", c->syscall, c->state, c->sink);
-
-	if (n > 0 && (size_t)n < len && (r->multi_size || r->multi_offset))
-		snprintf(buf + n, len - (size_t)n, "\\n%u B @ %u", c->size, c->offset);
-}
+/* ---- plot 4: cost per arm across page states, per syscall x sink ---- */
 
 static bool has_cost(const struct res_cell *c)
 {
@@ -1002,38 +1003,64 @@ static bool has_cost(const struct res_cell *c)
 	return false;
 }
 
-/* the cell with cost standing for its syscall/state/sink: most trials, then first */
-static bool cost_row(const struct res_run *run, int i)
+/*
+ * The cell with cost standing for a syscall/state/sink: the one at the plot's size/offset when
+ * it has cost, else the one with the most trials (the first on ties); NULL: none has cost.
+ */
+static const struct res_cell *cost_cell(const struct res_run *run, const char *sys,
+					const char *state, const char *sink, uint32_t size,
+					uint32_t off)
 {
-	const struct res_cell *c = &run->cells[i];
-
-	if (!has_cost(c))
-		return false;
-	for (int j = 0; j < run->ncells; j++) {
-		const struct res_cell *d = &run->cells[j];
-
-		if (j == i || !has_cost(d) || strcmp(c->syscall, d->syscall) ||
-		    strcmp(c->state, d->state) || strcmp(c->sink, d->sink))
-			continue;
-		if (d->trials > c->trials || (d->trials == c->trials && j < i))
-			return false;
-	}
-	return true;
-}
-
-static int plot_cost(struct rep *r)
-{
-	const struct res_run *run = r->run;
-	struct gp *g = &r->g;
-	struct names arms = {0};
-	int nrow = 0, err = 0, ret;
+	const struct res_cell *best = NULL;
 
 	for (int i = 0; i < run->ncells; i++) {
 		const struct res_cell *c = &run->cells[i];
 
-		if (!cost_row(run, i))
+		if (strcmp(c->syscall, sys) || strcmp(c->state, state) || strcmp(c->sink, sink) ||
+		    !has_cost(c))
 			continue;
-		nrow++;
+		if (c->size == size && c->offset == off)
+			return c;
+		if (!best || c->trials > best->trials)
+			best = c;
+	}
+	return best;
+}
+
+/* one cost plot: cost-SYS-SINK, x page state, a bar per arm with cost */
+static int plot_cost_one(struct rep *r, const char *sys, const char *sink)
+{
+	const struct res_run *run = r->run;
+	struct gp *g = &r->g;
+	const struct res_cell *row[64];
+	const char *label[64];
+	struct names arms = {0};
+	uint32_t size = 0, off = 0;
+	int nrow = 0, ncost = 0, err = 0, ret;
+	bool other_combo = false;
+
+	if (pick_combo(run, sys, sink, &size, &off) < 0)
+		return EXIT_OK;
+	/* per state: its cell with cost, else its cell at the plot's size/offset (drawn empty) */
+	for (int st = 0; st < r->states.n && nrow < 64; st++) {
+		const char *state = r->states.v[st];
+		const struct res_cell *c = cost_cell(run, sys, state, sink, size, off);
+
+		for (int i = 0; i < run->ncells && !c; i++) {
+			const struct res_cell *d = &run->cells[i];
+
+			if (!strcmp(d->syscall, sys) && !strcmp(d->state, state) &&
+			    !strcmp(d->sink, sink) && d->size == size && d->offset == off)
+				c = d;
+		}
+		if (!c)
+			continue;
+		row[nrow] = c;
+		label[nrow++] = state;
+		if (!has_cost(c))
+			continue;
+		ncost++;
+		other_combo |= c->size != size || c->offset != off;
 		for (int a = 0; a < c->narms; a++)
 			if (isfinite(c->arms[a].cost_ns))
 				err |= names_add(&arms, c->arms[a].name, arm_order,
@@ -1044,7 +1071,7 @@ static int plot_cost(struct rep *r)
 		names_free(&arms);
 		return fail(g, EXIT_INTERNAL, "out of memory");
 	}
-	if (!nrow) {
+	if (!ncost || !arms.n) {
 		names_free(&arms);
 		return EXIT_OK;
 	}
@@ -1056,28 +1083,41 @@ static int plot_cost(struct rep *r)
 		names_free(&arms);
 		return EXIT_INTERNAL;
 	}
-	fprintf(f, "# cell then per arm: median_ns lo hi\n");
-	double lo = INFINITY, hi = 0;
+	fprintf(f, "# state then per arm: median_ns lo hi\n");
+	/* lo, hi: range of the medians; ylo: lowest positive value drawn; ymax: highest */
+	double lo = INFINITY, hi = 0, ylo = INFINITY, ymax = 0;
 
-	for (int i = 0; i < run->ncells; i++) {
-		const struct res_cell *c = &run->cells[i];
-		char lab[RES_NAME * 3 + 40];
+	for (int i = 0; i < nrow; i++) {
+		const struct res_cell *c = row[i];
+		char lab[RES_NAME + 64];
 
-		if (!cost_row(run, i))
-			continue;
-		cell_label(r, c, lab, sizeof(lab));
+		if (has_cost(c) && (c->size != size || c->offset != off))
+			snprintf(lab, sizeof(lab), "%s\\n(%u B @ %u)", label[i], c->size,
+				 c->offset);
+		else
+			snprintf(lab, sizeof(lab), "%s%s", label[i],
+				 has_cost(c)				  ? ""
+				 : !strncmp(c->status, "unsupported", 11) ? "\\n(unsupported)"
+				 : !res_cell_ok(c)			  ? "\\n(invalid)"
+						   : "\\n(no cost measured)");
 		data_str(f, lab);
 		for (int a = 0; a < arms.n; a++) {
-			const struct res_arm *ar = res_find_arm(c, arms.v[a]);
+			const struct res_arm *ar = has_cost(c) ? res_find_arm(c, arms.v[a]) : NULL;
 
 			if (ar && isfinite(ar->cost_ns)) {
-				if (ar->cost_ns > 0) {
-					lo = fmin(lo, ar->cost_ns);
-					hi = fmax(hi, ar->cost_ns);
+				double m = ar->cost_ns;
+				double l = isfinite(ar->cost_ci95[0]) ? ar->cost_ci95[0] : m;
+				double h = isfinite(ar->cost_ci95[1]) ? ar->cost_ci95[1] : m;
+
+				if (m > 0) {
+					lo = fmin(lo, m);
+					hi = fmax(hi, m);
 				}
-				num(f, ar->cost_ns);
-				num(f, isfinite(ar->cost_ci95[0]) ? ar->cost_ci95[0] : ar->cost_ns);
-				num(f, isfinite(ar->cost_ci95[1]) ? ar->cost_ci95[1] : ar->cost_ns);
+				ylo = fmin(ylo, l > 0 ? l : m > 0 ? m : INFINITY);
+				ymax = fmax(ymax, fmax(h, m));
+				num(f, m);
+				num(f, l);
+				num(f, h);
 			} else {
 				fprintf(f, " NaN NaN NaN");
 			}
@@ -1089,24 +1129,51 @@ static int plot_cost(struct rep *r)
 		return ret;
 	}
 
-	struct sbuf v = {0};
 	/* medians 30 times apart or more (a sleepable read against a failing one): log scale */
 	bool logy = isfinite(lo) && hi / lo >= 30;
+	double y0 = logy ? pow(10, floor(log10(ylo))) : 0.0, ytop;
+	char name[160], s1[RES_NAME], s2[RES_NAME], title[256], sub[320], cap[320], combo[96];
+	struct sbuf v = {0};
 
-	vars_start(&v, path, "Cost of a read per arm (median ns per event)",
-		   logy ? "whiskers: 95% interval of the median; log scale; per "
-			  "syscall/state/sink, the cell with the most trials"
-			: "whiskers: 95% interval of the median; per syscall/state/sink, the cell "
-			  "with the most trials");
+	if (!(ymax > 0))
+		ymax = 1;
+	/* headroom for the value labels above the whiskers */
+	ytop = logy ? pow(10, log10(ymax) + 0.2 * (log10(ymax) - log10(y0)) + 0.05) : ymax * 1.2;
+	snprintf(combo, sizeof(combo), "%u-byte buffer at offset %u%s", size, off,
+		 other_combo ? " (others as labelled)" : "");
+	safe_name(s1, sizeof(s1), sys);
+	safe_name(s2, sizeof(s2), sink);
+	pathf(name, sizeof(name), "cost-%s-%s", s1, s2);
+	snprintf(title, sizeof(title), "%s, sink %s: cost of a read per arm and page state", sys,
+		 sink);
+	snprintf(sub, sizeof(sub),
+		 "%s; bars: median ns per read; whiskers: its 95%% distribution-free "
+		 "interval%s",
+		 combo, logy ? "; log scale" : "");
+	snprintf(cap, sizeof(cap),
+		 "%s into sink %s (%u bytes at offset %u%s): median cost of each arm's read, in ns "
+		 "per read, per page state, with 95%% distribution-free intervals of the median%s.",
+		 sys, sink, size, off, other_combo ? ", other sizes as labelled" : "",
+		 logy ? " (log scale)" : "");
+	vars_start(&v, path, title, sub);
 	vars_arms(&v, &r->arms, &arms);
-	sb_printf(&v, "; nrows=%d; logy=%d; ylo=%g", nrow, logy,
-		  logy ? pow(10, floor(log10(lo))) : 0.0);
-	ret = gp_draw(g, "plot-cost.gp", &v, "cost", PK_COST,
-		      "Median cost of each arm's read and check, in ns per event, per cell, with "
-		      "95% intervals of the median.");
+	sb_printf(&v, "; nrows=%d; logy=%d; ylo=%g; ytop=%g", nrow, logy, y0, ytop);
+	ret = gp_draw(g, "plot-cost.gp", &v, name, PK_COST, cap);
 	sb_free(&v);
 	names_free(&arms);
 	return ret;
+}
+
+static int plot_cost(struct rep *r)
+{
+	for (int si = 0; si < r->sys.n; si++)
+		for (int ki = 0; ki < r->sinks.n; ki++) {
+			int ret = plot_cost_one(r, r->sys.v[si], r->sinks.v[ki]);
+
+			if (ret)
+				return ret;
+		}
+	return EXIT_OK;
 }
 
 /* ---- plot 5: baseline vs current ---- */
@@ -1264,6 +1331,8 @@ static const char css[] =
 	"td.pairs{white-space:nowrap;font-size:12px}div.scroll{overflow-x:auto}"
 	"code{font-family:ui-monospace,monospace;font-size:13px}"
 	"ul.dropped{margin:2px 0;padding-left:18px}"
+	"div.pair{border-left:4px solid #999;padding-left:8px;margin:16px 0}"
+	"div.pair figure{margin:6px 0}"
 	".legend span{display:inline-block;padding:1px 8px;border:1px solid #999;margin-right:4px}";
 
 static int rate_class(const struct res_arm *a)
@@ -2040,11 +2109,43 @@ static void html_notes(struct sbuf *b, const struct rep *r)
 	sb_printf(b, "</ul>\n");
 }
 
+static void html_figure(struct sbuf *b, const struct gp *g, const struct plot *p)
+{
+	sb_printf(b, "<figure><img src=\"plots/");
+	sb_esc(b, p->name);
+	sb_printf(b, ".%s\" alt=\"", g->svg ? "svg" : "png");
+	sb_esc(b, p->caption);
+	sb_printf(b, "\"><figcaption>");
+	sb_esc(b, p->caption);
+	sb_printf(b, " Files:");
+	if (g->svg) {
+		sb_printf(b, " <a href=\"plots/");
+		sb_esc(b, p->name);
+		sb_printf(b, ".svg\">SVG</a>");
+	}
+	if (g->png) {
+		sb_printf(b, " <a href=\"plots/");
+		sb_esc(b, p->name);
+		sb_printf(b, ".png\">PNG</a>");
+	}
+	sb_printf(b, "</figcaption></figure>\n");
+}
+
+/* the cost plot of a fail plot's syscall x sink (cost-X for fail-X), or NULL */
+static const struct plot *cost_of(const struct gp *g, const struct plot *fail)
+{
+	for (int i = 0; i < g->nlist; i++)
+		if (g->list[i].kind == PK_COST && !strcmp(g->list[i].name + 5, fail->name + 5))
+			return &g->list[i];
+	return NULL;
+}
+
 static void html_plots(struct sbuf *b, const struct gp *g)
 {
-	static const char *const heads[PK_N] = {"Failure rate per arm and page state",
-						"Heatmaps: syscall by page state", "Graded factors",
-						"Cost per arm", "Baseline against current"};
+	static const char *const heads[PK_N] = {
+		"Failure rate and cost per arm and page state, per syscall and sink",
+		"Heatmaps: syscall by page state", "Graded factors", "Cost per arm",
+		"Baseline against current"};
 
 	sb_printf(b, "<h2 id=\"plots\">Plots</h2>\n");
 	if (!g->nlist)
@@ -2053,31 +2154,27 @@ static void html_plots(struct sbuf *b, const struct gp *g)
 		bool any = false;
 
 		for (int i = 0; i < g->nlist; i++) {
-			const struct plot *p = &g->list[i];
+			const struct plot *p = &g->list[i], *c;
+			bool paired = false;
 
 			if (p->kind != (enum plot_kind)k)
+				continue;
+			/* a cost plot follows the fail plot of its syscall x sink */
+			for (int j = 0; j < g->nlist && p->kind == PK_COST && !paired; j++)
+				paired = g->list[j].kind == PK_FAIL && cost_of(g, &g->list[j]) == p;
+			if (paired)
 				continue;
 			if (!any)
 				sb_printf(b, "<h3>%s</h3>\n", heads[k]);
 			any = true;
-			sb_printf(b, "<figure><img src=\"plots/");
-			sb_esc(b, p->name);
-			sb_printf(b, ".%s\" alt=\"", g->svg ? "svg" : "png");
-			sb_esc(b, p->caption);
-			sb_printf(b, "\"><figcaption>");
-			sb_esc(b, p->caption);
-			sb_printf(b, " Files:");
-			if (g->svg) {
-				sb_printf(b, " <a href=\"plots/");
-				sb_esc(b, p->name);
-				sb_printf(b, ".svg\">SVG</a>");
+			if (p->kind == PK_FAIL && (c = cost_of(g, p))) {
+				sb_printf(b, "<div class=\"pair\">\n");
+				html_figure(b, g, p);
+				html_figure(b, g, c);
+				sb_printf(b, "</div>\n");
+			} else {
+				html_figure(b, g, p);
 			}
-			if (g->png) {
-				sb_printf(b, " <a href=\"plots/");
-				sb_esc(b, p->name);
-				sb_printf(b, ".png\">PNG</a>");
-			}
-			sb_printf(b, "</figcaption></figure>\n");
 		}
 	}
 }
@@ -2263,8 +2360,6 @@ int cmd_report(int argc, char **argv)
 		for (int a = 0; a < c->narms && !ret; a++)
 			if (names_add(&r.arms, c->arms[a].name, arm_order, ARRAY_SIZE(arm_order)))
 				ret = fail(&r.g, EXIT_INTERNAL, "out of memory");
-		r.multi_size |= c->size != run.cells[0].size;
-		r.multi_offset |= c->offset != run.cells[0].offset;
 	}
 	names_sort(&r.states);
 	names_sort(&r.arms);

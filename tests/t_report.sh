@@ -89,9 +89,23 @@ for fac, other, tag in (("size", "offset", "o"), ("offset", "size", "s")):
         if len({c[fac] for c in g}) >= 2:
             arms = {a for c in g for a, v in c["arms"].items() if has(v)}
             exp[f"{fac}-{sc}-{st}-{sk}-{tag}{ov}"] = (arms, 2 * len(arms) + 1)  # bands, lines, truth
-cost = {a for c in ok for a in c.get("cost_ns", {})}
-if cost:
-    exp["cost"] = (cost, len(cost))
+# cost: one plot per syscall x sink with cost; per state, the cell at the fail plot's size/offset
+# when it has cost, else the one with cost and the most trials (the first on ties)
+costed = lambda c: c["status"] == "ok" and any(v is not None for v in c.get("cost_ns", {}).values())
+for sc in first_order(c["syscall"] for c in cells):
+    for sk in first_order(c["sink"] for c in cells if c["syscall"] == sc):
+        mine = [c for c in cells if c["syscall"] == sc and c["sink"] == sk]
+        combos = first_order((c["size"], c["offset"]) for c in mine)
+        best = max(combos, key=lambda so: sum(1 for c in mine if (c["size"], c["offset"]) == so and c["status"] == "ok"))
+        arms = set()
+        for st in first_order(c["state"] for c in mine):
+            cand = [c for c in mine if c["state"] == st and costed(c)]
+            at = [c for c in cand if (c["size"], c["offset"]) == best]
+            pick = at[0] if at else max(cand, key=lambda c: c["trials"]) if cand else None
+            if pick:
+                arms |= {a for a, v in pick["cost_ns"].items() if v is not None}
+        if arms:
+            exp[f"cost-{sc}-{sk}"] = (arms, 2 * len(arms))  # bars, value labels
 for name, (arms, groups) in sorted(exp.items()):
     print(name, groups if groups is not None else "-", " ".join(sorted(arms)))
 EOF
@@ -143,6 +157,12 @@ EOF
 [ $? -eq 0 ] && ok "SVG files parse as XML, with one series per arm (+ ground truth) and the right arm names" ||
 	notok "SVG files parse as XML, with one series per arm (+ ground truth) and the right arm names" "$(tr '\n' ';' <"$T/svgcheck")"
 
+check "cost plots: no single all-cells cost plot; titles and axis say ns per read and the 95% distribution-free interval" \
+	bash -c "[ ! -e '$R/plots/cost.png' ] && for f in '$R'/plots/cost-*.svg; do grep -q 'cost of a read per arm and page state' \"\$f\" && grep -q 'ns per read' \"\$f\" && grep -q '95% distribution-free interval' \"\$f\" && grep -q 'page state of the buffer before the call' \"\$f\" || { echo \"\$f\"; exit 1; }; done"
+# pngwidths DIR: "name width" per PNG, from the IHDR chunk
+pngwidths() { for f in "$1"/*.png; do echo "$(basename "$f") $(od -An -tu1 -j16 -N4 "$f" | awk '{print $1*16777216+$2*65536+$3*256+$4}')"; done; }
+pngwidths "$R/plots" >"$T/widths"
+check "every PNG is at most 2800 px wide" awk '$2 > 2800 {print; bad=1} END {exit bad}' "$T/widths"
 H="$R/report.html"
 check "html: complete banner, no INCOMPLETE" bash -c "grep -q 'banner complete' '$H' && ! grep -q INCOMPLETE '$H'"
 check "html: meta shown with labels (kernel, CPU, cores, memory, swap as found and used, seed, command line, start, end)" \
@@ -179,6 +199,34 @@ print(len(srcs), len(svgs), " ".join(missing))
 sys.exit(0 if srcs and len(srcs) == len(svgs) and not missing else 1)
 EOF
 [ $? -eq 0 ] && ok "html: one <img> per plot, each file present" || notok "html: one <img> per plot, each file present" "$(cat "$T/imgs")"
+
+python3 - "$H" >"$T/pairs" <<'EOF'
+import re, sys
+srcs = re.findall(r'<img src="plots/([^".]+)\.svg"', open(sys.argv[1]).read())
+bad = [s for i, s in enumerate(srcs) if s.startswith("cost-") and ("fail-" + s[5:] in srcs) and (i == 0 or srcs[i - 1] != "fail-" + s[5:])]
+costs = [s for s in srcs if s.startswith("cost-")]
+print(len(costs), "cost plots;", "misplaced:", bad)
+sys.exit(0 if costs and not bad else 1)
+EOF
+[ $? -eq 0 ] && ok "html: each cost plot right after the fail plot of its syscall and sink" ||
+	notok "html: each cost plot right after the fail plot of its syscall and sink" "$(cat "$T/pairs")"
+
+# ---- the reference run of the default matrix: one readable cost plot per syscall x sink ----
+if [ -s results/reference/default/results.json ]; then
+	F=$(mktemp -d "$T/refdefault.XXXXXX")
+	cp results/reference/default/results.json "$F/"
+	report "$F" --format png
+	pngwidths "$F/plots" >"$T/refwidths"
+	want=$(python3 -c "
+import json, sys
+cells = json.load(open(sys.argv[1]))['cells']
+print(len({(c['syscall'], c['sink']) for c in cells if c['status'] == 'ok' and any(v is not None for v in c.get('cost_ns', {}).values())}))" "$F/results.json")
+	got=$(grep -c '^cost-' "$T/refwidths")
+	check "reference default run: $want cost plots (one per syscall x sink with cost), each PNG at most 2800 px wide" \
+		bash -c "[ \"\$(cat '$T/rc')\" = 0 ] && [ '$got' = '$want' ] && [ '$want' -gt 1 ] && awk '\$2 > 2800 {print; bad=1} END {exit bad}' '$T/refwidths'"
+else
+	notok "reference default run present" "results/reference/default/results.json missing"
+fi
 
 # ---- Chromium: loads the page without console errors, renders the plots, is not blank ----
 chrome() { # chrome OUTPREFIX URL ARGS...: headless Chromium, its stderr log in OUTPREFIX.log
@@ -336,13 +384,13 @@ for path in sys.argv[1:]:
             grey = "solid-%d" % luma(colour) if "fill:rgb" in style else "hatch-" + d.replace(" ", "")
         print(path.rsplit("/", 1)[-1], arms[0], "#%02x%02x%02x" % colour if min(colour) >= 0 else "unknown", grey)
 PYEOF
-python3 "$T/styles.py" "$W/plots/cost.svg" >"$T/styles"
+python3 "$T/styles.py" "$W/plots/cost-write-file.svg" "$W/plots/cost-uring-write-file.svg" >"$T/styles"
 python3 - "$T/styles" >"$T/stylecheck" <<'PYEOF'
 import sys
 rows = [l.split() for l in open(sys.argv[1])]
 bad = []
 if len(rows) != 12:
-    bad.append("%d arms in the cost plot, expected 12" % len(rows))
+    bad.append("%d arms in the cost plots, expected 12" % len(rows))
 cols = [tuple(int(r[2][i:i + 2], 16) for i in (1, 3, 5)) if r[2] != "unknown" else (-999,) * 3 for r in rows]
 for i in range(len(rows)):
     for j in range(i):
@@ -358,15 +406,15 @@ if any(b - a < 14 for a, b in zip(solids, solids[1:])):
 print("; ".join(bad) if bad else "ok")
 sys.exit(1 if bad else 0)
 PYEOF
-[ $? -eq 0 ] && ok "twelve arms: 12 distinct colours and 12 distinct greyscale fills in the cost plot" ||
-	notok "twelve arms: 12 distinct colours and 12 distinct greyscale fills in the cost plot" "$(cat "$T/stylecheck")"
+[ $? -eq 0 ] && ok "twelve arms: 12 distinct colours and 12 distinct greyscale fills in the cost plots of write and uring-write" ||
+	notok "twelve arms: 12 distinct colours and 12 distinct greyscale fills in the cost plots of write and uring-write" "$(cat "$T/stylecheck")"
 python3 "$T/styles.py" "$W/plots/fail-write-file.svg" "$W/plots/fail-uring-write-file.svg" >>"$T/styles"
 check "twelve arms: each arm has the same style in every plot (10 + 2 bar series checked)" python3 -c "
 import sys
 seen, n = {}, 0
 for l in open('$T/styles'):
     plot, arm, col, grey = l.split()
-    n += plot != 'cost.svg'
+    n += not plot.startswith('cost-')
     if seen.setdefault(arm, (col, grey)) != (col, grey):
         sys.exit(arm + ' differs in ' + plot)
 sys.exit(0 if n == 12 else 'only %d bar series' % n)"
@@ -383,7 +431,8 @@ check "notes: sleep faults the page in, with its cost against enter's" \
 	grep -q '<li>sleep (sleepable uprobe, bpf_copy_from_user) faults the page in instead of failing: no failure in 400 trials, in the cells where enter failed 100.0% of reads; its median cost per read was 52.1 &micro;s, against 950 ns for enter.</li>' "$WH"
 check "notes: one arm's rate is said once when the range is a point" \
 	bash -c "grep -q 'fentry (vfs_write): <span class=\"unusable\">unusable</span>; fails in 100.0% of reads when' '$WH' && ! grep -q '100.0% to 100.0%' '$WH'"
-check "cost plot: log scale when medians differ 30-fold" grep -q 'log scale' "$W/plots/cost.svg"
+check "cost plot: log scale when medians differ 30-fold, linear otherwise" \
+	bash -c "grep -q 'log scale' '$W/plots/cost-write-file.svg' && ! grep -q 'log scale' '$W/plots/cost-uring-write-file.svg'"
 
 # ---- bad input: exit 2, one line, nothing written ----
 for fx in garbled.json truncated.json bad-schema.json; do

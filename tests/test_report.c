@@ -3,7 +3,8 @@
  * Unit tests of the report's exported helpers: HTML escaping, and report_plot_compare() (and its
  * _marked form, with a caller's regression rule) drawing baseline against current from the
  * fixtures in tests/data/report/ (needs gnuplot; without it the compare cases check the one-line
- * EXIT_SKIP answer instead). Run from the repo root.
+ * EXIT_SKIP answer instead), and `bpfault report` itself drawing one cost plot per syscall x sink.
+ * Run from the repo root.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "cmds.h"
 #include "common.h"
 #include "report.h"
 #include "results.h"
@@ -154,6 +156,144 @@ static void test_compare_nothing_shared(void **state)
 	res_free(&cur);
 }
 
+/* DIR/plots/NAME.EXT exists and is not empty */
+static bool plot_exists(const char *dir, const char *name, const char *ext)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/plots/%s.%s", dir, name, ext);
+	return file_size(path) > 0;
+}
+
+/* width of a PNG, from its IHDR chunk; -1 if unreadable */
+static long png_width(const char *path)
+{
+	unsigned char h[24];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(h, 1, sizeof(h), f) : 0;
+
+	if (f)
+		fclose(f);
+	if (n != sizeof(h) || memcmp(h + 12, "IHDR", 4))
+		return -1;
+	return (long)h[16] << 24 | (long)h[17] << 16 | (long)h[18] << 8 | h[19];
+}
+
+/*
+ * run `bpfault report DIR` on FIXTURE in a fresh DIR; EDIT, when not NULL, is Python run on the
+ * fixture's cells first (as "c" for each cell)
+ */
+static int report_on(char *dir, const char *fixture, const char *edit)
+{
+	char cmd[1024], *argv[] = {"report", dir, NULL};
+
+	if (!mkdtemp(dir))
+		return -1;
+	if (edit)
+		snprintf(cmd, sizeof(cmd),
+			 "python3 -c 'import json, sys\nd = json.load(open(sys.argv[1]))\n"
+			 "for c in d[\"cells\"]:\n    %s\njson.dump(d, open(sys.argv[2], \"w\"))' "
+			 "%s %s/results.json",
+			 edit, fixture, dir);
+	else
+		snprintf(cmd, sizeof(cmd), "cp %s %s/results.json", fixture, dir);
+	if (system(cmd))
+		return -1;
+	fflush(stdout);
+	return cmd_report(2, argv);
+}
+
+static void rm_dir(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* one cost plot per syscall x sink with cost, shown right after its fail plot */
+static void test_report_cost_per_syscall_sink(void **state)
+{
+	static const char *const want[] = {"write-file", "write-null", "openat-file"};
+	char dir[] = "/tmp/bpfault-test-report.XXXXXX", name[64], path[256], *svg = NULL,
+	     *html = NULL;
+	int ret;
+
+	(void)state;
+	ret = report_on(dir, FIX "complete.json", NULL);
+	if (!have_gnuplot()) {
+		assert_int_equal(ret, EXIT_SKIP);
+		rm_dir(dir);
+		return;
+	}
+	assert_int_equal(ret, EXIT_OK);
+	assert_false(plot_exists(dir, "cost", "png"));
+	assert_false(plot_exists(dir, "cost", "svg"));
+	/* the direct sink's only cell is unsupported: no cost, no plot */
+	assert_false(plot_exists(dir, "cost-write-direct", "svg"));
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	assert_int_equal(read_file(path, &html, NULL), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		char pair[160];
+
+		snprintf(name, sizeof(name), "cost-%s", want[i]);
+		assert_true(plot_exists(dir, name, "png"));
+		assert_true(plot_exists(dir, name, "svg"));
+		snprintf(path, sizeof(path), "%s/plots/%s.png", dir, name);
+		assert_in_range(png_width(path), 900, 2800);
+		/* the cost figure comes straight after the fail figure of the same syscall x sink
+		 */
+		snprintf(pair, sizeof(pair), "<img src=\"plots/fail-%s.svg\"", want[i]);
+		char *f = strstr(html, pair), *c;
+
+		assert_non_null(f);
+		snprintf(pair, sizeof(pair), "<img src=\"plots/cost-%s.svg\"", want[i]);
+		c = strstr(html, pair);
+		assert_non_null(c);
+		assert_true(c > f);
+		assert_null(memmem(f + 1, (size_t)(c - f - 1), "<img ", 5));
+	}
+	snprintf(path, sizeof(path), "%s/plots/cost-write-file.svg", dir);
+	assert_int_equal(read_file(path, &svg, NULL), 0);
+	assert_non_null(strstr(svg, "write, sink file: cost of a read per arm and page state"));
+	assert_non_null(strstr(svg, "64-byte buffer at offset 0; bars: median ns per read"));
+	assert_non_null(strstr(svg, "ns per read"));
+	assert_non_null(strstr(svg, "95% distribution-free interval"));
+	assert_non_null(strstr(svg, ">pressure<"));
+	assert_null(strstr(svg, "(others as labelled)"));
+	/* the median of write/resident/file enter (412 ns) is written above its bar */
+	assert_non_null(strstr(svg, ">412 ns<"));
+	free(svg);
+	free(html);
+	rm_dir(dir);
+}
+
+/* a state whose cell at the plotted size has no cost falls back to another size, labelled */
+static void test_report_cost_other_size(void **state)
+{
+	char dir[] = "/tmp/bpfault-test-report.XXXXXX", path[256], *svg = NULL;
+	int ret;
+
+	(void)state;
+	if (!have_gnuplot()) {
+		skip();
+		return;
+	}
+	/* drop the cost of write/pressure/file at 64 B: 16 B, the first with as many trials, stands
+	 */
+	ret = report_on(
+		dir, FIX "complete.json",
+		"[c.pop(k, None) for k in (\"cost_ns\", \"cost_ci95\", \"cost_samples_ns\") "
+		"if c[\"state\"] == \"pressure\" and c[\"size\"] == 64]");
+	assert_int_equal(ret, EXIT_OK);
+	snprintf(path, sizeof(path), "%s/plots/cost-write-file.svg", dir);
+	assert_int_equal(read_file(path, &svg, NULL), 0);
+	assert_non_null(strstr(svg, "(others as labelled)"));
+	assert_non_null(strstr(svg, ">(16 B @ 0)<"));
+	free(svg);
+	rm_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +301,8 @@ int main(void)
 		cmocka_unit_test(test_compare_draws),
 		cmocka_unit_test(test_compare_marked),
 		cmocka_unit_test(test_compare_nothing_shared),
+		cmocka_unit_test(test_report_cost_per_syscall_sink),
+		cmocka_unit_test(test_report_cost_other_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
