@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,21 @@ static bool name_in_list(const char *name, const char *list)
 	return false;
 }
 
+/* an arm the cell asked for that cannot read in it: reported with the reason, never counted */
+static void add_unsup(struct res_cell *r, const char *arm, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add_unsup(struct res_cell *r, const char *arm, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(r->unsup[r->nunsup].name, RES_NAME, "%s", arm);
+	va_start(ap, fmt);
+	vsnprintf(r->unsup[r->nunsup].why, sizeof(r->unsup[0].why), fmt, ap);
+	va_end(ap);
+	r->nunsup++;
+}
+
 void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *p, int index,
 	       uint64_t seed)
 {
@@ -49,24 +65,17 @@ void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *
 		if (!(s->arm_mask & (1u << a->id)))
 			continue;
 		if (a->needs_arg && s->sc->argi < 0) {
-			snprintf(r->unsup[r->nunsup].name, RES_NAME, "%s", a->name);
-			snprintf(r->unsup[r->nunsup].why, sizeof(r->unsup[0].why),
-				 "%s does not pass the buffer as a syscall argument", s->sc->name);
-			r->nunsup++;
+			add_unsup(r, a->name, "%s does not pass the buffer as a syscall argument",
+				  s->sc->name);
 			continue;
 		}
 		if (a->only && !name_in_list(s->sc->name, a->only)) {
-			snprintf(r->unsup[r->nunsup].name, RES_NAME, "%s", a->name);
-			snprintf(r->unsup[r->nunsup].why, sizeof(r->unsup[0].why),
-				 "its hook serves %s only, not %s", a->only, s->sc->name);
-			r->nunsup++;
+			add_unsup(r, a->name, "its hook serves %s only, not %s", a->only,
+				  s->sc->name);
 			continue;
 		}
 		if (!p->ok[a->id]) {
-			snprintf(r->unsup[r->nunsup].name, RES_NAME, "%s", a->name);
-			snprintf(r->unsup[r->nunsup].why, sizeof(r->unsup[0].why), "%s",
-				 p->why[a->id]);
-			r->nunsup++;
+			add_unsup(r, a->name, "%s", p->why[a->id]);
 			continue;
 		}
 		c->idx[a->id] = r->narms;

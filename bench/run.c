@@ -292,6 +292,8 @@ struct runner {
 	const char *outdir;
 	uint64_t rng;
 	uint64_t t_start;
+	char no_swap[160];  /* set when swap could not be had: why */
+	char no_memcg[160]; /* set when no memory cgroup could be had: why */
 };
 
 static uint64_t splitmix(uint64_t *s)
@@ -499,21 +501,24 @@ static int setup_system(struct runner *r, char *swap_used, size_t len)
 	for (int i = 0; i < r->m->ncells; i++)
 		need_swap |= r->m->cells[i].st->needs_swap;
 	snprintf(swap_used, len, "not needed");
-	if (need_swap && sys_ensure_swap(swap_used, len)) {
-		for (int i = 0; i < r->m->ncells; i++)
-			if (r->m->cells[i].st->needs_swap)
-				snprintf(r->cells[i].err, sizeof(r->cells[i].err),
-					 "unsupported: no swap: %.120s", swap_used);
-	}
+	if (need_swap && sys_ensure_swap(swap_used, len))
+		snprintf(r->no_swap, sizeof(r->no_swap), "unsupported: no swap: %.120s", swap_used);
 	for (int i = 0; i < r->m->ncells; i++)
 		need_memcg |= r->m->cells[i].st->needs_memcg;
-	if (need_memcg && sys_memcg_init(why, sizeof(why))) {
-		for (int i = 0; i < r->m->ncells; i++)
-			if (r->m->cells[i].st->needs_memcg && !r->cells[i].err[0])
-				snprintf(r->cells[i].err, sizeof(r->cells[i].err),
-					 "unsupported: no memory cgroup: %.120s", why);
-	}
+	if (need_memcg && sys_memcg_init(why, sizeof(why)))
+		snprintf(r->no_memcg, sizeof(r->no_memcg), "unsupported: no memory cgroup: %.120s",
+			 why);
 	return 0;
+}
+
+/* why cells of state st cannot run after setup_system(), or NULL */
+static const char *state_blocked(const struct runner *r, const struct state_desc *st)
+{
+	if (st->needs_swap && r->no_swap[0])
+		return r->no_swap;
+	if (st->needs_memcg && r->no_memcg[0])
+		return r->no_memcg;
+	return NULL;
 }
 
 /*
@@ -686,12 +691,12 @@ int cmd_run(int argc, char **argv)
 	if (!r.res.meta)
 		die(EXIT_INTERNAL, "run: cannot build meta");
 	for (int i = 0; i < m.ncells; i++) {
-		char keep[160];
+		const char *why = state_blocked(&r, m.cells[i].st);
 
-		snprintf(keep, sizeof(keep), "%s", r.cells[i].err);
 		cell_init(&r.cells[i], &m.cells[i], &r.eng.probe, i, m.seed);
-		snprintf(r.cells[i].err, sizeof(r.cells[i].err), "%s", keep);
-		if (!r.cells[i].err[0])
+		if (why)
+			snprintf(r.cells[i].err, sizeof(r.cells[i].err), "%s", why);
+		else
 			cell_setup(&r.eng, &r.cells[i]);
 	}
 	flush(&r, false);
@@ -777,8 +782,8 @@ int cmd_selfbench(int argc, char **argv)
 	rc = setup_system(&r, swap_used, sizeof(swap_used));
 	if (rc)
 		return rc;
-	if (r.cells[0].err[0]) {
-		err_msg("selfbench: %s", r.cells[0].err);
+	if (state_blocked(&r, m.cells[0].st)) {
+		err_msg("selfbench: %s", state_blocked(&r, m.cells[0].st));
 		return EXIT_SKIP;
 	}
 	rc = session_engine(&r, "selfbench", workdir, want_arm, want_sc);
