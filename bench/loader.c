@@ -96,22 +96,29 @@ static void set_all_autoload(struct probe_bpf *s, bool on)
 	bpf_object__for_each_program(prog, s->obj) bpf_program__set_autoload(prog, on);
 }
 
+/* load the programs arm a needs for the wanted syscalls */
+static void autoload_arm(struct probe_bpf *s, const struct arm_desc *a, const bool *want_sc)
+{
+	struct bpf_program *progs[8];
+	int n = arm_progs(s, a, want_sc, progs, 8);
+
+	for (int i = 0; i < n; i++)
+		if (progs[i])
+			bpf_program__set_autoload(progs[i], true);
+}
+
 /* can the programs of arm a be loaded on this kernel? (a throwaway object of its own) */
 static int try_load_arm(const struct arm_desc *a, const bool *want_sc, char *why, size_t len)
 {
-	struct bpf_program *progs[8];
 	struct probe_bpf *s = skel_open();
-	int n, err;
+	int err;
 
 	if (!s) {
 		snprintf(why, len, "cannot open BPF object: %s", strerror(errno));
 		return -errno;
 	}
 	set_all_autoload(s, false);
-	n = arm_progs(s, a, want_sc, progs, 8);
-	for (int i = 0; i < n; i++)
-		if (progs[i])
-			bpf_program__set_autoload(progs[i], true);
+	autoload_arm(s, a, want_sc);
 	s->rodata->targ_tgid = (__u32)getpid();
 	last_msg[0] = 0;
 	err = probe_bpf__load(s);
@@ -197,16 +204,9 @@ int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, char
 		return err;
 	}
 	set_all_autoload(p->skel, false);
-	for (size_t i = 0; i < narms; i++) {
-		int n;
-
-		if (!want_arm[arms[i].id] || !p->ok[arms[i].id])
-			continue;
-		n = arm_progs(p->skel, &arms[i], want_sc, progs, 8);
-		for (int j = 0; j < n; j++)
-			if (progs[j])
-				bpf_program__set_autoload(progs[j], true);
-	}
+	for (size_t i = 0; i < narms; i++)
+		if (want_arm[arms[i].id] && p->ok[arms[i].id])
+			autoload_arm(p->skel, &arms[i], want_sc);
 	p->skel->rodata->targ_tgid = (__u32)getpid();
 	err = probe_bpf__load(p->skel);
 	if (err) {
