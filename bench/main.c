@@ -18,6 +18,7 @@ static const struct subcmd {
 	{"gate", cmd_gate, "CI verdict against a baseline"},
 	{"baseline", cmd_baseline, "print a baseline made from a run"},
 	{"selfbench", cmd_selfbench, "overhead benchmark: the trial loop against a bare loop"},
+	{"tool-trial", cmd_tool_trial, "a real tool against real calls, scored (no BPF engine)"},
 };
 
 static void usage(FILE *f)
