@@ -176,7 +176,7 @@ static int parse_args(int argc, char **argv, struct drv *d, const char **tool)
 			d->execve = !strcmp(optarg, "execve");
 		else if (c == 'p' && (!strcmp(optarg, "resident") || !strcmp(optarg, "pageout")))
 			d->pageout = !strcmp(optarg, "pageout");
-		else if (c == 'n' && !parse_u64(optarg, 1, 100000, &v))
+		else if (c == 'n' && !parse_u64(optarg, 1, 10000000, &v))
 			d->n = v;
 		else if (c == 'z' && !parse_u64(optarg, TOOL_MIN_SIZE, 4000, &v) && v % 8 == 0)
 			d->size = (uint32_t)v;
