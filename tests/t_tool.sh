@@ -109,6 +109,28 @@ wait $run
 check "a real tool killed mid-run: exit 1, 'was killed by KILL'" \
 	test "$?" = 1 -a -n "$(grep 'tool killed was killed by KILL during the trials' "$T/err")"
 check "no tool process left behind" no_tool_left "^/usr/sbin/opensnoop -p"
+# bpfault itself interrupted (SIGINT: 130, the tool stopped) or killed (the tool dies with it)
+for sig in INT KILL; do
+	mountpoint -q /sys/kernel/tracing && had_tracefs=1 || had_tracefs=0
+	ls -d /var/tmp/bpfault-tool.* 2>/dev/null | sort >"$T/dirs.before"
+	"$B" tool-trial --tool opensnoop -s openat -p resident -n 5000000 >"$T/out" 2>"$T/err" &
+	run=$!
+	for _ in $(seq 150); do ps -eo args= | grep -q '^/usr/sbin/opensnoop -p' && break; sleep 0.1; done
+	sleep 0.5
+	kill -$sig $run
+	wait $run
+	rc=$?
+	sleep 0.3
+	want=130
+	[ $sig = KILL ] && want=137
+	check "bpfault interrupted by SIG$sig: exit $want" test $rc = $want
+	check "bpfault interrupted by SIG$sig: no tool process left" no_tool_left "^/usr/sbin/opensnoop -p"
+	if [ $sig = KILL ]; then # a killed run cannot undo: undo for it what it changed
+		[ $had_tracefs = 0 ] && umount /sys/kernel/tracing 2>/dev/null
+		ls -d /var/tmp/bpfault-tool.* 2>/dev/null | sort | comm -13 "$T/dirs.before" - |
+			xargs -r rm -rf --
+	fi
+done
 # never ready: the reason names the timeout and its last stderr line
 cat >"$T/never.json" <<'EOF'
 { "schema": "bpfault-tool/1", "name": "never", "command": ["/bin/sh", "-c", "echo 'cannot attach' >&2; exec sleep 61.25"],
