@@ -141,10 +141,14 @@ extern const char *const tool_outcome_names[TO__COUNT];
 /* the per-trial record the workload keeps for a tool cell */
 struct tool_trial {
 	uint64_t nonce;
-	uint64_t t_ns;	 /* monotonic time just before the call */
-	int32_t pid;	 /* the process that made the call (execve: the forked child) */
-	uint8_t absent;	 /* ground truth before the call: the page was not present */
-	uint8_t outcome; /* enum tool_outcome, set by tool_score() */
+	uint64_t t_ns;	   /* monotonic time just before the call */
+	int32_t pid;	   /* the process that made the call (execve: the forked child) */
+	uint32_t size;	   /* the string's length */
+	uint8_t absent;	   /* ground truth before the call: the page was not present */
+	uint8_t counted;   /* a trial of the arm (else one that only orders the events) */
+	uint8_t outcome;   /* enum tool_outcome, set by tool_score() */
+	int32_t cell;	   /* the run's cell */
+	uint32_t arm_fail; /* 1 << enum bpfault_arm: bpfault's arms that failed in it */
 };
 
 struct tool_score {
@@ -158,12 +162,13 @@ void tool_expect(char *out, uint32_t size, uint64_t nonce);
 /*
  * Score trials (in the order they ran) against the tool's output: each event line's value is
  * matched to a trial by the nonce it carries, or, for an empty or cut value, to the next trial
- * of the event's pid. Sets trials[i].outcome and fills s. 0 or -ENOMEM.
+ * of the event's pid. Sets trials[i].outcome and fills s (s->n: the counted trials). 0 or
+ * -ENOMEM.
  */
 int tool_score(const struct tool_def *d, const struct tool_proc *t, struct tool_trial *trials,
-	       size_t n, uint32_t size, struct tool_score *s);
+	       size_t n, struct tool_score *s);
 /* the same on text (tests): events from ev, drop messages from both */
 int tool_score_text(const struct tool_def *d, const char *ev, const char *other,
-		    struct tool_trial *trials, size_t n, uint32_t size, struct tool_score *s);
+		    struct tool_trial *trials, size_t n, struct tool_score *s);
 
 #endif

@@ -207,14 +207,16 @@ static int session(struct drv *d, const struct tool_def *def, char *why, size_t 
 	    mlock(d->anon, 4096))
 		return -errno;
 	for (size_t i = 0; i < d->n; i++)
-		d->tr[i].nonce = mix(now_ns() ^ (i * 0x9e3779b97f4a7c15ULL));
+		d->tr[i] = (struct tool_trial){.nonce = mix(now_ns() ^ (i * 0x9e3779b97f4a7c15ULL)),
+					       .size = d->size,
+					       .counted = 1};
 	if (d->pageout && (err = setup(d, dir)))
 		return err;
 	err = tool_start(&t, def, getpid(), why, len);
 	if (!err)
 		err = run_trials(d, &t, why, len);
 	if (!err)
-		err = tool_score(def, &t, d->tr, d->n, d->size, &s);
+		err = tool_score(def, &t, d->tr, d->n, &s);
 	if (!err)
 		report(d, def, &s);
 	if (getenv("BPFAULT_TOOL_DUMP"))

@@ -118,7 +118,6 @@ struct nkey {
 struct scorer {
 	struct tool_trial *tr;
 	size_t n;
-	uint32_t size;
 	bool by_pid;	    /* events carry a pid */
 	struct nkey *keys;  /* by nonce */
 	size_t *order, *at; /* trial indices by (pid, index); at[i]: i's position in order */
@@ -255,8 +254,12 @@ static void score_event(struct scorer *s, const struct ev *e)
 			set(s, idx, TO_GARBLED);
 			return;
 		}
-		tool_expect(s->expect, s->size, s->tr[idx].nonce);
-		set(s, idx, compare(start, s->expect, s->size));
+		if (s->tr[idx].size > BPFAULT_MAX_BUF) {
+			set(s, idx, TO_GARBLED); /* cannot be: no string is longer */
+			return;
+		}
+		tool_expect(s->expect, s->tr[idx].size, s->tr[idx].nonce);
+		set(s, idx, compare(start, s->expect, s->tr[idx].size));
 		return;
 	}
 	enum tool_outcome o = unanchored(e->v);
@@ -265,15 +268,14 @@ static void score_event(struct scorer *s, const struct ev *e)
 		attribute(s, e, o);
 }
 
-static int scorer_init(struct scorer *s, const struct tool_def *d, struct tool_trial *tr, size_t n,
-		       uint32_t size)
+static int scorer_init(struct scorer *s, const struct tool_def *d, struct tool_trial *tr, size_t n)
 {
-	*s = (struct scorer){.tr = tr, .n = n, .size = size, .by_pid = d->pid_group || d->json_pid};
+	*s = (struct scorer){.tr = tr, .n = n, .by_pid = d->pid_group || d->json_pid};
 	s->keys = calloc(n + 1, sizeof(*s->keys));
 	s->order = calloc(n + 1, sizeof(size_t));
 	s->at = calloc(n + 1, sizeof(size_t));
 	s->cursor = malloc((n + 1) * sizeof(size_t));
-	s->expect = malloc(size + 1);
+	s->expect = malloc(BPFAULT_MAX_BUF + 1);
 	if (!s->keys || !s->order || !s->at || !s->cursor || !s->expect)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -327,13 +329,13 @@ static int scan(struct scorer *sc, const struct tool_def *d, const char *text, b
 }
 
 int tool_score_text(const struct tool_def *d, const char *ev, const char *other,
-		    struct tool_trial *trials, size_t n, uint32_t size, struct tool_score *s)
+		    struct tool_trial *trials, size_t n, struct tool_score *s)
 {
 	struct scorer sc;
 	int err;
 
 	memset(s, 0, sizeof(*s));
-	err = scorer_init(&sc, d, trials, n, size);
+	err = scorer_init(&sc, d, trials, n);
 	if (!err)
 		err = scan(&sc, d, ev, true, s);
 	if (!err)
@@ -342,14 +344,15 @@ int tool_score_text(const struct tool_def *d, const char *ev, const char *other,
 	if (err)
 		return err;
 	for (size_t i = 0; i < n; i++)
-		s->n[trials[i].outcome]++;
+		if (trials[i].counted)
+			s->n[trials[i].outcome]++;
 	return 0;
 }
 
 int tool_score(const struct tool_def *d, const struct tool_proc *t, struct tool_trial *trials,
-	       size_t n, uint32_t size, struct tool_score *s)
+	       size_t n, struct tool_score *s)
 {
 	int ev = d->stream == 2 ? 1 : 0;
 
-	return tool_score_text(d, t->out[ev].s, t->out[1 - ev].s, trials, n, size, s);
+	return tool_score_text(d, t->out[ev].s, t->out[1 - ev].s, trials, n, s);
 }

@@ -204,7 +204,8 @@ static void test_expect(void **state)
 static void trials(struct tool_trial *t, size_t n, int pid)
 {
 	for (size_t i = 0; i < n; i++)
-		t[i] = (struct tool_trial){.nonce = 1000 + i, .pid = pid};
+		t[i] = (struct tool_trial){
+			.nonce = 1000 + i, .pid = pid, .size = SIZE, .counted = 1};
 }
 
 /* "PID VALUE\n" for trial i with the value cut to keep bytes (-1: whole), or replaced */
@@ -241,7 +242,7 @@ static void test_score_outcomes(void **state)
 	line(&out, 7, 1007, -1, " next");			   /* 7 ok: a space ends it */
 	sb_printf(&out, "7 /nonexistent/bf-ffffffffffffffffzz\n"); /* 8 garbled: unknown nonce */
 	line(&out, 7, 1009, 30, NULL);				   /* 9 truncated: the nonce cut */
-	assert_int_equal(tool_score_text(&d, out.s, "Lost 3 events\n", t, 10, SIZE, &s), 0);
+	assert_int_equal(tool_score_text(&d, out.s, "Lost 3 events\n", t, 10, &s), 0);
 	assert_int_equal(t[0].outcome, TO_OK);
 	assert_int_equal(t[1].outcome, TO_EMPTY);
 	assert_int_equal(t[2].outcome, TO_TRUNCATED);
@@ -275,19 +276,48 @@ static void test_score_pids(void **state)
 	(void)state;
 	parse_ok(&d, def_text(""));
 	for (int i = 0; i < 4; i++)
-		t[i] = (struct tool_trial){.nonce = 50 + i, .pid = 100 + i};
+		t[i] = (struct tool_trial){
+			.nonce = 50 + i, .pid = 100 + i, .size = SIZE, .counted = 1};
 	sb_printf(&out, "103 \n101 \n");
 	line(&out, 101, 51, -1, NULL); /* 101: empty and ok: ok counts */
 	line(&out, 102, 52, 10, NULL);
 	sb_printf(&out, "102 \n"); /* 102: truncated beats empty */
-	assert_int_equal(tool_score_text(&d, out.s, NULL, t, 4, SIZE, &s), 0);
+	assert_int_equal(tool_score_text(&d, out.s, NULL, t, 4, &s), 0);
 	assert_int_equal(t[0].outcome, TO_MISSING);
 	assert_int_equal(t[1].outcome, TO_OK);
 	assert_int_equal(t[2].outcome, TO_TRUNCATED);
 	assert_int_equal(t[3].outcome, TO_EMPTY);
-	assert_int_equal(tool_score_text(&d, "", "", t, 4, SIZE, &s), 0);
+	assert_int_equal(tool_score_text(&d, "", "", t, 4, &s), 0);
 	assert_int_equal(s.n[TO_MISSING], 4);
 	assert_int_equal(s.drops, 0);
+	sb_free(&out);
+	tool_def_free(&d);
+}
+
+/* the trials of perturbing arms order the events but are not counted; sizes differ per trial */
+static void test_score_uncounted(void **state)
+{
+	struct tool_trial t[3];
+	struct tool_score s;
+	struct tool_def d;
+	struct sbuf out = {0};
+
+	(void)state;
+	parse_ok(&d, def_text(""));
+	trials(t, 3, 7);
+	t[1].counted = 0;
+	t[2].size = 32;
+	line(&out, 7, 1000, -1, NULL);
+	line(&out, 7, 1001, -1, NULL); /* an uncounted trial's event: it keeps "7 " off it */
+	sb_printf(&out, "7 \n");
+	assert_int_equal(tool_score_text(&d, out.s, NULL, t, 3, &s), 0);
+	assert_int_equal(t[1].outcome, TO_OK);
+	assert_int_equal(t[2].outcome, TO_EMPTY);
+	assert_int_equal(s.n[TO_OK] + s.n[TO_EMPTY], 2);
+	sb_free(&out);
+	line(&out, 7, 1002, 32, NULL); /* 32 bytes of trial 2's 32-byte string: ok */
+	assert_int_equal(tool_score_text(&d, out.s, NULL, t, 3, &s), 0);
+	assert_int_equal(t[2].outcome, TO_OK);
 	sb_free(&out);
 	tool_def_free(&d);
 }
@@ -311,7 +341,7 @@ static void test_score_json(void **state)
 		 "{\"e\": {\"path\": \"\"}}\nnot json\n{\"e\": {\"path\": \"%s\"}}\n"
 		 "{\"e\": {\"path\": \"/nonexistent/b\"}}\n{\"e\": 3}\n",
 		 v);
-	assert_int_equal(tool_score_text(&d, buf, NULL, t, 3, SIZE, &s), 0);
+	assert_int_equal(tool_score_text(&d, buf, NULL, t, 3, &s), 0);
 	assert_int_equal(t[0].outcome, TO_EMPTY);
 	assert_int_equal(t[1].outcome, TO_OK);
 	assert_int_equal(t[2].outcome, TO_TRUNCATED);
@@ -322,12 +352,12 @@ static void test_score_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_valid),    cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_parse_fields),   cmocka_unit_test(test_placeholders),
-		cmocka_unit_test(test_shipped),	       cmocka_unit_test(test_load_errors),
-		cmocka_unit_test(test_installed),      cmocka_unit_test(test_expect),
-		cmocka_unit_test(test_score_outcomes), cmocka_unit_test(test_score_pids),
-		cmocka_unit_test(test_score_json),
+		cmocka_unit_test(test_parse_valid),	cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_fields),	cmocka_unit_test(test_placeholders),
+		cmocka_unit_test(test_shipped),		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_installed),	cmocka_unit_test(test_expect),
+		cmocka_unit_test(test_score_outcomes),	cmocka_unit_test(test_score_pids),
+		cmocka_unit_test(test_score_uncounted), cmocka_unit_test(test_score_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
