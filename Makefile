@@ -3,6 +3,7 @@
 # (bench/, workloads/ and bpf/, sub-folders included): adding a file needs no edit here.
 # Honoured: CC CLANG BPFTOOL PKG_CONFIG CFLAGS CPPFLAGS LDFLAGS LDLIBS VMLINUX_BTF PREFIX DESTDIR.
 OUTPUT      := .output
+BIN         := bpfault# the binary; `make OUTPUT=dir BIN=dir/bpfault` builds out of the way
 CLANG       ?= clang
 BPFTOOL     ?= bpftool
 CC          ?= gcc
@@ -75,7 +76,7 @@ endif
 .PHONY: all clean deps deps-build deps-run deps-test run test tests unit bench format \
 	format-check install uninstall FORCE
 
-all: bpfault
+all: $(BIN)
 
 deps: deps-test
 deps-build deps-run deps-test: deps-%:
@@ -83,8 +84,8 @@ deps-build deps-run deps-test: deps-%:
 
 # A stamp is rewritten (when make reads this file) only if its content changed, so objects
 # depend on what really changed: flags.stamp on the compilers and their flags, version.stamp on
-# bpfault's version. `make -n` leaves them alone.
-ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+# bpfault's version. `make -n` and `make -q` leave them alone.
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring q,$(firstword -$(MAKEFLAGS))),)
 stamp = $(shell mkdir -p $(OUTPUT) && { echo '$(2)' | cmp -s - $(1) || echo '$(2)' > $(1); })
 $(call stamp,$(OUTPUT)/flags.stamp,$(CC) $(BF_CPPFLAGS) $(BF_CFLAGS) | $(CLANG) $(BPF_CFLAGS))
 $(call stamp,$(OUTPUT)/version.stamp,$(VERSION))
@@ -122,7 +123,7 @@ $(BPF_LIB): $(BPF_LIB_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 # the binary links every object (not the archives), so nothing registered by an object is lost
-bpfault: $(OBJS)
+$(BIN): $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(BF_CFLAGS) $(LDFLAGS) $^ -o $@ $(BF_LDLIBS)
 
@@ -135,7 +136,7 @@ $(TESTS): $(OUTPUT)/tests/%: $(OUTPUT)/tests/%.o $(LIB)
 $(BPF_TESTS): $(BPF_LIB)
 
 unit: $(TESTS)
-tests: bpfault $(TESTS)
+tests: $(BIN) $(TESTS)
 
 -include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)
 
@@ -157,10 +158,10 @@ bench: deps-run
 
 # PREFIX (default /usr/local) and DESTDIR; the binary finds its data in $(DATADIR), which is
 # compiled in, or in ../share/bpfault beside its real path (a relocated or DESTDIR install)
-install: bpfault
+install: $(BIN)
 	$(Q)$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/matrices $(DESTDIR)$(DATADIR)/schema \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
-	$(Q)$(INSTALL) -m 0755 bpfault $(DESTDIR)$(SBINDIR)/bpfault
+	$(Q)$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/bpfault
 	$(Q)$(INSTALL) -m 0644 scripts/*.gp $(DESTDIR)$(DATADIR)/
 	$(Q)$(INSTALL) -m 0644 bench/matrices/*.json $(DESTDIR)$(DATADIR)/matrices/
 	$(Q)$(INSTALL) -m 0644 bench/schema/*.json $(DESTDIR)$(DATADIR)/schema/
@@ -179,4 +180,4 @@ format-check:
 	$(Q)clang-format --dry-run --Werror $(FORMAT_SRCS)
 
 clean:
-	$(Q)rm -rf $(OUTPUT) bpfault
+	$(Q)rm -rf $(OUTPUT) $(BIN)
