@@ -46,7 +46,7 @@ SRCS        := $(shell find bench workloads -name '*.c' | sort)
 OBJS        := $(patsubst %.c,$(OUTPUT)/%.o,$(SRCS))
 MAIN_OBJ    := $(OUTPUT)/bench/main.o
 # objects that include a skeleton (directly or through a header) need BTF; the others do not
-SKEL_SRCS   := $(shell scripts/skel-users bench workloads tests)
+SKEL_SRCS   := $(shell sh scripts/skel-users bench workloads tests)
 SKEL_OBJS   := $(patsubst %.c,$(OUTPUT)/%.o,$(filter-out tests/%,$(SKEL_SRCS)))
 VER_OBJS    := $(patsubst %.c,$(OUTPUT)/%.o,$(shell grep -rl 'BPFAULT_GIT_REV\|BPFAULT_VERSION' \
 		 $(SRCS) 2>/dev/null))
@@ -73,14 +73,21 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean deps deps-build deps-run deps-test run test tests unit bench format \
+.PHONY: all clean deps deps-build deps-run deps-test deps-bench run test tests unit bench format \
 	format-check install uninstall FORCE
 
 all: $(BIN)
 
+# install-deps' sets: build (make), run (bpfault run/report), test (make test), bench (make bench)
 deps: deps-test
-deps-build deps-run deps-test: deps-%:
-	$(Q)scripts/install-deps $(if $(filter build,$*),build,$(if $(filter run,$*),build run,build run test))
+deps-build:
+	$(Q)scripts/install-deps build
+deps-run:
+	$(Q)scripts/install-deps build run
+deps-test:
+	$(Q)scripts/install-deps build run test
+deps-bench:
+	$(Q)scripts/install-deps build run bench
 
 # A stamp is rewritten (when make reads this file) only if its content changed, so objects
 # depend on what really changed: flags.stamp on the compilers and their flags, version.stamp on
@@ -152,7 +159,7 @@ test: deps-test
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)tests/run
 
-bench: deps-run
+bench: deps-bench
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench
 
@@ -165,7 +172,8 @@ install: $(BIN)
 	$(Q)$(INSTALL) -m 0644 scripts/*.gp $(DESTDIR)$(DATADIR)/
 	$(Q)$(INSTALL) -m 0644 bench/matrices/*.json $(DESTDIR)$(DATADIR)/matrices/
 	$(Q)$(INSTALL) -m 0644 bench/schema/*.json $(DESTDIR)$(DATADIR)/schema/
-	$(Q)$(INSTALL) -m 0644 scripts/bpfault.8 $(DESTDIR)$(MANDIR)/man8/bpfault.8
+	$(Q)sed 's|/usr/local/share/bpfault|$(DATADIR)|g' scripts/bpfault.8 > $(DESTDIR)$(MANDIR)/man8/bpfault.8
+	$(Q)chmod 0644 $(DESTDIR)$(MANDIR)/man8/bpfault.8
 	$(Q)$(INSTALL) -m 0644 scripts/bpfault.bash-completion $(DESTDIR)$(BASHCOMPDIR)/bpfault
 
 uninstall:

@@ -149,7 +149,7 @@ check "make install DESTDIR=... PREFIX=/usr exits 0" -- bash -c "[ $? = 0 ] || {
 R=$T/root/usr
 check "installed: binary in sbin" -- test -x "$R/sbin/bpfault"
 check "installed: every gnuplot script in share/bpfault" -- bash -c "for f in scripts/*.gp; do cmp \$f $R/share/bpfault/\${f#scripts/} || exit 1; done"
-check "installed: the man page" -- cmp "$MAN" "$R/share/man/man8/bpfault.8"
+check "installed: the man page, naming the data directory" -- bash -c "grep -q '^\.I /usr/share/bpfault/\$' $R/share/man/man8/bpfault.8 && ! grep -q /usr/local $R/share/man/man8/bpfault.8"
 check "installed: the completion" -- cmp scripts/bpfault.bash-completion "$R/share/bash-completion/completions/bpfault"
 check "installed binary: --version" -- "$R/sbin/bpfault" --version
 mkdir "$T/run" && cp results/reference/default/results.json "$T/run/"
@@ -171,6 +171,8 @@ check "install-deps: Debian's bpftool" -- has "$(deps debian build)" bpftool
 check "install-deps: Ubuntu's bpftool is linux-tools-\$(uname -r)" -- bash -c "$(declare -f has hasnt); has '$(deps ubuntu build)' linux-tools-$(uname -r) && hasnt '$(deps ubuntu build)' bpftool"
 check "install-deps: no chromium deb on Ubuntu (a snap)" -- hasnt "$(deps ubuntu test)" chromium
 check "install-deps: nothing missing after make test's set-up" -- scripts/install-deps -n
+check "install-deps: the bench set has python3 (scripts/bench)" -- has "$(deps debian bench)" python3
+check "make bench installs build, run and bench sets" -- bash -c "make -n bench | grep -qE 'install-deps build run bench\$'"
 check "install-deps: an unknown set is bad usage" -- bash -c "scripts/install-deps -n nonsense 2>/dev/null; [ \$? = 2 ]"
 check "make run installs build and run sets only" -- bash -c "make -n run | grep -qE 'install-deps build run\$'"
 check "make test installs every set" -- bash -c "make -n test | grep -qE 'install-deps build run test\$'"
