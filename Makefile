@@ -16,7 +16,7 @@ BPF_CFLAGS  := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf -Wal
 
 BPF_SRCS    := $(wildcard bpf/*.bpf.c)
 SKELS       := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
-BENCH_SRCS  := $(wildcard bench/*.c) $(wildcard workloads/*.c)
+BENCH_SRCS  := $(wildcard bench/*.c bench/*/*.c) $(wildcard workloads/*.c)
 BENCH_OBJS  := $(patsubst %.c,$(OUTPUT)/%.o,$(BENCH_SRCS))
 LIB_OBJS    := $(filter-out $(OUTPUT)/bench/main.o,$(BENCH_OBJS))
 TEST_SRCS   := $(wildcard tests/test_*.c)
@@ -46,7 +46,7 @@ $(OUTPUT)/vmlinux.h: | $(OUTPUT)
 	$(Q)test -r $(VMLINUX_BTF) || { echo "no BTF at $(VMLINUX_BTF) (set VMLINUX_BTF=)" >&2; exit 77; }
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/*.h $(OUTPUT)/vmlinux.h | $(OUTPUT)
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/*.h bpf/units.def $(OUTPUT)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -54,11 +54,12 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/bench/%.o: bench/%.c bench/*.h bpf/probe.h $(SKELS) | $(OUTPUT)/bench
+$(OUTPUT)/bench/%.o: bench/%.c bench/*.h bench/*/*.h bpf/probe.h bpf/units.def $(SKELS) | $(OUTPUT)/bench
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUTPUT)/workloads/%.o: workloads/%.c bench/*.h | $(OUTPUT)/workloads
+$(OUTPUT)/workloads/%.o: workloads/%.c workloads/*.h bench/*.h bpf/probe.h bpf/units.def | $(OUTPUT)/workloads
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
@@ -89,10 +90,10 @@ bench: deps
 	$(Q)scripts/bench
 
 format:
-	$(Q)clang-format -i bench/*.[ch] bpf/*.[ch] workloads/*.[ch] tests/*.c
+	$(Q)clang-format -i bench/*.[ch] bench/*/*.[ch] bpf/*.[ch] workloads/*.[ch] tests/*.c
 
 format-check:
-	$(Q)clang-format --dry-run --Werror bench/*.[ch] bpf/*.[ch] workloads/*.[ch] tests/*.c
+	$(Q)clang-format --dry-run --Werror bench/*.[ch] bench/*/*.[ch] bpf/*.[ch] workloads/*.[ch] tests/*.c
 
 clean:
 	$(Q)rm -rf $(OUTPUT) bpfault

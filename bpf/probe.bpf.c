@@ -209,71 +209,43 @@ static __always_inline int tp_exit(void)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_write")
-int tp_enter_write(struct trace_event_raw_sys_enter *ctx)
-{
-	return tp_enter(ctx->args[1]);
-}
-
-SEC("tracepoint/syscalls/sys_exit_write")
-int tp_exit_write(struct trace_event_raw_sys_exit *ctx)
-{
-	return tp_exit();
-}
-
-SEC("tracepoint/syscalls/sys_enter_writev")
-int tp_enter_writev(struct trace_event_raw_sys_enter *ctx)
-{
-	return tp_enter(ctx->args[1]);
-}
-
-SEC("tracepoint/syscalls/sys_exit_writev")
-int tp_exit_writev(struct trace_event_raw_sys_exit *ctx)
-{
-	return tp_exit();
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat")
-int tp_enter_openat(struct trace_event_raw_sys_enter *ctx)
-{
-	return tp_enter(ctx->args[1]);
-}
-
-SEC("tracepoint/syscalls/sys_exit_openat")
-int tp_exit_openat(struct trace_event_raw_sys_exit *ctx)
-{
-	return tp_exit();
-}
-
-SEC("tracepoint/syscalls/sys_enter_execve")
-int tp_enter_execve(struct trace_event_raw_sys_enter *ctx)
-{
-	return tp_enter(ctx->args[1]);
-}
-
-SEC("tracepoint/syscalls/sys_exit_execve")
-int tp_exit_execve(struct trace_event_raw_sys_exit *ctx)
-{
-	return tp_exit();
-}
+/*
+ * One enter and one exit program per syscall of the registry whose buffer is an argument:
+ * tp_enter_<id> reads argument argi (bpf/units.def says which), tp_exit_<id> the saved pointer.
+ */
+#define TP_PROGS(id, name, argi, argname, kind)                                                    \
+	SEC("tracepoint/syscalls/sys_enter_" #id)                                                  \
+	int tp_enter_##id(struct trace_event_raw_sys_enter *ctx)                                   \
+	{                                                                                          \
+		return tp_enter(ctx->args[argi]);                                                  \
+	}                                                                                          \
+	SEC("tracepoint/syscalls/sys_exit_" #id)                                                   \
+	int tp_exit_##id(struct trace_event_raw_sys_exit *ctx)                                     \
+	{                                                                                          \
+		return tp_exit();                                                                  \
+	}
+#define NO_PROGS(id, name, kind, where)
+BPFAULT_SYSCALLS(TP_PROGS, NO_PROGS)
+#undef TP_PROGS
+#undef NO_PROGS
 
 /* ---- generic raw_tp and tp_btf sys_enter/sys_exit, as most agents hook ---- */
 
+/* syscall argument i (0-based) from the syscall's pt_regs: libbpf's per-architecture CO-RE
+ * accessors (x86's fourth argument is r10, s390's and arm64's first is orig_*) */
 static __always_inline __u64 regs_arg(struct pt_regs *regs, __u32 i)
 {
 	switch (i) {
 	case 0:
-		return BPF_CORE_READ(regs, di);
+		return PT_REGS_PARM1_CORE_SYSCALL(regs);
 	case 1:
-		return BPF_CORE_READ(regs, si);
+		return PT_REGS_PARM2_CORE_SYSCALL(regs);
 	case 2:
-		return BPF_CORE_READ(regs, dx);
+		return PT_REGS_PARM3_CORE_SYSCALL(regs);
 	case 3:
-		return BPF_CORE_READ(regs, r10);
-	case 4:
-		return BPF_CORE_READ(regs, r8);
+		return PT_REGS_PARM4_CORE_SYSCALL(regs);
 	default:
-		return BPF_CORE_READ(regs, r9);
+		return PT_REGS_PARM5_CORE_SYSCALL(regs);
 	}
 }
 
@@ -303,13 +275,18 @@ static __always_inline int gen_enter(struct pt_regs *regs, long id, int arm_ente
 	return 0;
 }
 
-static __always_inline int gen_exit(long id, int arm_exit, int family)
+/*
+ * The exit of the call whose enter saved a pointer: a thread's syscalls do not nest, so the next
+ * sys_exit on a thread with a saved pointer is that call's (execve's too: same thread, new image).
+ * No syscall number is read here, so nothing architecture-specific (x86's orig_ax) is needed.
+ */
+static __always_inline int gen_exit(int arm_exit, int family)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct saved_ptr *s;
 	__u64 ptr;
 
-	if (!is_target() || id != ctl.nr || !armed(arm_exit))
+	if (!is_target() || !armed(arm_exit))
 		return 0;
 	s = bpf_map_lookup_elem(&saved_ptrs, &tid);
 	if (!s)
@@ -335,8 +312,7 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long id)
 SEC("raw_tp/sys_exit")
 int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 {
-	/* the syscall number at exit is orig_ax */
-	return gen_exit(BPF_CORE_READ(regs, orig_ax), ARM_RAW_EXIT, 0);
+	return gen_exit(ARM_RAW_EXIT, 0);
 }
 
 SEC("tp_btf/sys_enter")
@@ -348,7 +324,7 @@ int BPF_PROG(btf_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(btf_exit, struct pt_regs *regs, long ret)
 {
-	return gen_exit(BPF_CORE_READ(regs, orig_ax), ARM_BTF_EXIT, 1);
+	return gen_exit(ARM_BTF_EXIT, 1);
 }
 
 /* ---- sleepable uprobe on the workload's call site (perturbing: runs in trials of its own) ---- */
