@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <errno.h>
 #include <glob.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -449,8 +450,42 @@ int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, enum
 	return 0;
 }
 
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/*
+ * Detach every link at once: each tracepoint detach waits for an RCU grace period (~80 ms
+ * here), so one after the other they add up; in threads of their own the waits overlap.
+ */
+static void detach_all(struct probe *p)
+{
+	pthread_t th[MAX_PROGS * 4];
+	int n = 0;
+
+	for (int i = 0; i < p->skel->skeleton->prog_cnt; i++) {
+		struct bpf_link **slot = p->skel->skeleton->progs[i].link;
+
+		if (!*slot)
+			continue;
+		if (n >= (int)ARRAY_SIZE(th) || pthread_create(&th[n], NULL, destroy_link, *slot))
+			bpf_link__destroy(*slot); /* no thread: the slow way */
+		else
+			n++;
+		*slot = NULL;
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+}
+
 void probe_stop(struct probe *p)
 {
+	if (p->skel)
+		detach_all(p);
 	probe_bpf__destroy(p->skel);
 	p->skel = NULL;
+	p->ctl = NULL;
+	p->out = NULL;
 }

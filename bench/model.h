@@ -194,7 +194,7 @@ struct cellrt {
 };
 
 /* the workload's call site: the sleepable uprobe arm attaches here */
-long bpfault_call(long nr, long a0, long a1, long a2);
+long bpfault_call(long nr, long a0, long a1, long a2, long a3);
 
 /* the pointer leads to a NUL-terminated string */
 static inline bool kind_is_str(int kind)

@@ -73,12 +73,40 @@ static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int slee
 	return bpf_probe_read_user(dst, size, (const void *)ptr);
 }
 
+#define CMP_ANY 1 /* a word is not zero */
+#define CMP_BAD 2 /* a word is not what was expected */
+
+/*
+ * Compare the first nwords words of s with the pattern of nonce (or with zeros): CMP_* bits. A
+ * global function: the verifier checks its loop once per program, not once per call site and
+ * incoming state (which made each program's load cost ~40k verified instructions per read).
+ */
+__noinline int compare_words(const struct scratch *s, __u32 nwords, __u64 nonce, __u32 expect_zero)
+{
+	__u64 any = 0, bad = 0;
+	__u32 i;
+
+	if (!s)
+		return CMP_BAD;
+	for (i = 0; i < BPFAULT_MAX_BUF / 8; i++) {
+		__u64 want, got;
+
+		if (i >= nwords)
+			break;
+		got = s->w[i];
+		want = expect_zero ? 0 : bpfault_pattern_word(nonce, i);
+		any |= got;
+		bad |= got ^ want;
+	}
+	return (any ? CMP_ANY : 0) | (bad ? CMP_BAD : 0);
+}
+
 /* read ptr, compare with the pattern, return RD_* flags; *ret gets the helper's return */
 static __noinline int read_check(__u64 ptr, int sleepable, __u32 kind, __s32 *ret)
 {
-	__u32 zero = 0, size = ctl.size, nwords, i;
-	__u64 nonce = ctl.nonce, any = 0, bad = 0;
-	int expect_zero = ctl.expect_zero, extra = 0;
+	__u32 zero = 0, size = ctl.size, nwords;
+	__u64 nonce = ctl.nonce;
+	int expect_zero = ctl.expect_zero, extra = 0, any, bad, cmp;
 	struct scratch *s;
 	long r;
 
@@ -112,16 +140,9 @@ static __noinline int read_check(__u64 ptr, int sleepable, __u32 kind, __s32 *re
 	/* an empty string read from a zero page copies one byte: compare nothing else */
 	if ((kind == KIND_STR || kind == KIND_ARGV) && expect_zero && !sleepable)
 		nwords = 0;
-	for (i = 0; i < BPFAULT_MAX_BUF / 8; i++) {
-		__u64 want, got;
-
-		if (i >= nwords)
-			break;
-		got = s->w[i];
-		want = expect_zero ? 0 : bpfault_pattern_word(nonce, i);
-		any |= got;
-		bad |= got ^ want;
-	}
+	cmp = compare_words(s, nwords, nonce, expect_zero);
+	any = cmp & CMP_ANY;
+	bad = cmp & CMP_BAD;
 	if (r < 0)
 		return RD_FIRED | RD_FAULT | (!any && !expect_zero ? RD_ZEROED : 0);
 	if (!bad && !extra)
@@ -330,18 +351,21 @@ int BPF_PROG(btf_exit, struct pt_regs *regs, long ret)
 /* ---- sleepable uprobe on the workload's call site (perturbing: runs in trials of its own) ---- */
 
 SEC("uprobe.s")
-int BPF_KPROBE(sleep_call, long a0, long a1, long a2, long a3)
+int BPF_KPROBE(sleep_call, long nr, long a0, long a1, long a2, long a3)
 {
 	__u64 ptr;
 
 	if (!is_target() || !armed(ARM_SLEEP))
 		return 0;
-	/* bpfault_call(long nr, long a0, long a1, long a2): the pointer is syscall argument argi */
+	/* bpfault_call(nr, a0, a1, a2, a3): the pointer is syscall argument argi */
 	switch (ctl.argi) {
 	case 0:
-		ptr = a1;
+		ptr = a0;
 		break;
 	case 1:
+		ptr = a1;
+		break;
+	case 2:
 		ptr = a2;
 		break;
 	default:

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The sleepable uprobe arm: uprobe.s on the workload's call site, bpf_copy_from_user. */
 #include <errno.h>
-#include <limits.h>
-#include <unistd.h>
 #include <bpf/libbpf.h>
 #include "arms.h"
 #include "probe.skel.h"
@@ -16,17 +14,16 @@ static int sleep_progs(struct probe_bpf *s, int sc, struct bpf_program **out, in
 	return 1;
 }
 
-/* every process of this binary at bpfault_call: forked trials (execve) call it too; BPF filters */
+/*
+ * Every process of this binary at bpfault_call: forked trials (execve) call it too; BPF filters.
+ * /proc/self/exe is the running file even if the path was rebuilt meanwhile (a readlink()'d path
+ * would then name another file, and the arm would never fire).
+ */
 static struct bpf_link *sleep_attach(struct bpf_program *prog)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "bpfault_call");
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-	if (n < 0)
-		return NULL;
-	exe[n] = 0;
-	return bpf_program__attach_uprobe_opts(prog, -1, exe, 0, &uo);
+	return bpf_program__attach_uprobe_opts(prog, -1, "/proc/self/exe", 0, &uo);
 }
 
 static const char *sleep_reason(int err)

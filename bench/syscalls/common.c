@@ -5,9 +5,9 @@
 #include "syscalls.h"
 
 /* The workload's one call site. noinline and global: the sleepable uprobe arm attaches here. */
-__attribute__((noinline, used)) long bpfault_call(long nr, long a0, long a1, long a2)
+__attribute__((noinline, used)) long bpfault_call(long nr, long a0, long a1, long a2, long a3)
 {
-	long r = syscall(nr, a0, a1, a2);
+	long r = syscall(nr, a0, a1, a2, a3);
 
 	__asm__ volatile("" ::: "memory");
 	return r < 0 ? -errno : r;

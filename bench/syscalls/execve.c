@@ -41,7 +41,7 @@ static long execve_issue(struct cellrt *c)
 	argv[1] = (char *)c->buf;
 	argv[2] = NULL;
 	envp[0] = NULL;
-	return bpfault_call(SYS_execve, (long)EXEC_PATH, (long)argv, (long)envp);
+	return bpfault_call(SYS_execve, (long)EXEC_PATH, (long)argv, (long)envp, 0);
 }
 
 static const char *exited_zero(struct cellrt *c, long r)

@@ -8,7 +8,7 @@
 
 static long openat_issue(struct cellrt *c)
 {
-	return bpfault_call(SYS_openat, AT_FDCWD, (long)c->buf, O_RDONLY | O_CLOEXEC);
+	return bpfault_call(SYS_openat, AT_FDCWD, (long)c->buf, O_RDONLY | O_CLOEXEC, 0);
 }
 
 static const char *no_such_path(struct cellrt *c, long r)
