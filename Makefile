@@ -58,7 +58,9 @@ BPF_LIB     := $(OUTPUT)/libbpfault-bpf.a
 BPF_LIB_OBJS := $(filter-out $(MAIN_OBJ),$(SKEL_OBJS))
 TEST_SRCS   := $(wildcard tests/test_*.c)
 TESTS       := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(TEST_SRCS))
-BPF_TESTS   := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(filter tests/%,$(SKEL_SRCS)))
+# tests of the unit tables (matrix, registry) link the arms' own files, which use the skeleton
+UNIT_TESTS  := $(shell grep -l '^\#include "\(matrix\|units\|engine\)\.h"' $(TEST_SRCS) 2>/dev/null)
+BPF_TESTS   := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(sort $(filter tests/%,$(SKEL_SRCS)) $(UNIT_TESTS)))
 FORMAT_SRCS  = $(shell find bench bpf workloads tests -name '*.[ch]' -not -path 'tests/data/*' | sort)
 
 ifeq ($(V),1)
@@ -138,7 +140,7 @@ $(BIN): $(OBJS)
 # skeleton user's header also links the BPF side
 $(TESTS): $(OUTPUT)/tests/%: $(OUTPUT)/tests/%.o $(LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(BF_CFLAGS) $(LDFLAGS) $< $(if $(filter $@,$(BPF_TESTS)),$(BPF_LIB)) $(LIB) \
+	$(Q)$(CC) $(BF_CFLAGS) $(LDFLAGS) $< -Wl,--start-group $(if $(filter $@,$(BPF_TESTS)),$(BPF_LIB)) $(LIB) -Wl,--end-group \
 		-o $@ $(BF_LDLIBS) $(CMOCKA_LIBS)
 $(BPF_TESTS): $(BPF_LIB)
 
