@@ -10,6 +10,5 @@ int cmd_compare(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_selfbench(int argc, char **argv);
-int cmd_tool_trial(int argc, char **argv);
 
 #endif

@@ -79,6 +79,13 @@ static json_t *arm_to_json(const struct res_arm *a)
 		json_object_set_new(o, "upper95_one_sided", jreal(a->upper95));
 	if (a->exact)
 		json_object_set_new(o, "exact", json_true());
+	if (a->is_tool)
+		json_object_set_new(o, "tool",
+				    json_pack("{sIsIsIsIsI}", "ok", (json_int_t)a->tool.ok, "empty",
+					      (json_int_t)a->tool.empty, "truncated",
+					      (json_int_t)a->tool.truncated, "garbled",
+					      (json_int_t)a->tool.garbled, "missing",
+					      (json_int_t)a->tool.missing));
 	return o;
 }
 
@@ -370,6 +377,17 @@ static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *
 	if (a->ok + a->mismatch > a->n)
 		return bad(l, "%s: ok + mismatch exceed n", where);
 	a->exact = json_is_true(json_object_get(o, "exact"));
+	if (json_is_object(json_object_get(o, "tool"))) {
+		json_t *t = json_object_get(o, "tool");
+		uint64_t *dst[] = {&a->tool.ok, &a->tool.empty, &a->tool.truncated,
+				   &a->tool.garbled, &a->tool.missing};
+		static const char *const tk[] = {"ok", "empty", "truncated", "garbled", "missing"};
+
+		for (size_t i = 0; i < ARRAY_SIZE(tk); i++)
+			if (get_u64(l, t, where, tk[i], dst[i]))
+				return -1;
+		a->is_tool = true;
+	}
 	res_arm_finish(a);
 	a->cost_ns = NAN;
 	a->cost_ci95[0] = a->cost_ci95[1] = NAN;

@@ -12,11 +12,16 @@
 #include <jansson.h>
 
 #define RES_SCHEMA	     "bpfault/1"
-#define RES_MAX_ARMS	     12
+#define RES_MAX_ARMS	     16 /* the registry's arms and the tools' (bench/toolarm.h) */
 #define RES_MAX_PAIRS	     66
 #define RES_NAME	     24
 #define BPFAULT_RES_MAX_SIZE (1u << 20)
 #define RES_COST_SAMPLES     128 /* per arm: an evenly spaced subsample of the cost figures */
+
+/* a third-party tool's outcomes (arms named "tool:<name>") */
+struct res_tool {
+	uint64_t ok, empty, truncated, garbled, missing;
+};
 
 struct res_arm {
 	char name[RES_NAME];
@@ -33,6 +38,8 @@ struct res_arm {
 	uint32_t ncost; /* cost samples kept, for comparisons (Mann–Whitney) */
 	float cost_samples[RES_COST_SAMPLES];
 	bool exact; /* baseline only: any failure is a regression */
+	bool is_tool;
+	struct res_tool tool;
 };
 
 struct res_pair {

@@ -3,8 +3,8 @@
  * Third-party tracers scored as arms (tool:<name>): a tool definition (a small strict JSON file),
  * the tool's process (started before a cell's trials, drained and stopped after them), and the
  * scoring of its output against the trials by nonce. The workload's strings for path and argv
- * syscalls are printable and carry the trial's nonce (bpfault_str_byte() is the one definition
- * of those bytes), so any tool's output can be matched to a trial.
+ * syscalls are printable and carry the trial's nonce (bpfault_str_word() in bpf/probe.h is the one
+ * definition of those bytes, for BPF and user space), so any tool's output can be matched.
  */
 #ifndef BPFAULT_TOOL_H
 #define BPFAULT_TOOL_H
@@ -17,27 +17,6 @@
 #include <linux/types.h>
 #include "common.h"
 #include "probe.h"
-
-/* byte i of a printable string with this nonce: "/nonexistent/bf-" + the nonce in 16 hex digits +
- * letters drawn from the nonce (a path that does not exist, an argument any tool can print) */
-#define BF_PACK8(a, b, c, d, e, f, g, h)                                                           \
-	((__u64)(a) | (__u64)(b) << 8 | (__u64)(c) << 16 | (__u64)(d) << 24 | (__u64)(e) << 32 |   \
-	 (__u64)(f) << 40 | (__u64)(g) << 48 | (__u64)(h) << 56)
-static inline __u8 bpfault_str_byte(__u64 nonce, __u32 i)
-{
-	__u64 w, nib;
-
-	if (i < 8)
-		return BF_PACK8('/', 'n', 'o', 'n', 'e', 'x', 'i', 's') >> (8 * i);
-	if (i < 16)
-		return BF_PACK8('t', 'e', 'n', 't', '/', 'b', 'f', '-') >> (8 * (i - 8));
-	if (i < 32) {
-		nib = (nonce >> (4 * (31 - i))) & 0xf;
-		return nib < 10 ? '0' + nib : 'a' + nib - 10;
-	}
-	w = bpfault_pattern_word(nonce, i / 8) >> (8 * (i % 8));
-	return 'a' + (w & 0xff) % 26;
-}
 
 #define TOOL_MAX_ARGS	 32
 #define TOOL_MAX_ENV	 8

@@ -9,22 +9,19 @@
 
 #define BPFAULT_MAX_BUF 4096 /* largest read, bytes; sizes are multiples of 8 */
 
-/* Arms in BPF order. User-space names live in bench/tables.c. */
+#include "units.def"
+
+/* Arms, in the registry's order (bpf/units.def); ARM_NONE: no arm (a pair partner of none) */
 enum bpfault_arm {
-	ARM_ENTER = 0, /* tracepoint/syscalls/sys_enter_<name> */
-	ARM_EXIT,      /* tracepoint/syscalls/sys_exit_<name>, pointer saved at enter */
-	ARM_RETRY,     /* enter read; if it failed, read again at exit */
-	ARM_RAW_ENTER, /* raw_tp/sys_enter */
-	ARM_RAW_EXIT,  /* raw_tp/sys_exit, pointer saved at raw enter */
-	ARM_BTF_ENTER, /* tp_btf/sys_enter */
-	ARM_BTF_EXIT,  /* tp_btf/sys_exit, pointer saved at btf enter */
-	ARM_SLEEP,     /* uprobe.s on the workload's call site, bpf_copy_from_user */
-	ARM_FENTRY,    /* fentry/vfs_write: inside the kernel, before it copies the buffer */
-	ARM_KPROBE,    /* kprobe/vfs_write: the same place, the older attach type */
-	ARM_SUBMIT,    /* tracepoint/io_uring/io_uring_submit_req: at submission */
-	ARM_LATER,     /* tracepoint/io_uring/io_uring_complete: after the kernel did the work */
-	ARM__COUNT,
+#define BPFAULT_ARM_ENUM(ID, id, name, family, at_exit, perturbing, pair, style, reads) ARM_##ID,
+	BPFAULT_ARMS(BPFAULT_ARM_ENUM)
+#undef BPFAULT_ARM_ENUM
+		ARM__COUNT,
 };
+#define ARM_NONE (-1)
+
+/* arm_mask is a 32-bit word: one bit per arm */
+_Static_assert(ARM__COUNT <= 32, "struct bpfault_ctl.arm_mask has 32 bits");
 
 /* what the syscall's pointer argument points at */
 enum bpfault_kind {
@@ -75,6 +72,53 @@ static inline __u64 bpfault_pattern_word(__u64 nonce, __u64 i)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return (z ^ (z >> 31)) | 0x0101010101010101ULL; /* no zero byte: usable as a string */
+}
+
+/* the shift of byte k of a word in memory order */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define BF_SH(k) (8 * (k))
+#else
+#define BF_SH(k) (56 - 8 * (k))
+#endif
+#define BF_PACK8(a, b, c, d, e, f, g, h)                                                           \
+	((__u64)(a) << BF_SH(0) | (__u64)(b) << BF_SH(1) | (__u64)(c) << BF_SH(2) |                \
+	 (__u64)(d) << BF_SH(3) | (__u64)(e) << BF_SH(4) | (__u64)(f) << BF_SH(5) |                \
+	 (__u64)(g) << BF_SH(6) | (__u64)(h) << BF_SH(7))
+
+/*
+ * The expected word i of a string (openat's path, execve's argv[1]): printable and carrying the
+ * nonce, so that a third-party tool's output can be matched to its trial. The bytes are
+ * "/nonexistent/bf-" (a path that does not exist), the nonce in 16 lower-case hex digits, then
+ * letters a-z drawn from the buffer pattern. Branch-free per byte: cheap for the verifier.
+ */
+static inline __u64 bpfault_str_word(__u64 nonce, __u64 i)
+{
+	__u64 w = 0, src, b;
+	int k;
+
+	if (i == 0)
+		return BF_PACK8('/', 'n', 'o', 'n', 'e', 'x', 'i', 's');
+	if (i == 1)
+		return BF_PACK8('t', 'e', 'n', 't', '/', 'b', 'f', '-');
+	if (i < 4) {
+		src = i == 2 ? nonce >> 32 : nonce;
+		for (k = 0; k < 8; k++) {
+			b = (src >> (28 - 4 * k)) & 0xf; /* nibbles, most significant first */
+			b += '0' + ((b + 6) >> 4) * ('a' - '0' - 10); /* 0-9, a-f */
+			w |= b << BF_SH(k);
+		}
+		return w;
+	}
+	src = bpfault_pattern_word(nonce, i);
+	for (k = 0; k < 8; k++)
+		w |= ('a' + ((src >> (8 * k)) & 0xff) % 26) << BF_SH(k);
+	return w;
+}
+
+/* byte i of that string */
+static inline __u8 bpfault_str_byte(__u64 nonce, __u32 i)
+{
+	return (__u8)(bpfault_str_word(nonce, i / 8) >> BF_SH(i % 8));
 }
 
 #endif
