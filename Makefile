@@ -170,11 +170,12 @@ bench: deps-bench
 # compiled in, or in ../share/bpfault beside its real path (a relocated or DESTDIR install)
 install: $(BIN)
 	$(Q)$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/matrices $(DESTDIR)$(DATADIR)/schema \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+		$(DESTDIR)$(DATADIR)/tools $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
 	$(Q)$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/bpfault
 	$(Q)$(INSTALL) -m 0644 scripts/*.gp $(DESTDIR)$(DATADIR)/
 	$(Q)$(INSTALL) -m 0644 bench/matrices/*.json $(DESTDIR)$(DATADIR)/matrices/
 	$(Q)$(INSTALL) -m 0644 bench/schema/*.json $(DESTDIR)$(DATADIR)/schema/
+	$(Q)$(INSTALL) -m 0644 bench/tools/*.json $(DESTDIR)$(DATADIR)/tools/
 	$(Q)sed 's|/usr/local/share/bpfault|$(DATADIR)|g' scripts/bpfault.8 > $(DESTDIR)$(MANDIR)/man8/bpfault.8
 	$(Q)chmod 0644 $(DESTDIR)$(MANDIR)/man8/bpfault.8
 	$(Q)$(INSTALL) -m 0644 scripts/bpfault.bash-completion $(DESTDIR)$(BASHCOMPDIR)/bpfault

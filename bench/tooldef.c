@@ -496,22 +496,23 @@ out:
 	return err;
 }
 
-/* the shipped definition NAME: beside the binary's real path, then in the data directory */
+/* the shipped definition NAME: beside the binary's real path (bench/tools/ in a source tree,
+ * ../share/bpfault/tools/ in a relocated install), then in the compiled-in data directory */
 static int find_shipped(const char *name, char *path, size_t len)
 {
-	char exe[PATH_MAX - 64], *slash;
+	static const char *const rel[] = {"bench/tools", "../share/bpfault/tools"};
+	char exe[PATH_MAX - 128], *slash;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	if (n > 0) {
 		exe[n] = '\0';
 		slash = strrchr(exe, '/');
-		if (slash) {
+		if (slash)
 			*slash = '\0';
-			if ((size_t)snprintf(path, len, "%s/bench/tools/%s.json", exe, name) <
-				    len &&
+		for (size_t i = 0; slash && i < ARRAY_SIZE(rel); i++)
+			if ((size_t)snprintf(path, len, "%s/%s/%s.json", exe, rel[i], name) < len &&
 			    !access(path, R_OK))
 				return 0;
-		}
 	}
 	if ((size_t)snprintf(path, len, "%s/tools/%s.json", BPFAULT_DATADIR, name) >= len)
 		return -ENOENT;
