@@ -241,8 +241,8 @@ void toolset_finish(struct toolset *s, struct cellacc *cells, int ncells)
 			t->dead = true;
 		}
 		for (int c = 0; c < ncells; c++) {
-			if (!(s->ctx[c].tools & (1u << i)))
-				continue;
+			if (!(s->ctx[c].tools & (1u << i)) || cells[c].unsup[0])
+				continue; /* not served, or the cell could not run here */
 			if (t->dead) {
 				if (!cells[c].err[0])
 					snprintf(cells[c].err, sizeof(cells[c].err), "%s", t->why);
