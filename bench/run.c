@@ -57,9 +57,8 @@ static void run_usage(FILE *f)
 		"  --offset LIST  offsets of the buffer in its page (default 0)\n"
 		"  --seed N       seed of the trial order and nonces (default 1)\n"
 		"  --cpu N        CPU the workload is pinned to (default: the last one)\n"
-		"  --tool T       also score a third-party tracer as the arm tool:<name>: a shipped\n"
-		"                 definition's name (bench/tools/) or a definition file's path;\n"
-		"                 repeatable (README \"Measure your own tool\")\n"
+		"  --tool T       also score a tracer as the arm tool:<name>; T: a shipped\n"
+		"                 definition's name or a definition file's path (repeatable)\n"
 		"  -o DIR         output directory (default results/<UTC time>)\n"
 		"  -q, -v         quieter, more verbose\n");
 }

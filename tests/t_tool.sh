@@ -53,6 +53,11 @@ run() { # run DIR ARGS...: a run, its stderr in DIR.err, its status in DIR.rc
 	"$B" run -q -o "$d" "$@" >/dev/null 2>"$d.err"
 	echo $? >"$d.rc"
 }
+why() { # why DIR: on a failed run, what it said and its cells' and tools' status (TAP comments)
+	[ "$(cat "$1.rc")" = 0 ] && return
+	sed 's/^/# /' "$1.err"
+	q "$1" "'\\n'.join(['%s/%s: %s' % (x['syscall'], x['state'], x['status']) for x in r['cells']] + [str(t) for t in r['meta'].get('tools', [])])" 2>/dev/null | sed 's/^/# /'
+}
 
 # bad input: before anything is set up
 printf '{\n "schema": "bpfault-tool/1",\n "name": "x",\n "colour": 1\n}\n' >"$T/bad.json"
@@ -77,6 +82,7 @@ R=$T/r1
 run "$R" -s openat,execve -p resident,file-pageout -k none -a enter,exit -n "$N" \
 	--tool opensnoop --tool execsnoop
 check "run with --tool opensnoop --tool execsnoop: exit 0" test "$(cat "$R.rc")" = 0
+why "$R"
 check "paged-out cells were paged out (>= 95% absent)" qt "$R" \
 	"min(c(s, 'file-pageout')['nonresident_before'] / c(s, 'file-pageout')['trials'] for s in ('openat', 'execve')) >= 0.95"
 check "opensnoop (reads at exit), openat paged out: <= 1% lost" \
@@ -106,6 +112,7 @@ R=$T/r2
 run "$R" -s openat -p resident,file-pageout -k none -a enter,exit -n "$N" \
 	--tool bt-openat-enter --tool bt-openat-exit
 check "run with the bpftrace one-liners: exit 0" test "$(cat "$R.rc")" = 0
+why "$R"
 check "bpftrace enter one-liner, openat paged out: >= 95% lost; resident: 0" \
 	qt "$R" "rate('openat', 'file-pageout', 'tool:bt-openat-enter') >= 0.95 and a('openat', 'resident', 'tool:bt-openat-enter')['fails'] == 0"
 check "bpftrace exit one-liner, openat paged out: <= 1% lost" \
