@@ -41,6 +41,16 @@ EOF
 }
 qt() { [ "$(q "$1" "$2" 2>/dev/null)" = True ]; } # qt DIR EXPR: EXPR is true
 no_tool_left() { ! ps -eo args= | grep -q -- "$1"; }
+tool_of() { ps -eo args= | grep -q "^/usr/sbin/opensnoop -p $1\$"; } # run $1's opensnoop is up
+# wait_for CMD...: until CMD succeeds (at most 20 minutes: a busy machine's lock); started=1 if so
+wait_for() {
+	started=0
+	for _ in $(seq 12000); do
+		"$@" && { started=1; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
 have_tools() {
 	command -v bpftrace >/dev/null && [ -x /usr/sbin/opensnoop ] && [ -x /usr/sbin/execsnoop ]
 }
@@ -131,7 +141,7 @@ R=$T/r3
 "$B" run -q -o "$R" -s openat,write -p resident -k none,null -a enter,exit -n 3000000 \
 	--tool "$T/killed.json" >/dev/null 2>"$R.err" &
 pid=$!
-for _ in $(seq 300); do [ -s "$T/killed.pid" ] && break; sleep 0.1; done
+wait_for test -s "$T/killed.pid" # other runs on the machine hold the lock meanwhile
 sleep 1
 [ -s "$T/killed.pid" ] && kill -KILL "$(cat "$T/killed.pid")"
 wait $pid
@@ -161,7 +171,7 @@ for sig in INT KILL; do
 	"$B" run -q -o "$T/r5$sig" -s openat -p resident -k none -a enter -n 50000000 \
 		--tool opensnoop >/dev/null 2>&1 &
 	pid=$!
-	for _ in $(seq 300); do ps -eo args= | grep -q '^/usr/sbin/opensnoop -p' && break; sleep 0.1; done
+	wait_for tool_of $pid
 	sleep 1
 	kill -$sig $pid
 	wait $pid
@@ -170,7 +180,8 @@ for sig in INT KILL; do
 	want=130
 	[ $sig = KILL ] && want=137
 	check "bpfault interrupted by SIG$sig: exit $want" test $rc = $want
-	check "bpfault interrupted by SIG$sig: no tool process left" no_tool_left "^/usr/sbin/opensnoop -p"
+	check "bpfault interrupted by SIG$sig: it had started its tool" test "$started" = 1
+	check "bpfault interrupted by SIG$sig: no tool process left" no_tool_left "^/usr/sbin/opensnoop -p $pid\$"
 	if [ $sig = KILL ]; then # a killed run cannot undo: undo for it what it changed
 		[ $had_tracefs = 0 ] && umount /sys/kernel/tracing 2>/dev/null
 		ls -d /var/tmp/bpfault.* 2>/dev/null | sort | comm -13 "$T/dirs.before" - |
