@@ -121,7 +121,7 @@ import json, jsonschema
 jsonschema.validate(json.load(open('$R')), json.load(open('bench/schema/bpfault-1.schema.json')))"
 check "run is complete, meta has kernel, seed and command" py "$R" \
 	'd["meta"]["complete"] and d["meta"]["kernel"] and d["meta"]["seed"] == 11 and d["meta"]["command"][0] == "run"'
-check "meta.units: the run's arms in canonical order, each with its facts and hooks" py "$R" '
+check "meta.units: the run's arms in canonical order, each with its facts and hooks" py "$R" '(
 [a["name"] for a in d["meta"]["units"]["arms"]] == ["enter", "exit", "retry", "raw-exit", "btf-exit", "fentry"]
 and {a["name"]: a["pair"] for a in d["meta"]["units"]["arms"]}["enter"] == "exit"
 and len({a["style"] for a in d["meta"]["units"]["arms"]}) == 6
@@ -131,7 +131,7 @@ and [s["name"] for s in d["meta"]["units"]["states"]] == ["resident", "untouched
 and [k["name"] for k in d["meta"]["units"]["sinks"]] == ["file", "null", "pipe"]
 and {k["name"]: k["touches_buffer"] for k in d["meta"]["units"]["sinks"]} == {"file": True, "null": False, "pipe": True}
 and d["meta"]["units"]["states"][0]["control"] and d["meta"]["units"]["states"][3]["absent"]
-and d["meta"]["units"]["syscalls"] == [dict(d["meta"]["units"]["syscalls"][0], name="write", buffer="argument 1 (buf)", kind="buf", forks=False, replaces_image=False)]'
+and d["meta"]["units"]["syscalls"] == [dict(d["meta"]["units"]["syscalls"][0], name="write", buffer="argument 1 (buf)", kind="buf", forks=False, replaces_image=False)])'
 check "cells.csv has one row per cell x arm" $PY -c "
 import csv, json
 d = json.load(open('$R')); rows = list(csv.DictReader(open('$T/r1/cells.csv')))
@@ -211,9 +211,9 @@ for st in anon-pageout file-pageout; do
 	check "execve/$st: enter argv[1] read fails >= 95%, later (sched_process_exec) <= 1%" \
 		py2 "$T/r8/results.json" 'rate("execve", "'$st'", "none", "enter") >= 0.95 and rate("execve", "'$st'", "none", "later") <= 0.01'
 done
-check "execve: meta.units says the call replaces the image; later's hook is sched_process_exec" py "$T/r8/results.json" '
+check "execve: meta.units says the call replaces the image; later's hook is sched_process_exec" py "$T/r8/results.json" '(
 [s for s in d["meta"]["units"]["syscalls"] if s["name"] == "execve"][0]["replaces_image"]
-and "sched_process_exec" in [a for a in d["meta"]["units"]["arms"] if a["name"] == "later"][0]["hooks"]["execve"]'
+and "sched_process_exec" in [a for a in d["meta"]["units"]["arms"] if a["name"] == "later"][0]["hooks"]["execve"])'
 check "execve: exit fails >= 95% even for a resident buffer (the old image is gone)" \
 	py2 "$T/r8/results.json" 'rate("execve", "resident", "none", "exit") >= 0.95 and rate("execve", "resident", "none", "enter") == 0'
 check "execve: the sleepable uprobe in the child reads argv[1] (<= 1% failures)" \
