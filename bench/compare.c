@@ -57,7 +57,7 @@ static void fmt_cost_change(char *buf, size_t len, const struct res_arm *a, cons
 		snprintf(buf, len, "x%.2f", ratio);
 }
 
-static void print_row(const struct gate_match *m, int w, double alpha)
+static void print_row(const struct res_match *m, int w, double alpha)
 {
 	char key[128], ra[64], rb[64], d[32], p[48], ca[32], cb[32], cc[32];
 	const struct res_arm *a = m->aa, *b = m->ba;
@@ -88,7 +88,7 @@ static void print_row(const struct gate_match *m, int w, double alpha)
 	       p, ca, cb, cc);
 }
 
-static void print_only(const struct gate_match *m, size_t n)
+static void print_only(const struct res_match *m, size_t n)
 {
 	char key[128];
 
@@ -103,8 +103,8 @@ static void print_only(const struct gate_match *m, size_t n)
 	}
 }
 
-static void print_table(const struct res_run *a, const struct res_run *b,
-			const struct gate_match *m, size_t n, double alpha)
+static void print_table(const struct res_run *a, const struct res_run *b, const struct res_match *m,
+			size_t n, double alpha)
 {
 	int w = 4;
 	char key[128];
@@ -191,7 +191,7 @@ static int compare_plot(const struct res_run *a, const struct res_run *b, const 
 int cmd_compare(int argc, char **argv)
 {
 	struct res_run a, b;
-	struct gate_match *m;
+	struct res_match *m;
 	double alpha = GATE_ALPHA;
 	const char *plots = NULL;
 	char err[512];
@@ -211,7 +211,7 @@ int cmd_compare(int argc, char **argv)
 	if (rc) {
 		err_msg("compare: --plots %s: %s", plots, strerror(-rc));
 		rc = EXIT_USAGE;
-	} else if (gate_match(&a, &b, &m, &n)) {
+	} else if (res_match(&a, &b, &m, &n)) {
 		err_msg("compare: out of memory");
 		rc = EXIT_INTERNAL;
 	} else {

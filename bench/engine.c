@@ -56,7 +56,7 @@ void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *
 	r->size = s->size;
 	r->offset = s->offset;
 	r->expect_zero = s->st->expect_zero;
-	snprintf(r->status, sizeof(r->status), "pending");
+	res_set_status(r, RS_PENDING, NULL);
 	for (int i = 0; i < ARM__COUNT; i++)
 		c->idx[i] = -1;
 	for (size_t i = 0; i < narms; i++) {
@@ -381,39 +381,39 @@ static void set_status(struct cellacc *c)
 {
 	struct res_cell *r = &c->res;
 
-	if (!strncmp(c->err, "unsupported:", 12)) {
-		snprintf(r->status, sizeof(r->status), "%s", c->err);
-		return;
-	}
-	if (c->err[0]) {
-		snprintf(r->status, sizeof(r->status), "invalid: %s", c->err);
+	if (c->err[0]) { /* the runner's "unsupported: why", or what went wrong */
+		char why[RES_WHY];
+		enum res_status st;
+
+		if (!res_status_parse(c->err, &st, why, sizeof(why)) && st == RS_UNSUPPORTED)
+			res_set_status(r, RS_UNSUPPORTED, "%s", why);
+		else
+			res_set_status(r, RS_INVALID, "%s", c->err);
 		return;
 	}
 	if (r->trials == 0) {
-		snprintf(r->status, sizeof(r->status), "pending");
+		res_set_status(r, RS_PENDING, NULL);
 		return;
 	}
 	for (int i = 0; i < r->narms; i++) {
 		if (r->arms[i].missed) {
-			snprintf(r->status, sizeof(r->status),
-				 "invalid: arm %s did not fire on %llu of %llu trials",
-				 r->arms[i].name, (unsigned long long)r->arms[i].missed,
-				 (unsigned long long)r->arms[i].n);
+			res_set_status(r, RS_INVALID, "arm %s did not fire on %llu of %llu trials",
+				       r->arms[i].name, (unsigned long long)r->arms[i].missed,
+				       (unsigned long long)r->arms[i].n);
 			return;
 		}
 	}
 	if (c->spec.st->nonresident &&
 	    (double)r->nonresident_before < PREP_MIN * (double)r->trials) {
-		snprintf(r->status, sizeof(r->status),
-			 "invalid: page state took on only %llu of %llu trials (pagemap)",
-			 (unsigned long long)r->nonresident_before, (unsigned long long)r->trials);
+		res_set_status(
+			r, RS_INVALID, "page state took on only %llu of %llu trials (pagemap)",
+			(unsigned long long)r->nonresident_before, (unsigned long long)r->trials);
 		return;
 	}
 	if (!c->spec.st->nonresident && !c->spec.st->graded) {
 		if (r->nonresident_before) {
-			snprintf(r->status, sizeof(r->status),
-				 "invalid: control buffer not present on %llu trials",
-				 (unsigned long long)r->nonresident_before);
+			res_set_status(r, RS_INVALID, "control buffer not present on %llu trials",
+				       (unsigned long long)r->nonresident_before);
 			return;
 		}
 		for (int i = 0; i < r->narms; i++) {
@@ -421,16 +421,16 @@ static void set_status(struct cellacc *c)
 			if (c->spec.sc->replaces_mm && find_arm(r->arms[i].name)->at_exit)
 				continue;
 			if (r->arms[i].ok != r->arms[i].n) {
-				snprintf(r->status, sizeof(r->status),
-					 "invalid: control read failed: arm %s failed %llu of %llu",
-					 r->arms[i].name,
-					 (unsigned long long)(r->arms[i].n - r->arms[i].ok),
-					 (unsigned long long)r->arms[i].n);
+				res_set_status(r, RS_INVALID,
+					       "control read failed: arm %s failed %llu of %llu",
+					       r->arms[i].name,
+					       (unsigned long long)(r->arms[i].n - r->arms[i].ok),
+					       (unsigned long long)r->arms[i].n);
 				return;
 			}
 		}
 	}
-	snprintf(r->status, sizeof(r->status), "ok");
+	res_set_status(r, RS_OK, NULL);
 }
 
 void cell_finish(struct cellacc *c)

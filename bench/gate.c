@@ -12,64 +12,11 @@
 #include <string.h>
 #include "cmds.h"
 #include "common.h"
+#include "esc.h"
 #include "gate.h"
 #include "report.h"
 #include "results.h"
 #include "stats.h"
-
-/* ---- matching ---- */
-
-static int match_push(struct gate_match **v, size_t *n, size_t *cap, struct gate_match m)
-{
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		struct gate_match *nv = realloc(*v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = nc;
-	}
-	(*v)[(*n)++] = m;
-	return 0;
-}
-
-int gate_match(const struct res_run *a, const struct res_run *b, struct gate_match **out, size_t *n)
-{
-	size_t cap = 0;
-
-	*out = NULL;
-	*n = 0;
-	for (int i = 0; i < a->ncells; i++) {
-		const struct res_cell *ac = &a->cells[i], *bc = res_find_cell(b, ac);
-
-		for (int j = 0; j < ac->narms; j++) {
-			struct gate_match m = {ac, bc, &ac->arms[j], NULL};
-
-			m.ba = bc ? res_find_arm(bc, ac->arms[j].name) : NULL;
-			if (match_push(out, n, &cap, m))
-				goto oom;
-		}
-	}
-	for (int i = 0; i < b->ncells; i++) {
-		const struct res_cell *bc = &b->cells[i], *ac = res_find_cell(a, bc);
-
-		for (int j = 0; j < bc->narms; j++) {
-			struct gate_match m = {ac, bc, NULL, &bc->arms[j]};
-
-			if (ac && res_find_arm(ac, bc->arms[j].name))
-				continue;
-			if (match_push(out, n, &cap, m))
-				goto oom;
-		}
-	}
-	return 0;
-oom:
-	free(*out);
-	*out = NULL;
-	*n = 0;
-	return -ENOMEM;
-}
 
 /* ---- decision ---- */
 
@@ -192,63 +139,6 @@ void gate_count(struct gate_result *g)
 
 /* ---- strings ---- */
 
-void sb_xml(struct sbuf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		switch (c) {
-		case '&':
-			sb_printf(b, "&amp;");
-			break;
-		case '<':
-			sb_printf(b, "&lt;");
-			break;
-		case '>':
-			sb_printf(b, "&gt;");
-			break;
-		case '"':
-			sb_printf(b, "&quot;");
-			break;
-		case '\'':
-			sb_printf(b, "&apos;");
-			break;
-		case '\t':
-		case '\n':
-		case '\r':
-			sb_printf(b, "&#%u;", c);
-			break;
-		default: /* XML 1.0 has no other control characters, not even as references */
-			sb_printf(b, "%c", c < 0x20 || c == 0x7f ? '?' : c);
-		}
-	}
-}
-
-void sb_md(struct sbuf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\n' || c == '\r' || c == '\t')
-			sb_printf(b, " ");
-		else if (c < 0x20 || c == 0x7f)
-			sb_printf(b, "?");
-		else if (strchr("\\`*_[]<>#|~&", c))
-			sb_printf(b, "\\%c", c);
-		else
-			sb_printf(b, "%c", c);
-	}
-}
-
-void sb_code(struct sbuf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		sb_printf(b, "%c", c < 0x20 || c == 0x7f || c == '`' ? '?' : c);
-	}
-}
-
 void gate_fmt_rate(char *buf, size_t len, uint64_t k, uint64_t n)
 {
 	struct stats_ci ci;
@@ -324,14 +214,14 @@ static void junit_case(struct sbuf *b, const struct gate_row *r)
 	for (const char *s = r->cell; *s; s++) {
 		char c[2] = {*s == '/' ? '.' : *s, 0};
 
-		sb_xml(b, c);
+		esc_xml(b, c);
 	}
 	sb_printf(b, "\" name=\"");
-	sb_xml(b, r->arm);
+	esc_xml(b, r->arm);
 	sb_printf(b, "\"");
 	if (r->v == GATE_SKIP) {
 		sb_printf(b, ">\n      <skipped message=\"");
-		sb_xml(b, r->why);
+		esc_xml(b, r->why);
 		sb_printf(b, "\"/>\n    </testcase>\n");
 		return;
 	}
@@ -341,13 +231,13 @@ static void junit_case(struct sbuf *b, const struct gate_row *r)
 	}
 	row_message(msg, sizeof(msg), r);
 	sb_printf(b, ">\n      <failure type=\"%s\" message=\"", gate_verdict_name(r->v));
-	sb_xml(b, msg);
+	esc_xml(b, msg);
 	sb_printf(b, "\">");
-	sb_xml(b, r->cell);
+	esc_xml(b, r->cell);
 	sb_printf(b, " ");
-	sb_xml(b, r->arm);
+	esc_xml(b, r->arm);
 	sb_printf(b, ": ");
-	sb_xml(b, msg);
+	esc_xml(b, msg);
 	sb_printf(b, "</failure>\n    </testcase>\n");
 }
 
@@ -370,14 +260,14 @@ void gate_junit(const struct gate_result *g, struct sbuf *b)
 	for (size_t i = 0; i < g->n; i++)
 		junit_case(b, &g->rows[i]);
 	sb_printf(b, "    <system-out>");
-	sb_xml(b, sum);
+	esc_xml(b, sum);
 	sb_printf(b, "</system-out>\n");
 	if (g->nwarn) {
 		sb_printf(b, "    <system-err>");
 		for (int i = 0; i < g->nwarn; i++) {
 			sb_printf(b, "WARNING: ");
-			sb_xml(b, g->warnings[i]);
-			sb_xml(b, "\n");
+			esc_xml(b, g->warnings[i]);
+			esc_xml(b, "\n");
 		}
 		sb_printf(b, "</system-err>\n");
 	}
@@ -398,19 +288,19 @@ static void md_row(struct sbuf *b, const struct gate_row *r)
 	if (r->v == GATE_MISSING || r->v == GATE_INVALID || r->v == GATE_SKIP)
 		snprintf(run, sizeof(run), "%s", r->why);
 	sb_printf(b, "| %s", gate_failed(r->v) ? "**" : "");
-	sb_md(b, gate_verdict_name(r->v));
+	esc_md(b, gate_verdict_name(r->v));
 	sb_printf(b, "%s | ", gate_failed(r->v) ? "**" : "");
-	sb_md(b, r->cell);
+	esc_md(b, r->cell);
 	sb_printf(b, " | ");
-	sb_md(b, r->arm);
+	esc_md(b, r->arm);
 	sb_printf(b, "%s | ", r->exact ? " (exact)" : "");
-	sb_md(b, run);
+	esc_md(b, run);
 	sb_printf(b, " | ");
-	sb_md(b, base);
+	esc_md(b, base);
 	sb_printf(b, " | %s | ", d);
-	sb_md(b, p);
+	esc_md(b, p);
 	sb_printf(b, " | ");
-	sb_md(b, pa);
+	esc_md(b, pa);
 	sb_printf(b, " |\n");
 }
 
@@ -421,7 +311,7 @@ void gate_markdown(const struct gate_result *g, struct sbuf *b)
 	sb_printf(b, "## bpfault gate: %s\n\n", fail ? "FAIL" : "pass");
 	for (int i = 0; i < g->nwarn; i++) {
 		sb_printf(b, "> **WARNING:** ");
-		sb_md(b, g->warnings[i]);
+		esc_md(b, g->warnings[i]);
 		sb_printf(b, "\n\n");
 	}
 	if (g->incomplete)
@@ -431,9 +321,9 @@ void gate_markdown(const struct gate_result *g, struct sbuf *b)
 		sb_printf(b, "; %zu skipped (unsupported on this kernel)", g->skipped);
 	if (g->plot_dir) {
 		sb_printf(b, "\n\nPlot, baseline against run with the regressions highlighted: `");
-		sb_code(b, g->plot_dir);
+		esc_md_code(b, g->plot_dir);
 		sb_printf(b, "/compare.png` (also `");
-		sb_code(b, g->plot_dir);
+		esc_md_code(b, g->plot_dir);
 		sb_printf(b, "/compare.svg`)");
 	}
 	sb_printf(b, "\n\n| verdict | cell | arm | run fails | baseline fails | delta | p | Holm p "
@@ -588,18 +478,21 @@ static void matrix_diff(char *out, size_t len, const struct res_run *base,
 }
 
 /* the verdict a baseline row starts with, from the run's side */
-static void row_preset(struct gate_row *r, const struct gate_match *m)
+static void row_preset(struct gate_row *r, const struct res_match *m)
 {
 	r->v = GATE_SAME;
 	if (!m->bc) {
 		r->v = GATE_MISSING;
 		snprintf(r->why, sizeof(r->why), "cell missing from the run");
-	} else if (!strncmp(m->bc->status, "unsupported", 11)) {
+	} else if (m->bc->status == RS_UNSUPPORTED) {
 		r->v = GATE_SKIP;
-		snprintf(r->why, sizeof(r->why), "%s", m->bc->status);
+		snprintf(r->why, sizeof(r->why), "unsupported: %s", m->bc->reason);
 	} else if (!res_cell_ok(m->bc)) {
+		char st[RES_WHY + 16];
+
 		r->v = GATE_INVALID;
-		snprintf(r->why, sizeof(r->why), "run cell is '%s'", m->bc->status);
+		snprintf(r->why, sizeof(r->why), "run cell is '%s'",
+			 res_status_str(m->bc, st, sizeof(st)));
 	} else if (!m->ba || !m->ba->n) {
 		r->v = GATE_MISSING;
 		snprintf(r->why, sizeof(r->why), "%s",
@@ -610,10 +503,10 @@ static void row_preset(struct gate_row *r, const struct gate_match *m)
 /* rows for every arm of every "ok" baseline cell; -ENOMEM, or the number of rows */
 static int build_rows(const struct res_run *base, const struct res_run *run, struct gate_row **out)
 {
-	struct gate_match *m;
+	struct res_match *m;
 	size_t nm, n = 0;
 
-	if (gate_match(base, run, &m, &nm))
+	if (res_match(base, run, &m, &nm))
 		return -ENOMEM;
 	*out = calloc(nm ? nm : 1, sizeof(**out));
 	if (!*out) {

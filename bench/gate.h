@@ -15,19 +15,6 @@
 #define GATE_ALPHA  0.05
 #define GATE_MARGIN 0.01 /* a regression must raise the failure rate by more than 1 point */
 
-/* one cell x arm of run a, matched in run b; a side's pointers are NULL when it lacks it */
-struct gate_match {
-	const struct res_cell *ac, *bc;
-	const struct res_arm *aa, *ba;
-};
-
-/*
- * Every cell x arm of a, in a's order (bc/ba NULL when b lacks the cell or the arm), then every
- * cell x arm that only b has (ac/aa NULL). Returns 0 or -ENOMEM; free(*out).
- */
-int gate_match(const struct res_run *a, const struct res_run *b, struct gate_match **out,
-	       size_t *n);
-
 enum gate_verdict {
 	GATE_SAME,	 /* "~": no significant change beyond the margin */
 	GATE_PASS,	 /* exact arm with no failure */
@@ -73,11 +60,6 @@ struct gate_result {
 	size_t tested, failures, skipped;
 	const char *plot_dir; /* --plots DIR once DIR/compare.{png,svg} are drawn, else NULL */
 };
-
-/* escaping appenders for struct sbuf (common.h) */
-void sb_xml(struct sbuf *b, const char *s);  /* XML text/attribute escaping */
-void sb_md(struct sbuf *b, const char *s);   /* Markdown table-cell escaping */
-void sb_code(struct sbuf *b, const char *s); /* inside a Markdown `code span`: no ` or controls */
 
 void gate_count(struct gate_result *g);
 void gate_junit(const struct gate_result *g, struct sbuf *b);

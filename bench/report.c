@@ -641,10 +641,9 @@ static int plot_fail(struct rep *r)
 				bool ok = res_cell_ok(c);
 
 				snprintf(lab, sizeof(lab), "%s%s", label[i],
-					 ok ? ""
-					 : !strncmp(c->status, "unsupported", 11)
-						 ? "\\n(unsupported)"
-						 : "\\n(invalid)");
+					 ok			       ? ""
+					 : c->status == RS_UNSUPPORTED ? "\\n(unsupported)"
+								       : "\\n(invalid)");
 				data_str(f, lab);
 				num(f, ok && c->trials ? 100.0 * (double)c->nonresident_before /
 								 (double)c->trials
@@ -1096,10 +1095,10 @@ static int plot_cost_one(struct rep *r, const char *sys, const char *sink)
 				 c->offset);
 		else
 			snprintf(lab, sizeof(lab), "%s%s", label[i],
-				 has_cost(c)				  ? ""
-				 : !strncmp(c->status, "unsupported", 11) ? "\\n(unsupported)"
-				 : !res_cell_ok(c)			  ? "\\n(invalid)"
-						   : "\\n(no cost measured)");
+				 has_cost(c)		       ? ""
+				 : c->status == RS_UNSUPPORTED ? "\\n(unsupported)"
+				 : !res_cell_ok(c)	       ? "\\n(invalid)"
+							       : "\\n(no cost measured)");
 		data_str(f, lab);
 		for (int a = 0; a < arms.n; a++) {
 			const struct res_arm *ar = has_cost(c) ? res_find_arm(c, arms.v[a]) : NULL;
@@ -1721,12 +1720,11 @@ static void html_table(struct sbuf *b, const struct rep *r)
 static void html_notok(struct sbuf *b, const struct res_run *run)
 {
 	for (int kind = 0; kind < 2; kind++) {
-		const char *pfx = kind ? "invalid" : "unsupported";
+		enum res_status want = kind ? RS_INVALID : RS_UNSUPPORTED;
 		int n = 0;
 
 		for (int i = 0; i < run->ncells; i++)
-			n += !res_cell_ok(&run->cells[i]) &&
-			     !strncmp(run->cells[i].status, pfx, strlen(pfx));
+			n += run->cells[i].status == want;
 		sb_printf(b, "<h3>%s cells: %d</h3>\n", kind ? "Invalid" : "Unsupported", n);
 		if (kind == 0 && n)
 			sb_printf(b,
@@ -1741,11 +1739,10 @@ static void html_notok(struct sbuf *b, const struct res_run *run)
 		sb_printf(b, "<table>" CELL_TH "<th>reason</th></tr>\n");
 		for (int i = 0; i < run->ncells; i++) {
 			const struct res_cell *c = &run->cells[i];
-			const char *why = c->status + strlen(pfx);
+			const char *why = c->reason;
 
-			if (res_cell_ok(c) || strncmp(c->status, pfx, strlen(pfx)))
+			if (c->status != want)
 				continue;
-			why += strspn(why, ": ");
 			html_cell_tds(b, c);
 			sb_printf(b, "<td class=\"num\">%llu</td><td>",
 				  (unsigned long long)c->nonresident_before);
@@ -1759,14 +1756,13 @@ static void html_notok(struct sbuf *b, const struct res_run *run)
 		const struct res_cell *c = &run->cells[i];
 		char key[160];
 
-		if (res_cell_ok(c) || !strncmp(c->status, "unsupported", 11) ||
-		    !strncmp(c->status, "invalid", 7))
+		if (c->status != RS_PENDING)
 			continue;
 		res_cell_key(c, key, sizeof(key));
 		sb_printf(b, "<p>Cell <code>");
 		sb_esc(b, key);
 		sb_printf(b, "</code>: status <code>");
-		sb_esc(b, c->status);
+		sb_esc(b, res_status_name(c->status));
 		sb_printf(b, "</code></p>\n");
 	}
 }
