@@ -151,6 +151,24 @@ void esc_shell(struct sbuf *b, const char *s)
 	put(b, '\'');
 }
 
+void esc_base64(struct sbuf *b, const char *data, size_t len)
+{
+	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *d = (const unsigned char *)data;
+	char q[5] = {0};
+
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)d[i] << 16 | (i + 1 < len ? (uint32_t)d[i + 1] << 8 : 0) |
+			     (i + 2 < len ? d[i + 2] : 0);
+
+		q[0] = t[v >> 18 & 63];
+		q[1] = t[v >> 12 & 63];
+		q[2] = i + 1 < len ? t[v >> 6 & 63] : '=';
+		q[3] = i + 2 < len ? t[v & 63] : '=';
+		sb_printf(b, "%s", q);
+	}
+}
+
 void esc_filename(char *dst, size_t len, const char *s)
 {
 	size_t j = 0;

@@ -19,6 +19,7 @@ void esc_gp(struct sbuf *b, const char *s);	 /* a gnuplot single-quoted string, 
 void esc_gpdata(struct sbuf *b, const char *s);	 /* a double-quoted string in a gnuplot data file */
 void esc_csv(struct sbuf *b, const char *s);	 /* an RFC 4180 field, quoted when it must be */
 void esc_shell(struct sbuf *b, const char *s);	 /* one POSIX shell word, quoted when it must be */
+void esc_base64(struct sbuf *b, const char *data, size_t len); /* RFC 4648 base64 */
 /* a file-name-safe copy: [A-Za-z0-9._-], anything else becomes '_' */
 void esc_filename(char *dst, size_t len, const char *s);
 
