@@ -16,19 +16,19 @@
 
 /* one arm over the non-control cells of one syscall x sink */
 struct an_arm {
-	int seen;	    /* cells where it has a rate */
-	double worst;	    /* highest failure rate; NAN when seen == 0 */
-	double lo, hi;	    /* its 95% interval */
-	int worst_cell;	    /* the cell it came from, or -1 */
-	double upper;	    /* highest upper 95% bound over the cells */
-	double cost_ns;	    /* highest median cost of the read (+ extra call time), NAN if none */
-	bool safe;	    /* measured in every cell and upper < AN_SAFE_UPPER */
-	bool absent_based;  /* worst is the rate among trials whose page was absent */
+	int seen;	   /* cells where it has a rate */
+	double worst;	   /* highest failure rate; NAN when seen == 0 */
+	double lo, hi;	   /* its 95% interval */
+	int worst_cell;	   /* the cell it came from, or -1 */
+	double upper;	   /* highest upper 95% bound over the cells */
+	double cost_ns;	   /* highest median cost of the read (+ extra call time), NAN if none */
+	bool safe;	   /* measured in every cell and upper < AN_SAFE_UPPER */
+	bool absent_based; /* worst is the rate among trials whose page was absent */
 };
 
 struct an_row {
-	int sys, sink;	 /* index positions */
-	int ncells;	 /* ok cells in non-control states */
+	int sys, sink;	     /* index positions */
+	int ncells;	     /* ok cells in non-control states */
 	struct an_arm *arms; /* [x->narms] */
 	int nsafe;
 	int cheapest; /* the safe arm of lowest cost_ns, or -1 */
@@ -44,22 +44,22 @@ int an_summary_build(const struct res_index *x, struct an_summary *s);
 void an_summary_free(struct an_summary *s);
 
 enum an_note_kind {
-	AN_INCOMPLETE,	     /* the run is incomplete */
-	AN_CONTROL_INVALID,  /* a control cell the run marked invalid: cell */
-	AN_CONTROL_FAILED,   /* an ok control cell where a bound arm failed: cell, arm, k[0]/k[1] */
-	AN_CONTROL_EXEMPT,   /* ok control cell, an exempt arm failed (cause: why): cell, arm, k */
-	AN_MISSED,	     /* arm never fired k[0] times in cell */
-	AN_PARTIAL,	     /* cell: absent in fewer than 90% of trials, v[0] the fraction */
-	AN_SAFE,	     /* arm safe over the group: v[0] highest upper bound */
-	AN_UNBOUNDED,	     /* no failure, too few trials: k[0] trials, k[1] fewest per cell,
-				k[2] trials per cell that would do, v[0] upper bound */
-	AN_UNUSABLE,	     /* fails v[0]..v[1] of reads in every non-resident cell */
-	AN_UNRELIABLE,	     /* fails v[0] (cell) to v[1] (cell2); rarely when v[1] < 5% */
-	AN_SAME_LATE,	     /* arm2 (late) fails as often as arm (early): v[0] late, v[1] early */
-	AN_LATE_WORKS,	     /* arm2 works where arm fails: v[0]..v[1] early, v[2] late at most */
-	AN_FAULTS_IN,	     /* perturbing arm2 never failed (k[0] trials) where arm failed
-				v[0]..v[1]; costs v[2]..v[3] against v[4]..v[5] (NAN: unknown) */
-	AN_NOTHING,	     /* no non-resident cell was measured */
+	AN_INCOMPLETE,	    /* the run is incomplete */
+	AN_CONTROL_INVALID, /* a control cell the run marked invalid: cell */
+	AN_CONTROL_FAILED,  /* an ok control cell where a bound arm failed: cell, arm, k[0]/k[1] */
+	AN_CONTROL_EXEMPT,  /* ok control cell, an exempt arm failed (cause: why): cell, arm, k */
+	AN_MISSED,	    /* arm never fired k[0] times in cell */
+	AN_PARTIAL,	    /* cell: absent in fewer than 90% of trials, v[0] the fraction */
+	AN_SAFE,	    /* arm safe over the group: v[0] highest upper bound */
+	AN_UNBOUNDED,	    /* no failure, too few trials: k[0] trials, k[1] fewest per cell,
+			       k[2] trials per cell that would do, v[0] upper bound */
+	AN_UNUSABLE,	    /* fails v[0]..v[1] of reads in every non-resident cell */
+	AN_UNRELIABLE,	    /* fails v[0] (cell) to v[1] (cell2); rarely when v[1] < 5% */
+	AN_SAME_LATE,	    /* arm2 (late) fails as often as arm (early): v[0] late, v[1] early */
+	AN_LATE_WORKS,	    /* arm2 works where arm fails: v[0]..v[1] early, v[2] late at most */
+	AN_FAULTS_IN,	    /* perturbing arm2 never failed (k[0] trials) where arm failed
+			       v[0]..v[1]; costs v[2]..v[3] against v[4]..v[5] (NAN: unknown) */
+	AN_NOTHING,	    /* no non-resident cell was measured */
 };
 
 /* why a late read fails like the early one (AN_SAME_LATE) */
@@ -72,10 +72,10 @@ enum an_cause {
 struct an_note {
 	enum an_note_kind kind;
 	enum an_cause cause;
-	int sys, sink;	   /* index positions, -1 when not about one group */
-	int cell, cell2;   /* cell indexes, -1 when none */
-	int arm, arm2;	   /* index positions, -1 when none */
-	int seen, ncells;  /* cells where the arm had a rate, of the group's */
+	int sys, sink;	  /* index positions, -1 when not about one group */
+	int cell, cell2;  /* cell indexes, -1 when none */
+	int arm, arm2;	  /* index positions, -1 when none */
+	int seen, ncells; /* cells where the arm had a rate, of the group's */
 	uint64_t k[3];
 	double v[6];
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Private to compare.c, gate.c and baseline.c: matching the cells x arms of two runs, the gate's
- * decision rule, and the text writers (table, JUnit, Markdown) with their escaping.
+ * The gate: its rows, the decision rule (gate_rule.c) and the writers (gate_out.c: text table,
+ * JUnit, Markdown). Matching two runs is the results layer's (res_match()).
  */
 #ifndef BPFAULT_GATE_H
 #define BPFAULT_GATE_H
@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "common.h"
 #include "results.h"
 
@@ -31,6 +32,7 @@ struct gate_row {
 	uint64_t k0, n0;     /* baseline: failures, reads */
 	uint64_t k1, n1;     /* run */
 	bool exact;	     /* baseline marks the arm: any failure in the run fails */
+	bool absent;	     /* the counts are among absent-page trials (both runs have them) */
 	enum gate_verdict v; /* preset MISSING/INVALID/SKIP, else SAME; gate_decide() sets it */
 	double p, p_adj;     /* one-sided Fisher run > baseline, raw and Holm; NAN if untested */
 	double p_imp, p_imp_adj; /* the same for run < baseline */
@@ -64,9 +66,7 @@ struct gate_result {
 void gate_count(struct gate_result *g);
 void gate_junit(const struct gate_result *g, struct sbuf *b);
 void gate_markdown(const struct gate_result *g, struct sbuf *b);
-/* "3.00% [2.34, 3.84]" for k of n ("-" when n == 0) */
-void gate_fmt_rate(char *buf, size_t len, uint64_t k, uint64_t n);
-/* "1.2e-05", "<1e-300", "-" for NAN */
-void gate_fmt_p(char *buf, size_t len, double p);
+/* the table on f, grouped by cell, within 100 columns; 0 or -ENOMEM */
+int gate_text(const struct gate_result *g, FILE *f);
 
 #endif

@@ -78,7 +78,8 @@ static void answer_td(struct sbuf *b, const struct res_index *x, const struct an
 		  m->safe ? " ok" : "");
 	esc_html(b, title);
 	if (m->worst == 0)
-		sb_printf(b, "\">0%% <span class=\"ci\">&le;%s</span>", fmt_pct(h, sizeof(h), m->hi));
+		sb_printf(b, "\">0%% <span class=\"ci\">&le;%s</span>",
+			  fmt_pct(h, sizeof(h), m->hi));
 	else
 		sb_printf(b, "\">%s%% <span class=\"ci\">[%s, %s]</span>",
 			  fmt_pct(p, sizeof(p), m->worst), fmt_pct(l, sizeof(l), m->lo),
@@ -150,7 +151,8 @@ void html_answer(struct sbuf *b, const struct html_in *in)
 	}
 	sb_printf(b, "<p>Per syscall and sink: the cheapest <b>safe</b> arm (upper 95%% bound "
 		     "below 1%% in every page state that is not a control) with its cost per "
-		     "event, how many arms are safe (&#10003;), and each arm&rsquo;s <b>worst</b> failure rate over "
+		     "event, how many arms are safe (&#10003;), and each arm&rsquo;s <b>worst</b> "
+		     "failure rate over "
 		     "those states with its 95%% interval (hover: the cell). n/m: not "
 		     "measured.</p>\n<div class=\"scroll\"><table class=\"answer\">\n<tr><th>"
 		     "syscall</th><th>sink</th><th>use</th><th>safe</th>");
@@ -204,18 +206,21 @@ static void arm_td(struct sbuf *b, const struct res_arm *a)
 			  (unsigned long long)a->absent.fails, (unsigned long long)a->absent.n,
 			  (unsigned long long)a->present.fails, (unsigned long long)a->present.n);
 	if (a->has_kept && a->kept)
-		sb_printf(b, "<br><span class=\"ci\">%llu kept</span>", (unsigned long long)a->kept);
+		sb_printf(b, "<br><span class=\"ci\">%llu kept</span>",
+			  (unsigned long long)a->kept);
 	if (isfinite(a->extra_call_ns))
 		sb_printf(b, "<br><span class=\"ci\">call +%s</span>",
 			  fmt_ns(c, sizeof(c), a->extra_call_ns));
 	if (isfinite(a->delay_ns))
-		sb_printf(b, "<br><span class=\"ci\">delay %s</span>", fmt_ns(c, sizeof(c), a->delay_ns));
+		sb_printf(b, "<br><span class=\"ci\">delay %s</span>",
+			  fmt_ns(c, sizeof(c), a->delay_ns));
 	if (a->is_tool)
-		sb_printf(b, "<br><span class=\"ci\">ok %llu, empty %llu, truncated %llu, garbled "
-			     "%llu, missing %llu</span>",
+		sb_printf(b,
+			  "<br><span class=\"ci\">ok %llu, empty %llu, truncated %llu, garbled "
+			  "%llu, missing %llu</span>",
 			  (unsigned long long)a->tool.ok, (unsigned long long)a->tool.empty,
-			  (unsigned long long)a->tool.truncated, (unsigned long long)a->tool.garbled,
-			  (unsigned long long)a->tool.missing);
+			  (unsigned long long)a->tool.truncated,
+			  (unsigned long long)a->tool.garbled, (unsigned long long)a->tool.missing);
 	if (a->missed)
 		sb_printf(b, "<br><span class=\"warn\">%llu missed</span>",
 			  (unsigned long long)a->missed);
@@ -254,12 +259,13 @@ static void cells_table(struct sbuf *b, const struct res_index *x)
 	for (int i = 0; i < run->ncells; i++)
 		nok += res_cell_ok(&run->cells[i]);
 	sb_printf(b, "<h2 id=\"summary\">Every cell: %d measured</h2>\n", nok);
-	sb_printf(b, "<p>Each arm: failure rate with its 95%% Wilson interval, failures/reads, the "
-		     "median cost of the read. <span class=\"legend\"><span class=\"r0\">&lt;1%%"
-		     "</span><span class=\"r1\">&lt;50%%</span><span class=\"r2\">&lt;95%%</span>"
-		     "<span class=\"r3\">&ge;95%%</span></span> Paired: the pairs the run names, "
-		     "<i>a only</i>/<i>b only</i> trials where only that arm failed, McNemar&rsquo;s "
-		     "exact p (all pairs: results.json).</p>\n");
+	sb_printf(b,
+		  "<p>Each arm: failure rate with its 95%% Wilson interval, failures/reads, the "
+		  "median cost of the read. <span class=\"legend\"><span class=\"r0\">&lt;1%%"
+		  "</span><span class=\"r1\">&lt;50%%</span><span class=\"r2\">&lt;95%%</span>"
+		  "<span class=\"r3\">&ge;95%%</span></span> Paired: the pairs the run names, "
+		  "<i>a only</i>/<i>b only</i> trials where only that arm failed, McNemar&rsquo;s "
+		  "exact p (all pairs: results.json).</p>\n");
 	sb_printf(b, "<div class=\"scroll\"><table class=\"cells\">\n" CELL_TH);
 	for (int a = 0; a < x->narms; a++) {
 		sb_printf(b, "<th>");
@@ -360,8 +366,12 @@ static void figure(struct sbuf *b, const struct plotter *p, const struct plot *p
 static void plots(struct sbuf *b, const struct plotter *p)
 {
 	static const char *const heads[PK_N] = {
-		NULL, "Failure rate and cost per arm and page state, per syscall and sink", NULL,
-		"Heatmaps: syscall by page state", "Graded factors", "Baseline against current"};
+		NULL,
+		"Failure rate and cost per arm and page state, per syscall and sink",
+		NULL,
+		"Heatmaps: syscall by page state",
+		"Graded factors",
+		"Baseline against current"};
 
 	sb_printf(b, "<h2 id=\"plots\">Plots</h2>\n");
 	if (!p || p->nlist <= 1)
@@ -405,8 +415,9 @@ static void banner(struct sbuf *b, const struct res_run *run)
 		sb_printf(b, "<div class=\"banner incomplete\">INCOMPLETE run: it was interrupted "
 			     "or failed before the end; treat the numbers as partial.</div>\n");
 	else if (ninv)
-		sb_printf(b, "<div class=\"banner incomplete\">Complete run with %d invalid "
-			     "cell%s: see below.</div>\n",
+		sb_printf(b,
+			  "<div class=\"banner incomplete\">Complete run with %d invalid "
+			  "cell%s: see below.</div>\n",
 			  ninv, ninv == 1 ? "" : "s");
 	else
 		sb_printf(b, "<div class=\"banner complete\">Complete run: every planned cell "

@@ -260,4 +260,3 @@ void html_meta(struct sbuf *b, const struct res_run *run)
 	sb_printf(b, "<tr><th>status</th><td>%s</td></tr>\n</table>\n",
 		  run->complete ? "complete" : "<strong>INCOMPLETE</strong>");
 }
-

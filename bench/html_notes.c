@@ -83,13 +83,15 @@ static void run_note(struct sbuf *b, const struct res_index *x, const struct an_
 		key(b, x, n->cell);
 		sb_printf(b, ", arm ");
 		esc_html(b, x->arms[n->arm]);
-		sb_printf(b, " failed %llu of %llu reads %s.</li>\n", (unsigned long long)n->k[0],
-			  (unsigned long long)n->k[1],
-			  n->cause == AN_CAUSE_IMAGE_REPLACED
-				  ? "because the call replaced the image: at exit the old pages are "
-				    "gone; that is the finding, not a broken control"
-				  : "and the run accepted the cell (its own control rule exempts this "
-				    "arm)");
+		sb_printf(
+			b, " failed %llu of %llu reads %s.</li>\n", (unsigned long long)n->k[0],
+			(unsigned long long)n->k[1],
+			n->cause == AN_CAUSE_IMAGE_REPLACED
+				? "because the call replaced the image: at exit the old pages are "
+				  "gone; that is the finding, not a broken control"
+				: "and the run accepted the cell (its own control rule exempts "
+				  "this "
+				  "arm)");
 		break;
 	case AN_MISSED:
 		sb_printf(b, "<li class=\"warn\">Harness error: arm ");
@@ -111,8 +113,9 @@ static void verdict(struct sbuf *b, const struct res_index *x, const struct an_n
 	html_arm(b, x, n->arm, n->sys);
 	switch (n->kind) {
 	case AN_SAFE:
-		sb_printf(b, ": <span class=\"safe\">safe on this kernel</span>; upper 95%% bound "
-			     "below %s in every non-resident state",
+		sb_printf(b,
+			  ": <span class=\"safe\">safe on this kernel</span>; upper 95%% bound "
+			  "below %s in every non-resident state",
 			  pct(p1, sizeof(p1), n->v[0]));
 		break;
 	case AN_UNBOUNDED:
@@ -123,8 +126,9 @@ static void verdict(struct sbuf *b, const struct res_index *x, const struct an_n
 		else if (n->seen > 1)
 			sb_printf(b, " (%llu in the cell with the fewest)",
 				  (unsigned long long)n->k[1]);
-		sb_printf(b, ", but too few trials to bound the rate below 1%%: upper 95%% bound %s; "
-			     "%llu trials per cell would",
+		sb_printf(b,
+			  ", but too few trials to bound the rate below 1%%: upper 95%% bound %s; "
+			  "%llu trials per cell would",
 			  pct(p1, sizeof(p1), n->v[0]), (unsigned long long)n->k[2]);
 		break;
 	case AN_UNUSABLE:
@@ -197,8 +201,9 @@ static void pair_notes(struct sbuf *b, const struct res_index *x, const struct a
 			  pct(p1, sizeof(p1), n->v[2]));
 		return;
 	}
-	sb_printf(b, " faults the page in instead of failing: no failure in %llu trials, in the "
-		     "cells where ",
+	sb_printf(b,
+		  " faults the page in instead of failing: no failure in %llu trials, in the "
+		  "cells where ",
 		  (unsigned long long)n->k[0]);
 	html_arm(b, x, n->arm, n->sys);
 	sb_printf(b, " failed ");
@@ -228,8 +233,9 @@ static size_t partial(struct sbuf *b, const struct res_index *x, const struct an
 		key(b, x, n->v[j].cell);
 		sb_printf(b, " (%s)", pct(p, sizeof(p), n->v[j].v[0]));
 	}
-	sb_printf(b, ": their rates mix present and absent pages, so they are left out of the "
-		     "verdicts below (for a graded state such as pressure, that is expected).</li>\n");
+	sb_printf(b,
+		  ": their rates mix present and absent pages, so they are left out of the "
+		  "verdicts below (for a graded state such as pressure, that is expected).</li>\n");
 	return j;
 }
 

@@ -28,8 +28,13 @@ static int push(struct an_notes *n, struct an_note v)
 
 static struct an_note note(enum an_note_kind kind)
 {
-	return (struct an_note){.kind = kind, .sys = -1, .sink = -1, .cell = -1, .cell2 = -1,
-				.arm = -1, .arm2 = -1};
+	return (struct an_note){.kind = kind,
+				.sys = -1,
+				.sink = -1,
+				.cell = -1,
+				.cell2 = -1,
+				.arm = -1,
+				.arm2 = -1};
 }
 
 uint64_t an_trials_for_one_percent(void)
@@ -149,9 +154,14 @@ static int group_scan(struct group *g)
 	if (!g->s)
 		return -ENOMEM;
 	for (int a = 0; a < x->narms; a++) {
-		g->s[a] = (struct span){.rmin = INFINITY, .rmax = -INFINITY, .umax = -INFINITY,
-					.cost_lo = INFINITY, .cost_hi = -INFINITY, .cmin = -1,
-					.cmax = -1, .nmin = UINT64_MAX};
+		g->s[a] = (struct span){.rmin = INFINITY,
+					.rmax = -INFINITY,
+					.umax = -INFINITY,
+					.cost_lo = INFINITY,
+					.cost_hi = -INFINITY,
+					.cmin = -1,
+					.cmax = -1,
+					.nmin = UINT64_MAX};
 	}
 	for (int i = 0; i < x->run->ncells; i++) {
 		if (x->cs[i] != g->sys || x->ck[i] != g->sink || !an_nonresident(x, i))

@@ -89,8 +89,9 @@ int plot_init(struct plotter *p, const char *outdir, const char *prefix, char *e
 	p->errlen = errlen;
 	p->svg = true;
 	if (find_gnuplot(p->gnuplot, sizeof(p->gnuplot)))
-		return plot_fail(p, -ENOENT, "gnuplot not found in /usr/bin or /bin (install "
-					     "gnuplot-nox)");
+		return plot_fail(p, -ENOENT,
+				 "gnuplot not found in /usr/bin or /bin (install "
+				 "gnuplot-nox)");
 	if (find_scripts(p->gpdir, sizeof(p->gpdir)))
 		return plot_fail(p, -ENOENT,
 				 "plot scripts not found (scripts/ beside the binary, or %s)",

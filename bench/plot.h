@@ -54,7 +54,8 @@ int plot_add(struct plotter *p, const char *script, struct sbuf *vars, const cha
 	     enum plot_kind kind, const char *caption, int sys, int sink);
 /* draw every queued plot with one gnuplot process and check each file came out */
 int plot_run(struct plotter *p);
-int plot_fail(struct plotter *p, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int plot_fail(struct plotter *p, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* write a data value: " 12.5" or " NaN" */
 void plot_num(FILE *f, double v);
 /* a string as a gnuplot data file needs it */

@@ -88,7 +88,8 @@ static int draw_compare(struct plotter *p, const struct res_run *base, const str
 	compare_rows(NULL, m, n, o, &nrow, &nreg, false);
 	if (!nrow) {
 		free(m);
-		return plot_fail(p, -EINVAL, "the two runs share no measured cell x arm to compare");
+		return plot_fail(p, -EINVAL,
+				 "the two runs share no measured cell x arm to compare");
 	}
 	f = plot_data_open(p, path, sizeof(path));
 	if (!f) {

@@ -68,9 +68,10 @@ static void state_label(FILE *f, const struct res_index *x, int cell, const char
 	char lab[RES_NAME + 64];
 
 	snprintf(lab, sizeof(lab), "%s%s%s", c->state,
-		 res_cell_ok(c) ? "" : c->status == RS_UNSUPPORTED ? "\\n(unsupported)"
-			       : c->status == RS_INVALID	   ? "\\n(invalid)"
-								   : "\\n(pending)",
+		 res_cell_ok(c)		       ? ""
+		 : c->status == RS_UNSUPPORTED ? "\\n(unsupported)"
+		 : c->status == RS_INVALID     ? "\\n(invalid)"
+					       : "\\n(pending)",
 		 extra);
 	plot_str(f, lab);
 }
@@ -99,8 +100,8 @@ static void fail_arm(FILE *f, const struct res_cell *c, const struct res_arm *ar
 	plot_num(f, 100 * ar->ci95[1] + 1.5);
 }
 
-static int fail_data(struct plotter *p, const struct res_index *x, const struct rows *r,
-		     char *path, size_t len)
+static int fail_data(struct plotter *p, const struct res_index *x, const struct rows *r, char *path,
+		     size_t len)
 {
 	FILE *f = plot_data_open(p, path, len);
 
@@ -111,9 +112,9 @@ static int fail_data(struct plotter *p, const struct res_index *x, const struct 
 		const struct res_cell *c = &x->run->cells[r->cell[i]];
 
 		state_label(f, x, r->cell[i], "");
-		plot_num(f, res_cell_ok(c) && c->trials ? 100.0 * (double)c->nonresident_before /
-								  (double)c->trials
-							: NAN);
+		plot_num(f, res_cell_ok(c) && c->trials
+				    ? 100.0 * (double)c->nonresident_before / (double)c->trials
+				    : NAN);
 		for (int a = 0; a < r->narms; a++)
 			fail_arm(f, c, res_index_cell_arm(x, r->cell[i], r->arms[a]));
 		fprintf(f, "\n");
@@ -187,7 +188,8 @@ static int summary_data(struct plotter *p, const struct an_summary *s, const int
 			char lab[48], pct[32];
 
 			if (m->seen)
-				snprintf(lab, sizeof(lab), "%s%%%s", fmt_pct(pct, sizeof(pct), m->worst),
+				snprintf(lab, sizeof(lab), "%s%%%s",
+					 fmt_pct(pct, sizeof(pct), m->worst),
 					 m->safe ? " safe" : "");
 			else
 				snprintf(lab, sizeof(lab), "n/m");
@@ -216,7 +218,8 @@ static int summary_tics(struct plotter *p, const struct res_index *x, const stru
 	for (size_t r = 0; r < s->n; r++) {
 		char lab[2 * RES_NAME + 8];
 
-		snprintf(lab, sizeof(lab), "%s, %s", x->sys[s->rows[r].sys], x->sinks[s->rows[r].sink]);
+		snprintf(lab, sizeof(lab), "%s, %s", x->sys[s->rows[r].sys],
+			 x->sinks[s->rows[r].sink]);
 		sb_printf(&b, "%s", r ? ", " : "");
 		esc_gp(&b, lab);
 		sb_printf(&b, " %zu", s->n - 1 - r);

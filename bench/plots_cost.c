@@ -87,8 +87,8 @@ static void cost_arm(FILE *f, struct cost_rows *r, const struct res_arm *ar)
 	plot_num(f, h);
 }
 
-static int cost_data(struct plotter *p, const struct res_index *x, struct cost_rows *r,
-		     char *path, size_t len)
+static int cost_data(struct plotter *p, const struct res_index *x, struct cost_rows *r, char *path,
+		     size_t len)
 {
 	FILE *f = plot_data_open(p, path, len);
 
@@ -105,10 +105,10 @@ static int cost_data(struct plotter *p, const struct res_index *x, struct cost_r
 				 c->offset);
 		else
 			snprintf(lab, sizeof(lab), "%s%s", c->state,
-				 hc				? ""
+				 hc			       ? ""
 				 : c->status == RS_UNSUPPORTED ? "\\n(unsupported)"
-				 : !res_cell_ok(c)		? "\\n(invalid)"
-								: "\\n(no cost measured)");
+				 : !res_cell_ok(c)	       ? "\\n(invalid)"
+							       : "\\n(no cost measured)");
 		plot_str(f, lab);
 		for (int a = 0; a < r->narms; a++)
 			cost_arm(f, r, hc ? res_index_cell_arm(x, r->cell[i], r->arms[a]) : NULL);
@@ -123,8 +123,8 @@ static void cost_vars(struct sbuf *v, const struct res_index *x, const struct co
 	/* medians 30 times apart or more (a sleepable read against a failing one): log scale */
 	bool logy = isfinite(r->lo) && r->hi / r->lo >= 30;
 	double y0 = logy ? pow(10, floor(log10(r->ylo))) : 0.0, ymax = r->ymax > 0 ? r->ymax : 1;
-	double ytop = logy ? pow(10, log10(ymax) + 0.2 * (log10(ymax) - log10(y0)) + 0.05)
-			   : ymax * 1.2;
+	double ytop =
+		logy ? pow(10, log10(ymax) + 0.2 * (log10(ymax) - log10(y0)) + 0.05) : ymax * 1.2;
 	char title[256], sub[400];
 
 	snprintf(title, sizeof(title), "%s, sink %s: cost of a read per arm and page state",
@@ -161,8 +161,8 @@ static int cost_one(struct plotter *p, const struct res_index *x, int s, int k)
 		r.cell[r.n++] = c;
 		if (has_cost(x, c)) {
 			r.ncost++;
-			r.other |= x->run->cells[c].size != r.size ||
-				   x->run->cells[c].offset != r.off;
+			r.other |=
+				x->run->cells[c].size != r.size || x->run->cells[c].offset != r.off;
 		}
 	}
 	cost_arms(x, &r);

@@ -61,8 +61,8 @@ static double heat_value(const struct res_index *x, const struct heat *h, int s,
 	return v;
 }
 
-static int heat_data(struct plotter *p, const struct res_index *x, const struct heat *h,
-		     char *path, size_t len)
+static int heat_data(struct plotter *p, const struct res_index *x, const struct heat *h, char *path,
+		     size_t len)
 {
 	FILE *f = plot_data_open(p, path, len);
 
@@ -140,7 +140,8 @@ static int heat_one(struct plotter *p, const struct res_index *x, int k)
 	snprintf(name, sizeof(name), "heat-%s", s2);
 	snprintf(title, sizeof(title), "Failure rate (%%) by syscall and page state, sink %s",
 		 x->sinks[k]);
-	snprintf(sub, sizeof(sub), "one panel per arm%s; darker = fails more often; n/m: not measured",
+	snprintf(sub, sizeof(sub),
+		 "one panel per arm%s; darker = fails more often; n/m: not measured",
 		 h->several ? "; max over buffer sizes and offsets" : "");
 	snprintf(cap, sizeof(cap),
 		 "Sink %s: failure rate of every syscall in every page state, one panel per arm%s.",
@@ -194,8 +195,8 @@ static void factor_group(const struct res_index *x, int i, struct factor *g, boo
 		done[j] = true;
 		int k = g->n++;
 
-		for (; k > 0 && factor_val(&x->run->cells[g->grp[k - 1]], g->fac) >
-				       factor_val(d, g->fac);
+		for (; k > 0 &&
+		       factor_val(&x->run->cells[g->grp[k - 1]], g->fac) > factor_val(d, g->fac);
 		     k--)
 			g->grp[k] = g->grp[k - 1];
 		g->grp[k] = j;
@@ -245,7 +246,8 @@ static int factor_data(struct plotter *p, const struct res_index *x, const struc
 static int factor_one(struct plotter *p, const struct res_index *x, const struct factor *g)
 {
 	const struct res_cell *c = &x->run->cells[g->grp[0]];
-	uint32_t lo = factor_val(c, g->fac), hi = factor_val(&x->run->cells[g->grp[g->n - 1]], g->fac);
+	uint32_t lo = factor_val(c, g->fac),
+		 hi = factor_val(&x->run->cells[g->grp[g->n - 1]], g->fac);
 	bool logx = !g->fac && lo > 0 && hi / lo >= 16;
 	char path[PATH_MAX], name[200], s1[RES_NAME], s2[RES_NAME], s3[RES_NAME], title[256],
 		sub[256], cap[400], xl[64];

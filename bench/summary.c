@@ -23,8 +23,8 @@ static double arm_cost(const struct res_arm *a)
 {
 	if (!isfinite(a->cost_ns))
 		return NAN;
-	return a->cost_ns + (isfinite(a->extra_call_ns) && a->extra_call_ns > 0 ? a->extra_call_ns
-									       : 0);
+	return a->cost_ns +
+	       (isfinite(a->extra_call_ns) && a->extra_call_ns > 0 ? a->extra_call_ns : 0);
 }
 
 static void add_cell(struct an_row *row, const struct res_index *x, int cell)
