@@ -70,7 +70,7 @@ static bool arm_exact(const struct res_index *x, int cell, const struct res_arm 
 
 	if (!x->state_control[x->ct[cell]])
 		return exact_zero && a->n && !a->fails;
-	if (x->run->units.present ? !res_control_binds(x->run, c, a->name) : a->fails > 0)
+	if (!res_control_binds(x->run, c, a->name) || (!x->run->units.present && a->fails > 0))
 		return false;
 	if (a->fails && res_cell_ok(c)) {
 		res_cell_key(c, key, sizeof(key));

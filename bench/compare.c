@@ -71,6 +71,27 @@ static void fmt_cost(char *buf, size_t len, const struct res_arm *a, const struc
 	snprintf(buf, len, "%.20s -> %.20s%.12s", ca, cb, r);
 }
 
+/* what both runs recorded beyond the totals: absent/present-page counts, a tool's outcomes */
+static void extra_note(char *buf, size_t len, const struct res_arm *a, const struct res_arm *b)
+{
+	char ra[64], rb[64];
+	int n = 0;
+
+	buf[0] = 0;
+	if (a->absent.has && b->absent.has && (a->absent.n || b->absent.n))
+		n = snprintf(buf, len, "absent pages: A %s, B %s",
+			     fmt_rate_kn(ra, sizeof(ra), a->absent.fails, a->absent.n),
+			     fmt_rate_kn(rb, sizeof(rb), b->absent.fails, b->absent.n));
+	if (n >= 0 && (size_t)n < len && a->is_tool && b->is_tool)
+		snprintf(buf + n, len - (size_t)n,
+			 "%stool missing A %llu, B %llu; truncated A %llu, B %llu; garbled A %llu, "
+			 "B %llu",
+			 n ? "; " : "", (unsigned long long)a->tool.missing,
+			 (unsigned long long)b->tool.missing, (unsigned long long)a->tool.truncated,
+			 (unsigned long long)b->tool.truncated, (unsigned long long)a->tool.garbled,
+			 (unsigned long long)b->tool.garbled);
+}
+
 /* one row; false (and nothing added) when --changed and nothing changed */
 static int compare_row(struct ttable *t, const struct res_match *m, const char *key,
 		       const struct compare_args *o, size_t *nrate, size_t *ncost, size_t *nchanged)
@@ -106,6 +127,7 @@ static int compare_row(struct ttable *t, const struct res_match *m, const char *
 	else
 		snprintf(r->col[4], sizeof(r->col[4]), "~");
 	fmt_cost(r->col[5], sizeof(r->col[5]), a, b, cc, ratio);
+	extra_note(r->own, sizeof(r->own), a, b);
 	return 0;
 }
 

@@ -179,7 +179,8 @@ const struct res_usink *res_unit_sink(const struct res_run *r, const char *name)
 const char *res_arm_hook(const struct res_run *r, const char *arm, const char *sys);
 /*
  * The control rule the measuring side applies: in a control cell, must this arm read every
- * trial? False for an arm that reads at exit of a call that replaces the image (execve).
+ * trial? False for an arm that reads at exit of a call that replaces the image (execve), and
+ * for a tool arm.
  */
 bool res_control_binds(const struct res_run *r, const struct res_cell *c, const char *arm);
 

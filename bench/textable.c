@@ -68,6 +68,8 @@ void tt_print(const struct ttable *t, FILE *f)
 		fprintf(f, "\n");
 		if (r->note)
 			wrap(f, r->note, 4);
+		if (r->own[0])
+			wrap(f, r->own, 4);
 	}
 }
 

@@ -16,6 +16,7 @@ struct tt_row {
 	const char *group;     /* printed when it changes; NULL: no group line */
 	char col[TT_COLS][64]; /* the entries */
 	const char *note;      /* wrapped below the row, indented; NULL: none */
+	char own[200];	       /* a note of its own, wrapped likewise when not empty */
 };
 
 struct ttable {

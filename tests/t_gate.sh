@@ -178,6 +178,20 @@ check "compare lists cells only on one side" \
 echo $? >"$T/rc"
 check "compare: bad input exits 2 with one line" bash -c "[ \$(cat '$T/rc') = 2 ] && [ \$(wc -l <'$T/err') = 1 ]"
 
+# ---- the optional per-arm fields: absent-page rates gated, tool arms never exact ----
+FX=tests/data/report/fields.json
+"$B" baseline $FX >"$T/fb.json" 2>"$T/err"
+check "baseline: a tool arm of a control cell is not made exact" \
+	json_true "$T/fb.json" "'exact' not in [c for c in d['cells'] if c['state'] == 'resident' and c['syscall'] == 'openat'][0]['arms']['tool:opensnoop']"
+gate --baseline "$T/fb.json" $FX
+check "gate: runs with absent/present counts and a tool arm pass against themselves" rc_is 0
+check "gate: where both runs have them, the absent-page rates are gated" \
+	row write/anon-pageout/file/64/0 '^ +~ +enter \(absent\) +100\.0% '
+check "gate with the new fields: every line fits 100 columns" fits
+"$B" compare $FX $FX >"$T/out" 2>"$T/err"
+check "compare shows the absent-page rates and a tool's misses under their rows" \
+	bash -c "grep -q '^    absent pages: A 100.0% \\[99.8, 100.0\\], B 100.0%' '$T/out' && grep -q '^    tool missing A 50, B 50; truncated A 50, B 50; garbled A 50, B 50' '$T/out'"
+
 # ---- --plots: baseline against run, regressions highlighted ----
 png_ok() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] && [ "$(stat -c %s "$1")" -gt 5000 ]; }
 # svg_rows SVG: the y labels of the plot, one a line

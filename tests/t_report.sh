@@ -178,10 +178,10 @@ check "html: command line from the argv array, shell-quoted, escaped" \
 	grep -q "<code>bpfault run -s write,openat -p all -k file,null -n 2000 --seed 1234567 -o &#39;results/&lt;x&gt; y&#39;</code>" "$H"
 check "html: precision 0 and a null matrix file said in words" \
 	bash -c "grep -q '<th>precision</th><td>0: off' '$H' && grep -q '<th>matrix file</th><td>none: the matrix came from the command line' '$H'"
-check "fixtures complete.json, regressed.json and twelve.json validate against the schema" python3 -c "
+check "fixtures complete.json, regressed.json, twelve.json and default-units.json validate against the schema" python3 -c "
 import json, jsonschema
 s = json.load(open('bench/schema/bpfault-1.schema.json'))
-for f in ('complete', 'regressed', 'twelve'):
+for f in ('complete', 'regressed', 'twelve', 'default-units'):
     jsonschema.validate(json.load(open('$D/' + f + '.json')), s)"
 check "html: strings from the JSON are escaped" \
 	bash -c "grep -q '6.18.0-bpfault &lt;test&gt;' '$H' && grep -q '&lt;tmpfs&gt; &amp; &quot;overlay&quot;' '$H' && ! grep -q '<tmpfs>' '$H' && ! grep -q '<test>' '$H'"
@@ -393,6 +393,32 @@ if command -v chromium >/dev/null; then
 		ok "chromium: the first screen (1280x800) shows the answer table (second row ends at ${bottom}px)" ||
 		notok "chromium: the first screen shows the answer table" "bottom=${bottom:-?} height=${height:-?} $(tail -c 200 "$T/first.log")"
 fi
+
+# ---- the optional per-arm fields (UNITS.md): conditional counts, cost of the call, tool arms ----
+F=$(newdir fields fields.json)
+report "$F"
+check "fields: fixture validates against the schema" python3 -c "
+import json, jsonschema
+jsonschema.validate(json.load(open('$D/fields.json')), json.load(open('bench/schema/bpfault-1.schema.json')))"
+check "fields: report shows absent/present counts, the extra call time and a tool's outcomes" \
+	bash -c "[ \"\$(cat '$T/rc')\" = 0 ] && grep -q 'absent 2000/2000, present 0/0' '$F/report.html' && grep -q 'call +48.0 µs' '$F/report.html' && grep -q 'ok 1800, empty 50, truncated 50, garbled 50, missing 50' '$F/report.html' && grep -q '<th>tool:opensnoop fail%</th>' '$F/report.html'"
+check "fields: the answer uses the absent-page rate and a tool's misses do not fail a control" \
+	bash -c "grep -q 'title=\"write/[a-z-]*/file/64/0 (absent-page trials)\"' '$F/report.html' && ! grep -q 'Control failed' '$F/report.html'"
+check "schema: every property has a description" python3 -c "
+import json, sys
+bad = []
+def walk(o, path):
+    if isinstance(o, dict):
+        for k, v in o.get('properties', {}).items():
+            if 'description' not in v:
+                bad.append(path + '.' + k)
+        for k, v in o.items():
+            walk(v, path + '.' + k)
+    elif isinstance(o, list):
+        for i, v in enumerate(o):
+            walk(v, path + '[%d]' % i)
+walk(json.load(open('bench/schema/bpfault-1.schema.json')), '')
+sys.exit(', '.join(bad[:5]) if bad else 0)"
 
 # ---- a second run replaces the report; an incomplete run says so ----
 report "$R"
