@@ -115,15 +115,16 @@ static long long utc_seconds(const char *s)
 	return end && !*end ? (long long)timegm(&tm) : -1;
 }
 
-static void meta_row_value(struct sbuf *b, const struct res_run *run, const struct meta_field *m,
-			   json_t *v)
+/* the command line, the matrix and the dropped list; false when v is not of their form */
+static bool meta_rich(struct sbuf *b, const struct res_run *run, const struct meta_field *m,
+		      json_t *v)
 {
 	json_t *o;
 
 	switch (m->kind) {
 	case MK_COMMAND: /* argv after the program's name: shown as a command line */
 		if (!json_is_array(v))
-			break;
+			return false;
 		o = json_object_get(run->meta, "tool");
 		sb_printf(b, "<code>");
 		esc_html(b, json_is_string(o) ? json_string_value(o) : "bpfault");
@@ -135,7 +136,7 @@ static void meta_row_value(struct sbuf *b, const struct res_run *run, const stru
 				sb_shell_arg(b, json_string_value(e));
 		}
 		sb_printf(b, "</code>");
-		return;
+		return true;
 	case MK_MATRIX: /* its name, then its fingerprint */
 		o = json_object_get(run->meta, "matrix");
 		if (json_is_string(o) && *json_string_value(o)) {
@@ -148,13 +149,13 @@ static void meta_row_value(struct sbuf *b, const struct res_run *run, const stru
 			meta_value(b, m->key, v);
 			sb_printf(b, "</code>");
 		}
-		return;
+		return true;
 	case MK_LIST: /* cells left out, each with its reason */
 		if (!json_is_array(v))
-			break;
+			return false;
 		if (!json_array_size(v)) {
 			sb_printf(b, "none");
-			return;
+			return true;
 		}
 		sb_printf(b, "%zu combination%s that cannot run:<ul class=\"dropped\">",
 			  json_array_size(v), json_array_size(v) == 1 ? "" : "s");
@@ -166,7 +167,18 @@ static void meta_row_value(struct sbuf *b, const struct res_run *run, const stru
 			sb_printf(b, "</li>");
 		}
 		sb_printf(b, "</ul>");
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void meta_row_value(struct sbuf *b, const struct res_run *run, const struct meta_field *m,
+			   json_t *v)
+{
+	if (meta_rich(b, run, m, v))
 		return;
+	switch (m->kind) {
 	case MK_PRECISION:
 		if (!json_is_number(v))
 			break;
@@ -217,7 +229,7 @@ static void meta_row_value(struct sbuf *b, const struct res_run *run, const stru
 		sb_printf(b, "%.1f MiB (%lld KiB)", (double)json_integer_value(v) / 1024,
 			  (long long)json_integer_value(v));
 		return;
-	case MK_PLAIN:
+	default:
 		break;
 	}
 	meta_value(b, m->key, v);

@@ -161,55 +161,45 @@ static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *
 	return 0;
 }
 
-static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
+/* an arm's cost figures from the cell's cost_ns, cost_ci95 and cost_samples_ns */
+static int load_cost(struct ld *l, json_t *o, const char *w2, struct res_arm *a)
 {
-	char where[64], w2[128], st[RES_WHY + 16];
-	uint64_t v;
-	json_t *arms, *paired, *cost, *cost_ci, *cost_s, *av;
+	json_t *cost = json_object_get(o, "cost_ns"), *cost_ci = json_object_get(o, "cost_ci95"),
+	       *cost_s = json_object_get(o, "cost_samples_ns"), *sv, *x;
+	size_t k;
+
+	if (json_is_object(cost))
+		a->cost_ns = num_or_nan(json_object_get(cost, a->name));
+	if (json_is_object(cost_ci)) {
+		json_t *p = json_object_get(cost_ci, a->name);
+
+		a->cost_ci95[0] = num_or_nan(json_array_get(p, 0));
+		a->cost_ci95[1] = num_or_nan(json_array_get(p, 1));
+	}
+	if (!json_is_object(cost_s))
+		return 0;
+	sv = json_object_get(cost_s, a->name);
+	a->ncost = 0;
+	json_array_foreach(sv, k, x)
+	{
+		if (!json_is_number(x) || json_number_value(x) < 0)
+			return bad(l, "%s: bad cost sample", w2);
+		if (a->ncost < RES_COST_SAMPLES)
+			a->cost_samples[a->ncost++] = (float)json_number_value(x);
+	}
+	return 0;
+}
+
+static int load_arms(struct ld *l, json_t *o, const char *where, struct res_cell *c)
+{
+	json_t *arms = json_object_get(o, "arms"), *av;
 	const char *name;
+	char w2[128];
 
-	snprintf(where, sizeof(where), "cells[%d]", idx);
-	if (!json_is_object(o))
-		return bad(l, "%s: must be an object", where);
-	if (get_str(l, o, where, "syscall", c->syscall, sizeof(c->syscall)) ||
-	    get_str(l, o, where, "state", c->state, sizeof(c->state)) ||
-	    get_str(l, o, where, "sink", c->sink, sizeof(c->sink)) ||
-	    get_str(l, o, where, "status", st, sizeof(st)))
-		return -EINVAL;
-	if (res_status_parse(st, &c->status, c->reason, sizeof(c->reason)))
-		return bad(l,
-			   "%s: \"status\" must be ok, pending, \"unsupported: why\" or "
-			   "\"invalid: why\"",
-			   where);
-	if (get_u64(l, o, where, "size", &v))
-		return -EINVAL;
-	if (v > BPFAULT_RES_MAX_SIZE)
-		return bad(l, "%s: size %llu out of range", where, (unsigned long long)v);
-	c->size = (uint32_t)v;
-	if (get_u64(l, o, where, "offset", &v))
-		return -EINVAL;
-	if (v > BPFAULT_RES_MAX_SIZE)
-		return bad(l, "%s: offset %llu out of range", where, (unsigned long long)v);
-	c->offset = (uint32_t)v;
-	if (get_u64(l, o, where, "trials", &c->trials) ||
-	    get_u64(l, o, where, "nonresident_before", &c->nonresident_before))
-		return -EINVAL;
-	if (c->nonresident_before > c->trials)
-		return bad(l, "%s: nonresident_before exceeds trials", where);
-	json_t *sw = json_object_get(o, "swapped_before"),
-	       *ic = json_object_get(o, "incore_before");
-
-	c->swapped_before = json_is_integer(sw) ? (uint64_t)json_integer_value(sw) : 0;
-	c->incore_before = json_is_integer(ic) ? (uint64_t)json_integer_value(ic) : 0;
-	c->expect_zero = json_is_true(json_object_get(o, "expect_zero"));
-	arms = json_object_get(o, "arms");
 	if (!json_is_object(arms))
 		return bad(l, "%s: missing \"arms\" object", where);
 	if (json_object_size(arms) > RES_MAX_ARMS)
 		return bad(l, "%s: more than %d arms", where, RES_MAX_ARMS);
-	cost = json_object_get(o, "cost_ns");
-	cost_ci = json_object_get(o, "cost_ci95");
-	cost_s = json_object_get(o, "cost_samples_ns");
 	c->narms = 0;
 	json_object_foreach(arms, name, av)
 	{
@@ -219,32 +209,17 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 			return bad(l, "%s.arms: bad arm name", where);
 		snprintf(a->name, sizeof(a->name), "%s", name);
 		snprintf(w2, sizeof(w2), "%s.arms.%s", where, name);
-		if (load_arm(l, av, w2, a))
+		if (load_arm(l, av, w2, a) || load_cost(l, o, w2, a))
 			return -EINVAL;
-		if (json_is_object(cost))
-			a->cost_ns = num_or_nan(json_object_get(cost, name));
-		if (json_is_object(cost_ci)) {
-			json_t *p = json_object_get(cost_ci, name);
-
-			a->cost_ci95[0] = num_or_nan(json_array_get(p, 0));
-			a->cost_ci95[1] = num_or_nan(json_array_get(p, 1));
-		}
-		if (json_is_object(cost_s)) {
-			json_t *sv = json_object_get(cost_s, name), *x;
-			size_t k;
-
-			a->ncost = 0;
-			json_array_foreach(sv, k, x)
-			{
-				if (!json_is_number(x) || json_number_value(x) < 0)
-					return bad(l, "%s: bad cost sample", w2);
-				if (a->ncost < RES_COST_SAMPLES)
-					a->cost_samples[a->ncost++] = (float)json_number_value(x);
-			}
-		}
 		c->narms++;
 	}
-	json_t *unsup = json_object_get(o, "unsupported_arms");
+	return 0;
+}
+
+static int load_unsup(struct ld *l, json_t *o, const char *where, struct res_cell *c)
+{
+	json_t *unsup = json_object_get(o, "unsupported_arms"), *av;
+	const char *name;
 
 	c->nunsup = 0;
 	if (unsup && !json_is_object(unsup))
@@ -258,7 +233,14 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 			 json_string_value(av));
 		c->nunsup++;
 	}
-	paired = json_object_get(o, "paired");
+	return 0;
+}
+
+static int load_pairs(struct ld *l, json_t *o, const char *where, struct res_cell *c)
+{
+	json_t *paired = json_object_get(o, "paired");
+	char w2[128];
+
 	c->npairs = 0;
 	if (paired && !json_is_array(paired))
 		return bad(l, "%s: \"paired\" must be an array", where);
@@ -282,6 +264,54 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 		rp->p_mid = num_or_nan(json_object_get(p, "p_mid"));
 		c->npairs++;
 	}
+	return 0;
+}
+
+/* size and offset: bounded non-negative integers */
+static int load_extent(struct ld *l, json_t *o, const char *where, const char *k, uint32_t *out)
+{
+	uint64_t v;
+
+	if (get_u64(l, o, where, k, &v))
+		return -EINVAL;
+	if (v > BPFAULT_RES_MAX_SIZE)
+		return bad(l, "%s: %s %llu out of range", where, k, (unsigned long long)v);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
+{
+	char where[64], st[RES_WHY + 16];
+	json_t *sw, *ic;
+
+	snprintf(where, sizeof(where), "cells[%d]", idx);
+	if (!json_is_object(o))
+		return bad(l, "%s: must be an object", where);
+	if (get_str(l, o, where, "syscall", c->syscall, sizeof(c->syscall)) ||
+	    get_str(l, o, where, "state", c->state, sizeof(c->state)) ||
+	    get_str(l, o, where, "sink", c->sink, sizeof(c->sink)) ||
+	    get_str(l, o, where, "status", st, sizeof(st)))
+		return -EINVAL;
+	if (res_status_parse(st, &c->status, c->reason, sizeof(c->reason)))
+		return bad(l,
+			   "%s: \"status\" must be ok, pending, \"unsupported: why\" or "
+			   "\"invalid: why\"",
+			   where);
+	if (load_extent(l, o, where, "size", &c->size) ||
+	    load_extent(l, o, where, "offset", &c->offset) ||
+	    get_u64(l, o, where, "trials", &c->trials) ||
+	    get_u64(l, o, where, "nonresident_before", &c->nonresident_before))
+		return -EINVAL;
+	if (c->nonresident_before > c->trials)
+		return bad(l, "%s: nonresident_before exceeds trials", where);
+	sw = json_object_get(o, "swapped_before");
+	ic = json_object_get(o, "incore_before");
+	c->swapped_before = json_is_integer(sw) ? (uint64_t)json_integer_value(sw) : 0;
+	c->incore_before = json_is_integer(ic) ? (uint64_t)json_integer_value(ic) : 0;
+	c->expect_zero = json_is_true(json_object_get(o, "expect_zero"));
+	if (load_arms(l, o, where, c) || load_unsup(l, o, where, c) || load_pairs(l, o, where, c))
+		return -EINVAL;
 	return 0;
 }
 

@@ -525,6 +525,28 @@ check "notes: one arm's rate is said once when the range is a point" \
 check "cost plot: log scale when medians differ 30-fold, linear otherwise" \
 	bash -c "grep -q 'log scale' '$W/plots/cost-write-file.svg' && ! grep -q 'log scale' '$W/plots/cost-uring-write-file.svg'"
 
+# ---- a 13th arm: its style is derived from its slot, distinct from the twelve ----
+W13=$(newdir thirteen twelve.json)
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['meta']['units']['arms'].append({'name': 'deferred', 'family': 'task_work', 'at_exit': False, 'perturbing': True, 'pair': 'enter', 'style': 12, 'hooks': {'write': 'tracepoint/syscalls/sys_enter_write, then task_work'}})
+for c in d['cells']:
+    if c['syscall'] == 'write' and 'enter' in c['arms']:
+        c['arms']['deferred'] = dict(c['arms']['enter'])
+        c.setdefault('cost_ns', {})['deferred'] = c['cost_ns'].get('enter', 1000) * 3
+json.dump(d, open(sys.argv[1], 'w'))" "$W13/results.json"
+report "$W13"
+python3 "$T/styles.py" "$W13/plots/cost-write-file.svg" "$W13/plots/fail-write-file.svg" >"$T/styles13"
+check "13 arms: report exits 0; the 13th arm has a colour of its own, the same in every plot" python3 -c "
+import sys
+rows = [l.split() for l in open('$T/styles13')]
+cost = {r[1]: r[2] for r in rows if r[0].startswith('cost-')}
+fail = {r[1]: r[2] for r in rows if r[0].startswith('fail-')}
+ok = open('$T/rc').read().strip() == '0' and 'deferred' in cost and cost['deferred'] != 'unknown'
+ok = ok and list(cost.values()).count(cost['deferred']) == 1 and fail.get('deferred') == cost['deferred']
+sys.exit(0 if ok else 'styles: %s' % rows)"
+
 # ---- bad input: exit 2, one line, nothing written ----
 for fx in garbled.json truncated.json bad-schema.json; do
 	X=$(newdir "bad-$fx" "$fx")
