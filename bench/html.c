@@ -117,7 +117,7 @@ static void answer_unsup(struct sbuf *b, const struct res_index *x)
 {
 	if (!x->nunsup)
 		return;
-	sb_printf(b, "<p>Not run on this kernel:</p><ul class=\"dropped\">");
+	sb_printf(b, "<p>Arms not run, with the reason:</p><ul class=\"dropped\">");
 	for (int i = 0; i < x->nunsup; i++) {
 		sb_printf(b, "<li><b>");
 		esc_html(b, x->unsup[i].arm);
