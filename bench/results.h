@@ -93,7 +93,7 @@ struct res_cell {
 
 struct res_hook {
 	char syscall[RES_NAME];
-	char hook[160];
+	char hook[256];
 };
 
 struct res_uarm {

@@ -40,10 +40,11 @@ static int ustr(struct uld *l, json_t *o, const char *where, const char *k, char
 			return ubad(l, "%s: missing \"%s\"", where, k);
 		return 0;
 	}
-	if (!json_is_string(v) || json_string_length(v) >= len ||
-	    (required && !json_string_length(v)))
+	/* a name must fit (it is a key); descriptive text is cut to its room */
+	if (!json_is_string(v) ||
+	    (required && (!json_string_length(v) || json_string_length(v) >= len)))
 		return ubad(l, "%s: \"%s\" must be a string shorter than %zu", where, k, len);
-	memcpy(dst, json_string_value(v), json_string_length(v) + 1);
+	snprintf(dst, len, "%s", json_string_value(v));
 	return 0;
 }
 
@@ -86,8 +87,7 @@ static int load_hooks(struct uld *l, json_t *h, const char *where, struct res_ua
 	{
 		struct res_hook *k = &a->hooks[a->nhooks];
 
-		if (!json_is_string(v) || strlen(sys) >= sizeof(k->syscall) ||
-		    json_string_length(v) >= sizeof(k->hook))
+		if (!json_is_string(v) || strlen(sys) >= sizeof(k->syscall))
 			return ubad(l, "%s: bad hook for \"%.40s\"", where, sys);
 		snprintf(k->syscall, sizeof(k->syscall), "%s", sys);
 		snprintf(k->hook, sizeof(k->hook), "%s", json_string_value(v));
