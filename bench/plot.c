@@ -58,7 +58,10 @@ static bool has_scripts(const char *dir)
 	return !pathf(probe, sizeof(probe), "%s/plot-common.gp", dir) && access(probe, R_OK) == 0;
 }
 
-/* scripts/ beside the binary's real path (a build tree), then the installed data directory */
+/*
+ * Beside the binary's real path: scripts/ (a build tree), then ../share/bpfault (a relocated or
+ * DESTDIR install); then the data directory compiled in. Never the current directory.
+ */
 static int find_scripts(char *out, size_t len)
 {
 	char exe[PATH_MAX], *slash;
@@ -66,6 +69,8 @@ static int find_scripts(char *out, size_t len)
 	if (realpath("/proc/self/exe", exe) && (slash = strrchr(exe, '/'))) {
 		*slash = 0;
 		if (!pathf(out, len, "%s/scripts", exe) && has_scripts(out))
+			return 0;
+		if (!pathf(out, len, "%s/../share/bpfault", exe) && has_scripts(out))
 			return 0;
 	}
 	if (!pathf(out, len, "%s", BPFAULT_DATADIR) && has_scripts(out))
@@ -94,7 +99,8 @@ int plot_init(struct plotter *p, const char *outdir, const char *prefix, char *e
 				 "gnuplot-nox)");
 	if (find_scripts(p->gpdir, sizeof(p->gpdir)))
 		return plot_fail(p, -ENOENT,
-				 "plot scripts not found (scripts/ beside the binary, or %s)",
+				 "plot scripts not found (scripts/ or ../share/bpfault beside the "
+				 "binary, or %s)",
 				 BPFAULT_DATADIR);
 	if (pathf(p->tmp, sizeof(p->tmp), "%s/%s.XXXXXX", outdir, prefix))
 		return plot_fail(p, -ENAMETOOLONG, "%s: path too long", outdir);

@@ -2,8 +2,9 @@
 /*
  * The gnuplot driver: plots are queued (a data file, a script from the data directory and its
  * variables), then drawn by ONE gnuplot process. Everything is made in a work directory inside
- * the output directory. Scripts come only from BPFAULT_DATADIR or from scripts/ beside the
- * binary's real path, gnuplot only from /usr/bin or /bin: never from the current directory.
+ * the output directory. Scripts come only from scripts/ or ../share/bpfault beside the binary's
+ * real path, or from BPFAULT_DATADIR; gnuplot only from /usr/bin or /bin; never from the
+ * current directory.
  * Functions return 0 or -errno with one line in p->err: -ENOENT gnuplot or the scripts are
  * missing, -EIO gnuplot failed, -ENOMEM, or what the file system said.
  */

@@ -585,6 +585,14 @@ cp -r "$R/plots" "$R/report.html" "$X/"
 "$T/bin/bpfault" report "$X" >/dev/null 2>&1
 check "gnuplot failing late: the previous report is left as it was" \
 	bash -c "cmp -s '$R/report.html' '$X/report.html' && diff -r '$R/plots' '$X/plots' && ! ls -d '$X'/.report.tmp.* 2>/dev/null"
+# a relocated install: the scripts in ../share/bpfault beside the binary's real path
+mkdir -p "$T/inst/sbin" "$T/inst/share/bpfault"
+cp "$B" "$T/inst/sbin/bpfault"
+cp scripts/plot-*.gp "$T/inst/share/bpfault/"
+X=$(newdir relocated complete.json)
+(cd "$T" && "$T/inst/sbin/bpfault" report "$X") >"$T/out" 2>"$T/err"
+check "a relocated install finds its scripts in ../share/bpfault beside its real path" \
+	bash -c "[ \"\$(grep -c . '$T/err')\" = 0 ] && [ -s '$X/report.html' ]"
 # no scripts beside the binary: ./scripts (here, the repository's) is never used
 rm -rf "$T/bin/scripts"
 X=$(newdir noscripts complete.json)
