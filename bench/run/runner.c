@@ -179,7 +179,7 @@ int runner_done(struct runner *r)
 		if (r->cells[i].set_up)
 			cell_teardown(&r->cells[i]);
 		cell_free(&r->cells[i]);
-		if (!strncmp(r->res.cells[i].status, "invalid", 7))
+		if (r->res.cells[i].status == RS_INVALID)
 			ninvalid++;
 	}
 	free(r->cells);

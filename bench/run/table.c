@@ -23,7 +23,7 @@ void print_table(const struct res_run *r)
 	printf("%-56s  %-9s %-26s %s\n", hdr, "arm", "fail%  [95% CI]", "cost ns");
 	for (int i = 0; i < r->ncells; i++) {
 		const struct res_cell *c = &r->cells[i];
-		char head[128];
+		char head[256];
 
 		snprintf(head, sizeof(head), "%-11s %-13s %-6s %5u %7llu %7.1f%%", c->syscall,
 			 c->state, c->sink, c->size, (unsigned long long)c->trials,
@@ -52,7 +52,10 @@ void print_table(const struct res_run *r)
 			       (unsigned long long)p->b_only, (unsigned long long)p->both,
 			       (unsigned long long)p->neither, p->p);
 		}
-		if (!res_cell_ok(c))
-			printf("%-56s  status: %s\n", "", c->status);
+		if (!res_cell_ok(c)) {
+			char st[RES_WHY + 16];
+
+			printf("%-56s  status: %s\n", "", res_status_str(c, st, sizeof(st)));
+		}
 	}
 }
