@@ -183,7 +183,7 @@ static int partner(const struct tool_def *d, const struct cellacc *c)
 static void cell_arm(const struct tool_run *t, struct cellacc *c, int ci)
 {
 	struct res_cell *r = &c->res;
-	uint64_t n = 0, k[TO__COUNT] = {0};
+	uint64_t n = 0, k[TO__COUNT] = {0}, abs_n = 0, abs_f = 0;
 	int p = partner(&t->def, c);
 	struct res_pair *pr = NULL;
 	struct res_arm *a;
@@ -193,7 +193,7 @@ static void cell_arm(const struct tool_run *t, struct cellacc *c, int ci)
 	a = &r->arms[r->narms++];
 	memset(a, 0, sizeof(*a));
 	arm_name(&t->def, a->name, sizeof(a->name));
-	a->cost_ns = NAN;
+	a->cost_ns = a->call_ns = a->extra_call_ns = a->delay_ns = NAN;
 	a->cost_ci95[0] = a->cost_ci95[1] = NAN;
 	if (p >= 0 && r->npairs < RES_MAX_PAIRS) {
 		pr = &r->pairs[r->npairs++];
@@ -210,6 +210,8 @@ static void cell_arm(const struct tool_run *t, struct cellacc *c, int ci)
 		n++;
 		k[tr->outcome]++;
 		fb = tr->outcome != TO_OK;
+		abs_n += tr->absent;
+		abs_f += tr->absent && fb;
 		if (!pr)
 			continue;
 		fa = tr->arm_fail & (1u << p);
@@ -225,6 +227,10 @@ static void cell_arm(const struct tool_run *t, struct cellacc *c, int ci)
 	a->tool.truncated = k[TO_TRUNCATED];
 	a->tool.garbled = k[TO_GARBLED];
 	a->tool.missing = k[TO_MISSING];
+	a->absent = (struct res_cond){.has = true, .n = abs_n, .fails = abs_f};
+	a->present = (struct res_cond){.has = true, .n = n - abs_n, .fails = n - k[TO_OK] - abs_f};
+	res_cond_finish(&a->absent);
+	res_cond_finish(&a->present);
 	res_arm_finish(a);
 }
 

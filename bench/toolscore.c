@@ -122,6 +122,7 @@ struct scorer {
 	struct nkey *keys;  /* by nonce */
 	size_t *order, *at; /* trial indices by (pid, index); at[i]: i's position in order */
 	size_t *cursor;	    /* per group (indexed by its first position): last matched position */
+	size_t *gstart;	    /* per position in order: its group's first position */
 	char *expect;
 };
 
@@ -152,11 +153,7 @@ static bool same_group(const struct scorer *s, size_t a, size_t b)
 /* the first position of the group of trial idx */
 static size_t group_start(const struct scorer *s, size_t idx)
 {
-	size_t p = s->at[idx];
-
-	while (p > 0 && same_group(s, s->order[p - 1], idx))
-		p--;
-	return p;
+	return s->gstart[s->at[idx]];
 }
 
 static void set(struct scorer *s, size_t idx, enum tool_outcome o)
@@ -229,11 +226,20 @@ static void attribute(struct scorer *s, const struct ev *e, enum tool_outcome o)
 {
 	size_t p = 0, g;
 
-	if (s->by_pid) {
-		while (p < s->n && s->tr[s->order[p]].pid != e->pid)
-			p++; /* the groups are sorted: a linear find is fine at these sizes */
-		if (p == s->n)
+	if (s->by_pid) { /* the first position of the pid's group: order is sorted by pid */
+		size_t lo = 0, hi = s->n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (s->tr[s->order[mid]].pid < e->pid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == s->n || s->tr[s->order[lo]].pid != e->pid)
 			return;
+		p = lo;
 	}
 	g = p;
 	p = s->cursor[g] == (size_t)-1 ? g : s->cursor[g] + 1;
@@ -275,8 +281,9 @@ static int scorer_init(struct scorer *s, const struct tool_def *d, struct tool_t
 	s->order = calloc(n + 1, sizeof(size_t));
 	s->at = calloc(n + 1, sizeof(size_t));
 	s->cursor = malloc((n + 1) * sizeof(size_t));
+	s->gstart = malloc((n + 1) * sizeof(size_t));
 	s->expect = malloc(BPFAULT_MAX_BUF + 1);
-	if (!s->keys || !s->order || !s->at || !s->cursor || !s->expect)
+	if (!s->keys || !s->order || !s->at || !s->cursor || !s->gstart || !s->expect)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		tr[i].outcome = TO_MISSING;
@@ -288,8 +295,11 @@ static int scorer_init(struct scorer *s, const struct tool_def *d, struct tool_t
 	sort_trials = tr;
 	sort_by_pid = s->by_pid;
 	qsort(s->order, n, sizeof(size_t), cmp_order);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		s->at[s->order[i]] = i;
+		s->gstart[i] =
+			i && same_group(s, s->order[i - 1], s->order[i]) ? s->gstart[i - 1] : i;
+	}
 	return 0;
 }
 
@@ -299,6 +309,7 @@ static void scorer_free(struct scorer *s)
 	free(s->order);
 	free(s->at);
 	free(s->cursor);
+	free(s->gstart);
 	free(s->expect);
 }
 

@@ -322,6 +322,31 @@ static void test_score_uncounted(void **state)
 	tool_def_free(&d);
 }
 
+/* linear in the trials: 200,000 trials of one pid, every event empty (attributed by order) */
+static void test_score_scale(void **state)
+{
+	enum { N = 200000 };
+	struct tool_trial *t = calloc(N, sizeof(*t));
+	struct sbuf out = {0};
+	struct tool_score s;
+	struct tool_def d;
+	uint64_t t0;
+
+	(void)state;
+	assert_non_null(t);
+	parse_ok(&d, def_text(""));
+	trials(t, N, 7);
+	for (int i = 0; i < N; i++)
+		sb_printf(&out, "7 \n");
+	t0 = now_ns();
+	assert_int_equal(tool_score_text(&d, out.s, NULL, t, N, &s), 0);
+	assert_int_equal(s.n[TO_EMPTY], N);
+	assert_true(now_ns() - t0 < 5000000000ull); /* quadratic would take minutes */
+	sb_free(&out);
+	free(t);
+	tool_def_free(&d);
+}
+
 /* a JSON-lines tool without a pid field: attribution by order */
 static void test_score_json(void **state)
 {
@@ -357,7 +382,8 @@ int main(void)
 		cmocka_unit_test(test_shipped),		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_installed),	cmocka_unit_test(test_expect),
 		cmocka_unit_test(test_score_outcomes),	cmocka_unit_test(test_score_pids),
-		cmocka_unit_test(test_score_uncounted), cmocka_unit_test(test_score_json),
+		cmocka_unit_test(test_score_uncounted), cmocka_unit_test(test_score_scale),
+		cmocka_unit_test(test_score_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
