@@ -123,7 +123,15 @@ int cell_setup(struct engine *e, struct cellacc *c)
 			return err;
 		}
 	}
+	if (c->spec.st->supported && c->spec.st->supported(c->rt.unsup, sizeof(c->rt.unsup)) < 0) {
+		snprintf(c->err, sizeof(c->err), "unsupported: %.140s", c->rt.unsup);
+		return -EOPNOTSUPP;
+	}
 	err = c->spec.st->setup(&c->rt);
+	if (err == -EOPNOTSUPP && c->rt.unsup[0]) {
+		snprintf(c->err, sizeof(c->err), "unsupported: %.140s", c->rt.unsup);
+		return err;
+	}
 	if (err) {
 		snprintf(c->err, sizeof(c->err), "page state set-up failed: %s", strerror(-err));
 		return err;

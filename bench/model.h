@@ -37,6 +37,11 @@ struct state_desc {
 	 * nonresident states nor the "never fails" rule of controls applies; ground truth tells */
 	bool graded;
 	bool needs_memcg; /* a memory cgroup (pressure): unsupported without one */
+	/* optional: 0 if this kernel and machine offer the state, else -errno with the reason */
+	int (*supported)(char *why, size_t len);
+	/* optional: NULL if a buffer of size bytes at offset (str: and its NUL) suits it, else why
+	 */
+	const char *(*fits)(uint32_t size, uint32_t offset, bool str);
 };
 
 /* where the data goes */
@@ -119,6 +124,7 @@ struct cellrt {
 	uint64_t calls;
 	const char *workdir; /* where files are made (a disk file system) */
 	void *priv;	     /* the page state's own per-cell data (pressure: slot nonces) */
+	char unsup[144];     /* a set-up that returns -EOPNOTSUPP says why here */
 };
 
 /* the workload's call site: the sleepable uprobe arm attaches here */

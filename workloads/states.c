@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "model.h"
+#include "wl.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
@@ -52,7 +53,7 @@ static void span(const struct cellrt *c, uint8_t **start, size_t *len)
 }
 
 /* madvise() the page-aligned span of the trial's buffer; 0 or -errno */
-static int advise_span(const struct cellrt *c, int advice)
+int advise_span(const struct cellrt *c, int advice)
 {
 	uint8_t *s;
 	size_t l;
@@ -63,7 +64,7 @@ static int advise_span(const struct cellrt *c, int advice)
 
 /* ---- anonymous states: one slot, rewritten every trial ---- */
 
-static int anon_setup(struct cellrt *c)
+int anon_setup(struct cellrt *c)
 {
 	c->nslots = 1;
 	c->region = mmap(NULL, slot_bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -76,7 +77,7 @@ static int anon_setup(struct cellrt *c)
 	return 0;
 }
 
-static void anon_teardown(struct cellrt *c)
+void anon_teardown(struct cellrt *c)
 {
 	if (c->region)
 		munmap(c->region, c->nslots * slot_bytes());
@@ -286,6 +287,7 @@ const struct state_desc states[] = {
 	 .prepare = pressure_prepare,
 	 .after = pressure_after,
 	 .teardown = pressure_teardown},
+	STRADDLE_STATES,
 };
 const size_t nstates = sizeof(states) / sizeof(states[0]);
 

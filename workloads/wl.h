@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Helpers the page states share (workloads/states.c) and the table entries of the other files. */
+#ifndef BPFAULT_WL_H
+#define BPFAULT_WL_H
+
+#include "model.h"
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+/* one private anonymous slot of SLOT_PAGES pages; c->buf at c->offset in it */
+int anon_setup(struct cellrt *c);
+void anon_teardown(struct cellrt *c);
+/* madvise() the page-aligned span of the trial's buffer; 0 or -errno */
+int advise_span(const struct cellrt *c, int advice);
+
+/*
+ * The states of the other files: their functions, and each one's table entry (one line in
+ * states.c's table names it) until the unit registry takes them.
+ */
+
+/* workloads/straddle.c */
+int straddle_prepare(struct cellrt *c, uint64_t *nonce);
+int straddle_rev_prepare(struct cellrt *c, uint64_t *nonce);
+const char *straddle_fits(uint32_t size, uint32_t offset, bool str);
+#define STRADDLE_STATES                                                                            \
+	{.name = "straddle",                                                                       \
+	 .help = "buffer crossing a page boundary: first page present, next page paged out",       \
+	 .needs_swap = true,                                                                       \
+	 .nonresident = true,                                                                      \
+	 .setup = anon_setup,                                                                      \
+	 .prepare = straddle_prepare,                                                              \
+	 .teardown = anon_teardown,                                                                \
+	 .fits = straddle_fits},                                                                   \
+	{                                                                                          \
+		.name = "straddle-rev",                                                            \
+		.help = "buffer crossing a page boundary: first page paged out, next page "        \
+			"present",                                                                 \
+		.needs_swap = true, .nonresident = true, .setup = anon_setup,                      \
+		.prepare = straddle_rev_prepare, .teardown = anon_teardown, .fits = straddle_fits  \
+	}
+
+#endif
