@@ -288,6 +288,8 @@ const struct state_desc states[] = {
 	 .after = pressure_after,
 	 .teardown = pressure_teardown},
 	STRADDLE_STATES,
+	SWAPCACHE_STATE,
+	THP_STATE,
 };
 const size_t nstates = sizeof(states) / sizeof(states[0]);
 

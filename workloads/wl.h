@@ -7,6 +7,31 @@
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
+/* workloads/swapcache.c */
+int swapcache_prepare(struct cellrt *c, uint64_t *nonce);
+#define SWAPCACHE_STATE                                                                            \
+	{                                                                                          \
+		.name = "swapcache",                                                               \
+		.help = "anonymous page swapped out, read back into the swap cache unmapped "      \
+			"(WILLNEED)",                                                              \
+		.needs_swap = true, .nonresident = true, .setup = anon_setup,                      \
+		.prepare = swapcache_prepare, .teardown = anon_teardown                            \
+	}
+
+/* workloads/thp.c */
+int thp_supported(char *why, size_t len);
+int thp_setup(struct cellrt *c);
+int thp_prepare(struct cellrt *c, uint64_t *nonce);
+void thp_teardown(struct cellrt *c);
+#define THP_STATE                                                                                  \
+	{                                                                                          \
+		.name = "thp-pageout",                                                             \
+		.help = "transparent huge page (MADV_HUGEPAGE, fresh each trial), MADV_PAGEOUT "   \
+			"to swap",                                                                 \
+		.needs_swap = true, .nonresident = true, .setup = thp_setup,                       \
+		.prepare = thp_prepare, .teardown = thp_teardown, .supported = thp_supported       \
+	}
+
 #endif
 
 /* one private anonymous slot of SLOT_PAGES pages; c->buf at c->offset in it */
@@ -39,6 +64,31 @@ const char *straddle_fits(uint32_t size, uint32_t offset, bool str);
 			"present",                                                                 \
 		.needs_swap = true, .nonresident = true, .setup = anon_setup,                      \
 		.prepare = straddle_rev_prepare, .teardown = anon_teardown, .fits = straddle_fits  \
+	}
+
+/* workloads/swapcache.c */
+int swapcache_prepare(struct cellrt *c, uint64_t *nonce);
+#define SWAPCACHE_STATE                                                                            \
+	{                                                                                          \
+		.name = "swapcache",                                                               \
+		.help = "anonymous page swapped out, read back into the swap cache unmapped "      \
+			"(WILLNEED)",                                                              \
+		.needs_swap = true, .nonresident = true, .setup = anon_setup,                      \
+		.prepare = swapcache_prepare, .teardown = anon_teardown                            \
+	}
+
+/* workloads/thp.c */
+int thp_supported(char *why, size_t len);
+int thp_setup(struct cellrt *c);
+int thp_prepare(struct cellrt *c, uint64_t *nonce);
+void thp_teardown(struct cellrt *c);
+#define THP_STATE                                                                                  \
+	{                                                                                          \
+		.name = "thp-pageout",                                                             \
+		.help = "transparent huge page (MADV_HUGEPAGE, fresh each trial), MADV_PAGEOUT "   \
+			"to swap",                                                                 \
+		.needs_swap = true, .nonresident = true, .setup = thp_setup,                       \
+		.prepare = thp_prepare, .teardown = thp_teardown, .supported = thp_supported       \
 	}
 
 #endif
