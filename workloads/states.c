@@ -290,6 +290,7 @@ const struct state_desc states[] = {
 	STRADDLE_STATES,
 	SWAPCACHE_STATE,
 	THP_STATE,
+	UFFD_STATE,
 };
 const size_t nstates = sizeof(states) / sizeof(states[0]);
 

@@ -32,6 +32,20 @@ void thp_teardown(struct cellrt *c);
 		.prepare = thp_prepare, .teardown = thp_teardown, .supported = thp_supported       \
 	}
 
+/* workloads/uffd.c */
+int uffd_supported(char *why, size_t len);
+int uffd_setup(struct cellrt *c);
+int uffd_prepare(struct cellrt *c, uint64_t *nonce);
+void uffd_teardown(struct cellrt *c);
+#define UFFD_STATE                                                                                 \
+	{                                                                                          \
+		.name = "uffd-missing",                                                            \
+		.help = "missing page of a userfaultfd range: the kernel asks a bpfault thread "   \
+			"for it",                                                                  \
+		.nonresident = true, .setup = uffd_setup, .prepare = uffd_prepare,                 \
+		.teardown = uffd_teardown, .supported = uffd_supported                             \
+	}
+
 #endif
 
 /* one private anonymous slot of SLOT_PAGES pages; c->buf at c->offset in it */
@@ -89,6 +103,20 @@ void thp_teardown(struct cellrt *c);
 			"to swap",                                                                 \
 		.needs_swap = true, .nonresident = true, .setup = thp_setup,                       \
 		.prepare = thp_prepare, .teardown = thp_teardown, .supported = thp_supported       \
+	}
+
+/* workloads/uffd.c */
+int uffd_supported(char *why, size_t len);
+int uffd_setup(struct cellrt *c);
+int uffd_prepare(struct cellrt *c, uint64_t *nonce);
+void uffd_teardown(struct cellrt *c);
+#define UFFD_STATE                                                                                 \
+	{                                                                                          \
+		.name = "uffd-missing",                                                            \
+		.help = "missing page of a userfaultfd range: the kernel asks a bpfault thread "   \
+			"for it",                                                                  \
+		.nonresident = true, .setup = uffd_setup, .prepare = uffd_prepare,                 \
+		.teardown = uffd_teardown, .supported = uffd_supported                             \
 	}
 
 #endif
