@@ -291,6 +291,7 @@ const struct state_desc states[] = {
 	SWAPCACHE_STATE,
 	THP_STATE,
 	UFFD_STATE,
+	STRESSNG_STATE,
 };
 const size_t nstates = sizeof(states) / sizeof(states[0]);
 

@@ -46,6 +46,24 @@ void uffd_teardown(struct cellrt *c);
 		.teardown = uffd_teardown, .supported = uffd_supported                             \
 	}
 
+/* workloads/stressng.c, with the pressure states' pool (workloads/pressure.c) */
+int stressng_supported(char *why, size_t len);
+void stressng_exec(uint64_t target);
+int pressure_stressng_setup(struct cellrt *c);
+int pressure_prepare(struct cellrt *c, uint64_t *nonce);
+void pressure_after(struct cellrt *c);
+void pressure_teardown(struct cellrt *c);
+#define STRESSNG_STATE                                                                             \
+	{                                                                                          \
+		.name = "pressure-stressng",                                                       \
+		.help = "memory cgroup limit and stress-ng --vm as the hog: reclaim evicts to "    \
+			"zram",                                                                    \
+		.needs_swap = true, .graded = true, .needs_memcg = true,                           \
+		.setup = pressure_stressng_setup, .prepare = pressure_prepare,                     \
+		.after = pressure_after, .teardown = pressure_teardown,                            \
+		.supported = stressng_supported                                                    \
+	}
+
 #endif
 
 /* one private anonymous slot of SLOT_PAGES pages; c->buf at c->offset in it */
@@ -117,6 +135,24 @@ void uffd_teardown(struct cellrt *c);
 			"for it",                                                                  \
 		.nonresident = true, .setup = uffd_setup, .prepare = uffd_prepare,                 \
 		.teardown = uffd_teardown, .supported = uffd_supported                             \
+	}
+
+/* workloads/stressng.c, with the pressure states' pool (workloads/pressure.c) */
+int stressng_supported(char *why, size_t len);
+void stressng_exec(uint64_t target);
+int pressure_stressng_setup(struct cellrt *c);
+int pressure_prepare(struct cellrt *c, uint64_t *nonce);
+void pressure_after(struct cellrt *c);
+void pressure_teardown(struct cellrt *c);
+#define STRESSNG_STATE                                                                             \
+	{                                                                                          \
+		.name = "pressure-stressng",                                                       \
+		.help = "memory cgroup limit and stress-ng --vm as the hog: reclaim evicts to "    \
+			"zram",                                                                    \
+		.needs_swap = true, .graded = true, .needs_memcg = true,                           \
+		.setup = pressure_stressng_setup, .prepare = pressure_prepare,                     \
+		.after = pressure_after, .teardown = pressure_teardown,                            \
+		.supported = stressng_supported                                                    \
 	}
 
 #endif
