@@ -292,6 +292,7 @@ const struct state_desc states[] = {
 	THP_STATE,
 	UFFD_STATE,
 	STRESSNG_STATE,
+	DAMON_STATE,
 };
 const size_t nstates = sizeof(states) / sizeof(states[0]);
 

@@ -64,6 +64,22 @@ void pressure_teardown(struct cellrt *c);
 		.supported = stressng_supported                                                    \
 	}
 
+/* workloads/damon.c */
+int damon_supported(char *why, size_t len);
+int damon_setup(struct cellrt *c);
+int damon_prepare(struct cellrt *c, uint64_t *nonce);
+void damon_after(struct cellrt *c);
+void damon_teardown(struct cellrt *c);
+#define DAMON_STATE                                                                                \
+	{                                                                                          \
+		.name = "damon",                                                                   \
+		.help = "paged out by a DAMON pageout scheme (paddr, idle, memcg filter) of "      \
+			"bpfault's own",                                                           \
+		.needs_swap = true, .nonresident = true, .needs_memcg = true,                      \
+		.setup = damon_setup, .prepare = damon_prepare, .after = damon_after,              \
+		.teardown = damon_teardown, .supported = damon_supported                           \
+	}
+
 #endif
 
 /* one private anonymous slot of SLOT_PAGES pages; c->buf at c->offset in it */
@@ -153,6 +169,22 @@ void pressure_teardown(struct cellrt *c);
 		.setup = pressure_stressng_setup, .prepare = pressure_prepare,                     \
 		.after = pressure_after, .teardown = pressure_teardown,                            \
 		.supported = stressng_supported                                                    \
+	}
+
+/* workloads/damon.c */
+int damon_supported(char *why, size_t len);
+int damon_setup(struct cellrt *c);
+int damon_prepare(struct cellrt *c, uint64_t *nonce);
+void damon_after(struct cellrt *c);
+void damon_teardown(struct cellrt *c);
+#define DAMON_STATE                                                                                \
+	{                                                                                          \
+		.name = "damon",                                                                   \
+		.help = "paged out by a DAMON pageout scheme (paddr, idle, memcg filter) of "      \
+			"bpfault's own",                                                           \
+		.needs_swap = true, .nonresident = true, .needs_memcg = true,                      \
+		.setup = damon_setup, .prepare = damon_prepare, .after = damon_after,              \
+		.teardown = damon_teardown, .supported = damon_supported                           \
 	}
 
 #endif
