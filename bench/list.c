@@ -63,10 +63,18 @@ int cmd_list(int argc, char **argv)
 		printf("  %-14s ok (nr %ld, buffer is argument %u)\n", syscalls[i].name,
 		       syscalls[i].nr, syscalls[i].argi);
 	printf("page states:\n");
-	for (size_t i = 0; i < nstates; i++)
+	for (size_t i = 0; i < nstates; i++) {
+		char why3[160] = "";
+
+		if (states[i].supported && states[i].supported(why3, sizeof(why3)) < 0) {
+			printf("  %-14s %-60s unsupported: %s\n", states[i].name, states[i].help,
+			       why3);
+			continue;
+		}
 		printf("  %-14s %-60s %s%s%s\n", states[i].name, states[i].help,
 		       states[i].needs_swap ? swap : "ok", states[i].needs_memcg ? "; " : "",
 		       states[i].needs_memcg ? memcg : "");
+	}
 	printf("sinks:\n");
 	for (size_t i = 0; i < nsinks; i++)
 		printf("  %-14s %s\n", sinks[i].name, sinks[i].help);
