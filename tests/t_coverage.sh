@@ -82,7 +82,7 @@ for st in straddle straddle-rev; do
 			'all(rate(cell("'$1'", "'$st'", "'$2'", z, 4088), "exit") <= 0.01 for z in (16, 64, 4096))'
 	done
 done
-"$B" run -s write -p straddle -k file -a enter -n 10 --size 64 --offset 0 -o "$T/s0" >"$T/s0.out" 2>&1
+"$B" run -s write -p straddle -k file -a enter -n 10 --size 64 --offset 0,4088 -o "$T/s0" >"$T/s0.out" 2>&1
 grep -q 'does not cross a page boundary' "$T/s0.out" && pass "straddle: size 64 at offset 0 is dropped: does not cross" ||
 	fail "straddle: size 64 at offset 0 is dropped: does not cross" "$(head -c 300 "$T/s0.out")"
 
