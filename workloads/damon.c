@@ -29,9 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "common.h"
-#include "model.h"
 #include "sysstate.h"
-#include "wl.h"
+#include "pool.h"
 
 #define KD	    "/sys/kernel/mm/damon/admin/kdamonds"
 #define POOL_SLOTS  1024u /* SLOT_PAGES each */
@@ -105,10 +104,11 @@ static int wrf(const char *val, const char *fmt, ...)
 	return wr(p, val);
 }
 
-int damon_supported(char *why, size_t len)
+static int damon_supported(const struct host_caps *h, char *why, size_t len)
 {
 	char v[32];
 
+	(void)h;
 	if (rd(KD "/nr_kdamonds", v, sizeof(v))) {
 		snprintf(why, len, "no DAMON sysfs interface (%s)", KD);
 		return -EOPNOTSUPP;
@@ -447,7 +447,7 @@ static int evict_pool(struct cellrt *c)
 	return -EOPNOTSUPP;
 }
 
-int damon_setup(struct cellrt *c)
+static int damon_setup(struct cellrt *c)
 {
 	size_t len = (size_t)POOL_SLOTS * SLOT_PAGES * PAGE_SZ;
 	struct dcell *d = calloc(1, sizeof(*d));
@@ -491,7 +491,7 @@ int damon_setup(struct cellrt *c)
 }
 
 /* the next slot, untouched since DAMON paged it out; after a full pass, wait for it again */
-int damon_prepare(struct cellrt *c, uint64_t *nonce)
+static int damon_prepare(struct cellrt *c, uint64_t *nonce)
 {
 	struct dcell *d = c->priv;
 	size_t pos = c->slot % c->nslots;
@@ -510,7 +510,7 @@ int damon_prepare(struct cellrt *c, uint64_t *nonce)
 }
 
 /* after the call: a fresh nonce in the used slot, for its next use */
-void damon_after(struct cellrt *c)
+static void damon_after(struct cellrt *c)
 {
 	struct dcell *d = c->priv;
 
@@ -519,7 +519,7 @@ void damon_after(struct cellrt *c)
 	c->slot++;
 }
 
-void damon_teardown(struct cellrt *c)
+static void damon_teardown(struct cellrt *c)
 {
 	struct dcell *d = c->priv;
 
@@ -534,3 +534,16 @@ void damon_teardown(struct cellrt *c)
 	}
 	c->priv = NULL;
 }
+
+const struct state_desc state_damon = {
+	.name = "damon",
+	.help = "paged out by a DAMON pageout scheme (paddr, idle, memcg filter) of bpfault's own",
+	.needs_swap = true,
+	.needs_memcg = true,
+	.nonresident = true,
+	.supported = damon_supported,
+	.setup = damon_setup,
+	.prepare = damon_prepare,
+	.after = damon_after,
+	.teardown = damon_teardown,
+};

@@ -34,7 +34,9 @@
 #include "common.h"
 #include "model.h"
 #include "sysstate.h"
-#include "wl.h"
+
+/* workloads/pressure-stressng.c: stress-ng as the hog of pressure-stressng */
+void stressng_exec(uint64_t target);
 
 #define POOL_SLOTS  2048u	  /* SLOT_PAGES each: 16 MiB of address space per cell */
 #define HEADROOM    (32ull << 20) /* the cgroup's limit: the pool plus this */

@@ -12,10 +12,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/mman.h>
-#include "model.h"
-#include "wl.h"
+#include "pool.h"
 
-const char *straddle_fits(uint32_t size, uint32_t offset, bool str)
+static const char *straddle_fits(uint32_t size, uint32_t offset, bool str)
 {
 	uint32_t last = offset + size + (str ? 1 : 0) - 1;
 
@@ -37,13 +36,35 @@ static int straddle_out(struct cellrt *c, uint64_t *nonce, unsigned which)
 }
 
 /* first page present, next page absent */
-int straddle_prepare(struct cellrt *c, uint64_t *nonce)
+static int straddle_prepare(struct cellrt *c, uint64_t *nonce)
 {
 	return straddle_out(c, nonce, 1);
 }
 
 /* first page absent, next page present */
-int straddle_rev_prepare(struct cellrt *c, uint64_t *nonce)
+static int straddle_rev_prepare(struct cellrt *c, uint64_t *nonce)
 {
 	return straddle_out(c, nonce, 0);
 }
+
+const struct state_desc state_straddle = {
+	.name = "straddle",
+	.help = "buffer crossing a page boundary: first page present, next page paged out",
+	.needs_swap = true,
+	.nonresident = true,
+	.setup = anon_setup,
+	.prepare = straddle_prepare,
+	.teardown = anon_teardown,
+	.fits = straddle_fits,
+};
+
+const struct state_desc state_straddle_rev = {
+	.name = "straddle-rev",
+	.help = "buffer crossing a page boundary: first page paged out, next page present",
+	.needs_swap = true,
+	.nonresident = true,
+	.setup = anon_setup,
+	.prepare = straddle_rev_prepare,
+	.teardown = anon_teardown,
+	.fits = straddle_fits,
+};

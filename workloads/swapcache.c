@@ -8,10 +8,9 @@
  * still fails: what decides is the PTE, not where the page is.
  */
 #include <sys/mman.h>
-#include "model.h"
-#include "wl.h"
+#include "pool.h"
 
-int swapcache_prepare(struct cellrt *c, uint64_t *nonce)
+static int swapcache_prepare(struct cellrt *c, uint64_t *nonce)
 {
 	int err;
 
@@ -19,3 +18,13 @@ int swapcache_prepare(struct cellrt *c, uint64_t *nonce)
 	err = advise_span(c, MADV_PAGEOUT);
 	return err ? err : advise_span(c, MADV_WILLNEED);
 }
+
+const struct state_desc state_swapcache = {
+	.name = "swapcache",
+	.help = "anonymous page swapped out, read back into the swap cache unmapped (WILLNEED)",
+	.needs_swap = true,
+	.nonresident = true,
+	.setup = anon_setup,
+	.prepare = swapcache_prepare,
+	.teardown = anon_teardown,
+};

@@ -13,8 +13,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "model.h"
-#include "wl.h"
+#include "pool.h"
+
+/* workloads/pressure.c: the pressure states' pool and cgroup, with this hog */
+int pressure_stressng_setup(struct cellrt *c);
+int pressure_prepare(struct cellrt *c, uint64_t *nonce);
+void pressure_after(struct cellrt *c);
+void pressure_teardown(struct cellrt *c);
+void stressng_exec(uint64_t target);
 
 /* fixed places only: bpfault runs as root and never takes a program from PATH or "." */
 static const char *const stressng_paths[] = {"/usr/bin/stress-ng", "/usr/local/bin/stress-ng"};
@@ -30,8 +36,9 @@ static const char *stressng_path(void)
 	return NULL;
 }
 
-int stressng_supported(char *why, size_t len)
+static int stressng_supported(const struct host_caps *h, char *why, size_t len)
 {
+	(void)h;
 	if (stressng_path())
 		return 0;
 	snprintf(why, len, "stress-ng is not installed (apt-get install stress-ng)");
@@ -56,3 +63,16 @@ void stressng_exec(uint64_t target)
 	execl(path, "stress-ng", "--vm", "1", "--vm-bytes", bytes, "--vm-keep", "--vm-method",
 	      "write64", "--timeout", "0", "--quiet", (char *)NULL);
 }
+
+const struct state_desc state_pressure_stressng = {
+	.name = "pressure-stressng",
+	.help = "memory cgroup limit and stress-ng --vm as the hog: reclaim evicts to zram",
+	.needs_swap = true,
+	.needs_memcg = true,
+	.graded = true,
+	.supported = stressng_supported,
+	.setup = pressure_stressng_setup,
+	.prepare = pressure_prepare,
+	.after = pressure_after,
+	.teardown = pressure_teardown,
+};

@@ -18,8 +18,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include "model.h"
-#include "wl.h"
+#include "pool.h"
 
 struct uffd {
 	int fd, stop[2];
@@ -39,10 +38,11 @@ static int uffd_open(void)
 #endif
 }
 
-int uffd_supported(char *why, size_t len)
+static int uffd_supported(const struct host_caps *h, char *why, size_t len)
 {
 	int fd = uffd_open();
 
+	(void)h;
 	if (fd < 0) {
 		snprintf(why, len, "userfaultfd(): %s%s", strerror(-fd),
 			 fd == -EPERM ? " (vm.unprivileged_userfaultfd, or not root)" : "");
@@ -81,7 +81,7 @@ static void *uffd_main(void *arg)
 	}
 }
 
-int uffd_setup(struct cellrt *c)
+static int uffd_setup(struct cellrt *c)
 {
 	size_t len = (size_t)SLOT_PAGES * PAGE_SZ;
 	struct uffdio_api api = {.api = UFFD_API};
@@ -93,7 +93,7 @@ int uffd_setup(struct cellrt *c)
 		return -ENOMEM;
 	c->priv = u;
 	u->fd = u->stop[0] = u->stop[1] = -1;
-	if (c->sc->forks) {
+	if (c->sc->impl->forks) {
 		snprintf(c->unsup, sizeof(c->unsup),
 			 "a forked child does not inherit the userfaultfd registration");
 		return -EOPNOTSUPP;
@@ -122,7 +122,7 @@ int uffd_setup(struct cellrt *c)
 	return 0;
 }
 
-int uffd_prepare(struct cellrt *c, uint64_t *nonce)
+static int uffd_prepare(struct cellrt *c, uint64_t *nonce)
 {
 	struct uffd *u = c->priv;
 
@@ -130,7 +130,7 @@ int uffd_prepare(struct cellrt *c, uint64_t *nonce)
 	return advise_span(c, MADV_DONTNEED); /* missing again: the next access asks the thread */
 }
 
-void uffd_teardown(struct cellrt *c)
+static void uffd_teardown(struct cellrt *c)
 {
 	struct uffd *u = c->priv;
 
@@ -153,3 +153,13 @@ void uffd_teardown(struct cellrt *c)
 	c->priv = NULL;
 	anon_teardown(c);
 }
+
+const struct state_desc state_uffd_missing = {
+	.name = "uffd-missing",
+	.help = "missing page of a userfaultfd range: the kernel asks a bpfault thread for it",
+	.nonresident = true,
+	.supported = uffd_supported,
+	.setup = uffd_setup,
+	.prepare = uffd_prepare,
+	.teardown = uffd_teardown,
+};

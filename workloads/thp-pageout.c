@@ -15,8 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "common.h"
-#include "model.h"
-#include "wl.h"
+#include "pool.h"
 
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
 #define THP_SIZE    "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"
@@ -48,10 +47,11 @@ static int read_line(const char *path, char *buf, size_t len)
 	return ok ? 0 : -EIO;
 }
 
-int thp_supported(char *why, size_t len)
+static int thp_supported(const struct host_caps *h, char *why, size_t len)
 {
 	char v[128];
 
+	(void)h;
 	if (read_line(THP_ENABLED, v, sizeof(v))) {
 		snprintf(why, len, "no transparent huge pages in this kernel (%s)", THP_ENABLED);
 		return -EOPNOTSUPP;
@@ -84,7 +84,7 @@ static void vm_read(unsigned long long *v)
 	fclose(f);
 }
 
-int thp_setup(struct cellrt *c)
+static int thp_setup(struct cellrt *c)
 {
 	struct thp *t = calloc(1, sizeof(*t));
 	char v[64];
@@ -127,7 +127,7 @@ static bool is_huge(const struct thp *t, const void *p)
 	return (flags >> KPF_THP) & 1;
 }
 
-int thp_prepare(struct cellrt *c, uint64_t *nonce)
+static int thp_prepare(struct cellrt *c, uint64_t *nonce)
 {
 	struct thp *t = c->priv;
 
@@ -142,7 +142,7 @@ int thp_prepare(struct cellrt *c, uint64_t *nonce)
 	return 0;
 }
 
-void thp_teardown(struct cellrt *c)
+static void thp_teardown(struct cellrt *c)
 {
 	struct thp *t = c->priv;
 	unsigned long long v[NKEYS];
@@ -168,3 +168,14 @@ void thp_teardown(struct cellrt *c)
 	c->priv = NULL;
 	c->region = NULL;
 }
+
+const struct state_desc state_thp_pageout = {
+	.name = "thp-pageout",
+	.help = "transparent huge page (MADV_HUGEPAGE, fresh each trial), MADV_PAGEOUT to swap",
+	.needs_swap = true,
+	.nonresident = true,
+	.supported = thp_supported,
+	.setup = thp_setup,
+	.prepare = thp_prepare,
+	.teardown = thp_teardown,
+};
