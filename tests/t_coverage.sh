@@ -125,6 +125,28 @@ else
 	check "pressure-stressng: unsupported without stress-ng, saying so" "$R" "'stress-ng' in $X[\"status\"] and unsup($X)"
 fi
 
+# ---- the new syscalls: resident 0% for every arm; paged out, enter >= 95%; exit as the kernel
+# dictates (a read of data the kernel touched succeeds, /dev/null and refused calls fail) ----
+R=$T/sc/results.json
+"$B" run -q -s pwrite64,read,pread64,sendto,connect,openat2,unlinkat,renameat2,openat-einval,execve-enoent,execve-enoexec \
+	-p resident,anon-pageout -k file,null,pipe,socket,none -a enter,exit,sleep -n $N -o "$T/sc" >"$T/sc.out" 2>&1
+check "syscalls: run completes" "$R" 'd["meta"]["complete"]'
+SCS='[("pwrite64","file"),("pwrite64","null"),("read","file"),("read","null"),("read","pipe"),("read","socket"),("pread64","file"),("pread64","null"),("sendto","socket"),("connect","none"),("openat2","none"),("unlinkat","none"),("renameat2","none"),("openat-einval","none"),("execve-enoent","none"),("execve-enoexec","none")]'
+check "syscalls: every cell ran (status ok)" "$R" \
+	"all(cell(s, st, k)['status'] == 'ok' for s, k in $SCS for st in ('resident', 'anon-pageout'))"
+check "syscalls: resident control, 0 failures for every arm" "$R" \
+	"all(rate(cell(s, 'resident', k), a) == 0 for s, k in $SCS for a in ('enter', 'exit', 'sleep'))"
+check "syscalls: anon-pageout >= 95% absent and enter fails >= 95%" "$R" \
+	"all(out(cell(s, 'anon-pageout', k)) >= 0.95 and rate(cell(s, 'anon-pageout', k), 'enter') >= 0.95 for s, k in $SCS)"
+check "syscalls: the sleepable arm (faults the page in) never fails" "$R" \
+	"all(rate(cell(s, 'anon-pageout', k), 'sleep') == 0 for s, k in $SCS)"
+TOUCHED='[("pwrite64","file"),("read","file"),("read","pipe"),("read","socket"),("pread64","file"),("sendto","socket"),("connect","none"),("openat2","none"),("unlinkat","none"),("renameat2","none"),("execve-enoexec","none")]'
+check "syscalls: where the kernel copies the buffer (in or out), exit fails <= 1%" "$R" \
+	"all(rate(cell(s, 'anon-pageout', k), 'exit') <= 0.01 for s, k in $TOUCHED)"
+UNTOUCHED='[("pwrite64","null"),("read","null"),("pread64","null"),("openat-einval","none"),("execve-enoent","none")]'
+check "syscalls: /dev/null, refused flags (EINVAL) and a missing program (ENOENT): exit fails >= 95%" "$R" \
+	"all(rate(cell(s, 'anon-pageout', k), 'exit') >= 0.95 for s, k in $UNTOUCHED)"
+
 # ---- left as found: swap, zram, cgroups, stress-ng, DAMON's kdamonds and their files ----
 after=$(host_state)
 [ "$before" = "$after" ] && pass "host left as found (swap, zram, cgroups, stress-ng, DAMON)" ||
