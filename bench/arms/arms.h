@@ -8,4 +8,15 @@
 /* the tracepoint programs of syscall sc: tp_enter_<id> and (with exit) tp_exit_<id>; count */
 int tp_syscall_progs(struct probe_bpf *s, int sc, bool exit, struct bpf_program **out, int max);
 
+/* an arm's progs() when it needs one program, whatever the syscall: ONE_PROG(fn, skeleton prog) */
+#define ONE_PROG(fn, prog)                                                                         \
+	static int fn(struct probe_bpf *s, int sc, struct bpf_program **out, int max)              \
+	{                                                                                          \
+		(void)sc;                                                                          \
+		if (max < 1)                                                                       \
+			return 0;                                                                  \
+		out[0] = s->progs.prog;                                                            \
+		return 1;                                                                          \
+	}
+
 #endif
