@@ -137,6 +137,10 @@ int cell_setup(struct engine *e, struct cellacc *c)
 		}
 	}
 	err = c->spec.st->setup(&c->rt);
+	if (err == -EOPNOTSUPP && c->rt.unsup[0]) { /* found out in set-up (damon: measured) */
+		snprintf(c->unsup, sizeof(c->unsup), "%.140s", c->rt.unsup);
+		return err;
+	}
 	if (err) {
 		snprintf(c->err, sizeof(c->err), "page state set-up failed: %s", strerror(-err));
 		return err;
@@ -288,6 +292,7 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 			 strerror(-err));
 		return err;
 	}
+	c->rt.nonce = nonce; /* the read family's source gives the kernel these bytes */
 	if (ctl) {
 		/* the pointer the call passes: the iovec or argv array, else the buffer */
 		ctl->buf = (uintptr_t)(c->rt.iov ? c->rt.iov : c->rt.buf);

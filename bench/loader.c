@@ -16,7 +16,10 @@
 #include "loader.h"
 #include "probe.skel.h"
 
-#define MAX_PROGS 16 /* programs one arm needs over every syscall it serves */
+/* programs one arm needs over every syscall it serves: at most an enter and an exit program
+ * per syscall, and a few of its own (a fixed 16 silently dropped the exit programs of the 9th
+ * and later syscalls of a run) */
+#define MAX_PROGS (2 * SC__COUNT + 4)
 
 static char last_msg[256];
 static char failed_prog[64]; /* the program the last failed load names, if any */

@@ -179,6 +179,11 @@ int mx_add_lists(struct matrix *m, const struct mx_lists *l, char *err, size_t l
 						if (!why && p.sk[c]->fits)
 							why = p.sk[c]->fits((uint32_t)p.size[d],
 									    (uint32_t)p.off[e]);
+						if (!why && p.st[b]->fits)
+							why = p.st[b]->fits(
+								(uint32_t)p.size[d],
+								(uint32_t)p.off[e],
+								kind_is_str(p.sc[a]->kind));
 
 						if (why) {
 							drop(m,

@@ -23,11 +23,13 @@ struct bpf_link;
 
 /* Unit numbers, in the registry's order (bpf/units.def) */
 enum sc_id {
-#define SC_ENUM_ARG(id, name, argi, argname, kind) SC_##id,
-#define SC_ENUM_OTHER(id, name, kind, where)	   SC_##id,
-	BPFAULT_SYSCALLS(SC_ENUM_ARG, SC_ENUM_OTHER)
+#define SC_ENUM_ARG(id, name, argi, argname, kind)	 SC_##id,
+#define SC_ENUM_OTHER(id, name, kind, where)		 SC_##id,
+#define SC_ENUM_VAR(id, name, base, argi, argname, kind) SC_##id,
+	BPFAULT_SYSCALLS(SC_ENUM_ARG, SC_ENUM_OTHER, SC_ENUM_VAR)
 #undef SC_ENUM_ARG
 #undef SC_ENUM_OTHER
+#undef SC_ENUM_VAR
 		SC__COUNT,
 };
 enum st_id {
@@ -61,8 +63,8 @@ struct state_desc {
 	/* graded: partially resident by design (pressure): neither the "state took on" rule of
 	 * nonresident states nor the "never fails" rule of controls applies; ground truth tells */
 	bool graded;
-	/* optional: 0 if the state can run on this host, else -errno with the reason in why (the
-	 * default: the swap and memory cgroup it needs, from h) */
+	/* optional: 0 if the state can run on this host, else -errno with the reason in why; asked
+	 * after the swap and memory cgroup it needs (from h) were found */
 	int (*supported)(const struct host_caps *h, char *why, size_t len);
 	/* allocate the cell's buffers; 0 or -errno */
 	int (*setup)(struct cellrt *c);
@@ -73,6 +75,9 @@ struct state_desc {
 	/* optional: after each call (and the sink's after): ready the used buffer for its next use
 	 */
 	void (*after)(struct cellrt *c);
+	/* optional: NULL if a buffer of size bytes at offset (str: and its NUL) suits the state,
+	 * else why not (the cell is dropped from the matrix) */
+	const char *(*fits)(uint32_t size, uint32_t offset, bool str);
 };
 
 /* where the data goes */
@@ -191,10 +196,12 @@ struct cellrt {
 	uint64_t calls;
 	const char *workdir; /* where files are made (a disk file system) */
 	void *priv;	     /* the page state's own per-cell data (pressure: slot nonces) */
+	char unsup[144];     /* a set-up that returns -EOPNOTSUPP says why here */
+	uint64_t nonce;	     /* this trial's pattern (after prepare) */
 };
 
 /* the workload's call site: the sleepable uprobe arm attaches here */
-long bpfault_call(long nr, long a0, long a1, long a2, long a3);
+long bpfault_call(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 
 /* the pointer leads to a NUL-terminated string */
 static inline bool kind_is_str(int kind)

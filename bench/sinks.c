@@ -13,7 +13,7 @@ static int file_open(struct cellrt *c)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/sink.%p", c->workdir, (void *)c);
-	c->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	c->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600); /* read family: source */
 	if (c->fd < 0)
 		return -errno;
 	unlink(path);
@@ -37,7 +37,7 @@ static void fd_close(struct cellrt *c)
 
 static int null_open(struct cellrt *c)
 {
-	c->fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	c->fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	return c->fd < 0 ? -errno : 0;
 }
 

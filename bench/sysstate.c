@@ -35,10 +35,10 @@ struct undo {
 	char path[PATH_MAX];
 	int id;
 	struct rlimit rl;
-	char val[16];
+	char val[80];
 };
 
-static struct undo undos[160]; /* pressure: two per cell */
+static struct undo undos[480]; /* pressure: two per cell; damon: one per kdamond file */
 static int nundo;
 static pid_t owner; /* the process whose state this is: a forked child never restores it */
 static volatile sig_atomic_t stop_sig;
@@ -596,6 +596,19 @@ int sys_memcg_enter(const char *path)
 	if (!cg.version)
 		return -ENODEV;
 	return cg_move(path ? path : cg.orig, getpid());
+}
+
+int sys_write_at_exit(const char *path, const char *val)
+{
+	struct undo *u;
+
+	if (strlen(val) >= sizeof(u->val))
+		return -E2BIG;
+	u = push(U_WRITE, path, 0);
+	if (!u)
+		return -ENOSPC;
+	snprintf(u->val, sizeof(u->val), "%s", val);
+	return 0;
 }
 
 int sys_kill_at_exit(pid_t pid)

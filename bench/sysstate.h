@@ -51,6 +51,9 @@ int sys_memcg_enter(const char *path);
  * 0, or -ENOSPC: no room for the step, the child was killed and reaped now */
 int sys_kill_at_exit(pid_t pid);
 
+/* write val (< 80 bytes) to path at restore time (steps run newest first); 0 or -errno */
+int sys_write_at_exit(const char *path, const char *val);
+
 /* run and forget all undo steps, newest first */
 void sys_restore(void);
 /* a one-line description of swap as found (for meta) */

@@ -10,9 +10,10 @@
 #include <string.h>
 #include "model.h"
 
-#define SC_IMPL_ARG(id, name, argi, argname, kind) extern const struct syscall_impl sc_##id;
-#define SC_IMPL_OTHER(id, name, kind, where)	   extern const struct syscall_impl sc_##id;
-BPFAULT_SYSCALLS(SC_IMPL_ARG, SC_IMPL_OTHER)
+#define SC_IMPL_ARG(id, name, argi, argname, kind)	 extern const struct syscall_impl sc_##id;
+#define SC_IMPL_OTHER(id, name, kind, where)		 extern const struct syscall_impl sc_##id;
+#define SC_IMPL_VAR(id, name, base, argi, argname, kind) extern const struct syscall_impl sc_##id;
+BPFAULT_SYSCALLS(SC_IMPL_ARG, SC_IMPL_OTHER, SC_IMPL_VAR)
 #define ARM_IMPL(ID, id, name, family, at_exit, perturbing, pair, style, reads)                    \
 	extern const struct arm_impl arm_##id;
 BPFAULT_ARMS(ARM_IMPL)
@@ -37,7 +38,15 @@ const struct syscall_desc syscalls[SC__COUNT] = {
 		      .where = where_,                                                             \
 		      .kind = kind_,                                                               \
 		      .impl = &sc_##id_},
-	BPFAULT_SYSCALLS(SC_ARG, SC_OTHER)};
+#define SC_VAR(id_, name_, base_, argi_, argname_, kind_)                                          \
+	[SC_##id_] = {.name = name_,                                                               \
+		      .id = SC_##id_,                                                              \
+		      .argi = argi_,                                                               \
+		      .where = "argument " #argi_ " (" argname_ ")",                               \
+		      .kind = kind_,                                                               \
+		      .tp = #base_,                                                                \
+		      .impl = &sc_##id_},
+	BPFAULT_SYSCALLS(SC_ARG, SC_OTHER, SC_VAR)};
 
 const struct arm_desc arms[ARM__COUNT] = {
 #define ARM_DESC(ID, id_, name_, family_, at_exit_, perturbing_, pair_, style_, reads_)            \
@@ -147,8 +156,6 @@ const char *arm_serves(const struct arm_desc *a, const struct syscall_desc *sc, 
 
 int state_supported(const struct state_desc *st, const struct host_caps *h, char *why, size_t len)
 {
-	if (st->supported)
-		return st->supported(h, why, len);
 	if (st->needs_swap && h->no_swap) {
 		snprintf(why, len, "no swap: %s", h->no_swap);
 		return -ENODEV;
@@ -157,5 +164,5 @@ int state_supported(const struct state_desc *st, const struct host_caps *h, char
 		snprintf(why, len, "no memory cgroup: %s", h->no_memcg);
 		return -ENODEV;
 	}
-	return 0;
+	return st->supported ? st->supported(h, why, len) : 0;
 }

@@ -250,9 +250,11 @@ static __always_inline int tp_exit(void)
 		return tp_exit();                                                                  \
 	}
 #define NO_PROGS(id, name, kind, where)
-BPFAULT_SYSCALLS(TP_PROGS, NO_PROGS)
+#define BASE_PROGS(id, name, base, argi, argname, kind) /* the programs of its base syscall */
+BPFAULT_SYSCALLS(TP_PROGS, NO_PROGS, BASE_PROGS)
 #undef TP_PROGS
 #undef NO_PROGS
+#undef BASE_PROGS
 
 /* ---- generic raw_tp and tp_btf sys_enter/sys_exit, as most agents hook ---- */
 

@@ -35,6 +35,9 @@
 #include "model.h"
 #include "sysstate.h"
 
+/* workloads/pressure-stressng.c: stress-ng as the hog of pressure-stressng */
+void stressng_exec(uint64_t target);
+
 #define POOL_SLOTS  2048u	  /* SLOT_PAGES each: 16 MiB of address space per cell */
 #define HEADROOM    (32ull << 20) /* the cgroup's limit: the pool plus this */
 #define HOG_MAX	    (1ull << 30)  /* the hog's address space; it writes its target only */
@@ -50,18 +53,23 @@ struct hogctl {
 struct level {
 	const char *name;
 	double over; /* the share of the pool that does not fit */
+	/* an external hog (pressure-stressng): exec it to keep target bytes written; NULL: our own
+	 */
+	void (*exec)(uint64_t target);
 };
 
 static const struct level levels[] = {
-	{"low", 0.1},
-	{"mid", 0.3},
-	{"high", 0.7},
+	{"low", 0.1, NULL},
+	{"mid", 0.3, NULL},
+	{"high", 0.7, NULL},
+	{"stressng", 0.3, stressng_exec},
 };
 
 struct pcell {
 	const struct level *lv;
-	char cg[1600]; /* the cell's cgroup directory */
-	pid_t hog;     /* its hog */
+	char cg[1600];		  /* the cell's cgroup directory */
+	pid_t hog;		  /* its hog (the leader of its process group) */
+	unsigned long long limit; /* the cgroup's memory limit */
 	struct hogctl *ctl;
 	bool dead;	 /* the hog died */
 	uint64_t *nonce; /* per slot: the nonce its pattern carries */
@@ -125,7 +133,7 @@ static void write_file(const char *path, const char *s)
 }
 
 /* the hog: never returns */
-static void hog_main(struct hogctl *ctl, int avoid_cpu)
+static void hog_main(struct hogctl *ctl, int avoid_cpu, const struct level *lv)
 {
 	struct timespec ms = {0, 1000000};
 	cpu_set_t set;
@@ -154,6 +162,12 @@ static void hog_main(struct hogctl *ctl, int avoid_cpu)
 	for (size_t i = 0; i < MAX_CELLS; i++)
 		if (pools[i].p)
 			munmap(pools[i].p, pools[i].len);
+	if (lv->exec) {
+		while (!ctl->go)
+			nanosleep(&ms, NULL);
+		lv->exec(ctl->target);
+		_exit(127);
+	}
 	a = mmap(NULL, HOG_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		 -1, 0);
 	if (a == MAP_FAILED)
@@ -187,7 +201,7 @@ static int hog_start(struct pcell *pc)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
-		hog_main(pc->ctl, cpu);
+		hog_main(pc->ctl, cpu, pc->lv);
 	pc->hog = pid;
 	err = sys_kill_at_exit(pid);
 	if (err)
@@ -220,24 +234,60 @@ static void switch_to(struct pcell *pc)
 {
 	if (active == pc)
 		return;
+	/* the whole process group: an external hog has workers */
 	if (active && active->hog > 0)
-		kill(active->hog, SIGSTOP);
+		kill(-active->hog, SIGSTOP);
 	if (pc && pc->hog > 0)
-		kill(pc->hog, SIGCONT);
+		kill(-pc->hog, SIGCONT);
 	active = pc;
 }
 
-/* let the hog reach its target (two full passes: reclaim evicts the pool's coldest pages), then
- * stop it until its cell is in use */
+/* bytes charged to the cell's cgroup (v2 memory.current, v1 memory.usage_in_bytes), or 0 */
+static unsigned long long cg_usage(const struct pcell *pc)
+{
+	static const char *const names[] = {"memory.current", "memory.usage_in_bytes"};
+	unsigned long long v = 0;
+	char p[sizeof(pc->cg) + 32];
+
+	for (size_t i = 0; i < 2 && !v; i++) {
+		FILE *f;
+
+		snprintf(p, sizeof(p), "%s/%s", pc->cg, names[i]);
+		f = fopen(p, "re");
+		if (f) {
+			if (fscanf(f, "%llu", &v) != 1)
+				v = 0;
+			fclose(f);
+		}
+	}
+	return v;
+}
+
+/* has the hog done what settles the pool? Our own: two full passes since p0; an external one
+ * (no pass count): the cgroup at its limit for a second, so reclaim had to choose */
+static bool hog_settled(struct pcell *pc, uint64_t p0, int *at_limit_ms)
+{
+	if (!pc->lv->exec)
+		return pc->ctl->passes >= p0 + 2;
+	if (cg_usage(pc) + (8ull << 20) < pc->limit)
+		*at_limit_ms = 0;
+	else
+		++*at_limit_ms;
+	return *at_limit_ms >= 1000;
+}
+
+/* let the hog reach its target (reclaim evicts the pool's coldest pages), then stop it until
+ * its cell is in use */
 static int settle(struct pcell *pc)
 {
 	struct timespec ms = {0, 1000000};
 	uint64_t p0 = pc->ctl->passes;
+	int at_limit = 0;
 
 	pc->ctl->go = 1;
 	switch_to(pc);
 	for (int i = 0; i < HOG_TIMEOUT * 1000; i++) {
-		if (pc->ctl->passes >= p0 + 2) {
+		if (hog_settled(pc, p0, &at_limit)) {
 			switch_to(NULL);
 			return 0;
 		}
@@ -307,7 +357,8 @@ static int pressure_setup(struct cellrt *c, const struct level *lv)
 	err = sys_memcg_child(name, pc->cg, sizeof(pc->cg));
 	if (err)
 		return err;
-	err = sys_memcg_limit(pc->cg, HEADROOM + pool);
+	pc->limit = HEADROOM + pool;
+	err = sys_memcg_limit(pc->cg, pc->limit);
 	if (err)
 		return err;
 	switch_to(NULL); /* no hog runs while a pool is written */
@@ -357,6 +408,11 @@ int pressure_high_setup(struct cellrt *c)
 	return pressure_setup(c, &levels[2]);
 }
 
+int pressure_stressng_setup(struct cellrt *c)
+{
+	return pressure_setup(c, &levels[3]);
+}
+
 /* select the next slot and report its nonce; the slot is not touched before the call */
 int pressure_prepare(struct cellrt *c, uint64_t *nonce)
 {
@@ -391,6 +447,8 @@ void pressure_teardown(struct cellrt *c)
 
 	if (pc && active == pc)
 		switch_to(NULL);
+	if (pc && pc->lv->exec && pc->hog > 0)
+		kill(-pc->hog, SIGKILL); /* its workers too; the restore reaps the leader */
 	if (c->region) {
 		pool_unregister(c->region);
 		munmap(c->region, c->nslots * slot_bytes());

@@ -14,7 +14,12 @@ int tp_syscall_progs(struct probe_bpf *s, int sc, bool exit, struct bpf_program 
 		out[1] = s->progs.tp_exit_##id;                                                    \
 		return exit ? 2 : 1;
 #define TP_NONE(id, name, kind, where)
-		BPFAULT_SYSCALLS(TP_CASE, TP_NONE)
+#define TP_VAR(id, name, base, argi, argname, kind)                                                \
+	case SC_##id:                                                                              \
+		out[0] = s->progs.tp_enter_##base;                                                 \
+		out[1] = s->progs.tp_exit_##base;                                                  \
+		return exit ? 2 : 1;
+		BPFAULT_SYSCALLS(TP_CASE, TP_NONE, TP_VAR)
 	}
 	return 0;
 }

@@ -5,9 +5,10 @@
 #include "syscalls.h"
 
 /* The workload's one call site. noinline and global: the sleepable uprobe arm attaches here. */
-__attribute__((noinline, used)) long bpfault_call(long nr, long a0, long a1, long a2, long a3)
+__attribute__((noinline, used)) long bpfault_call(long nr, long a0, long a1, long a2, long a3,
+						  long a4, long a5)
 {
-	long r = syscall(nr, a0, a1, a2, a3);
+	long r = syscall(nr, a0, a1, a2, a3, a4, a5);
 
 	__asm__ volatile("" ::: "memory");
 	return r < 0 ? -errno : r;
@@ -26,4 +27,14 @@ const char *data_sink(const struct sink_desc *k)
 const char *path_only(const struct sink_desc *k)
 {
 	return k->is_none ? NULL : "takes a path or argv, not a data sink (use sink none)";
+}
+
+const char *no_such_path(struct cellrt *c, long r)
+{
+	if (r >= 0) {
+		close((int)r);
+		return "the pattern path exists";
+	}
+	(void)c;
+	return r == -ENOENT || r == -ENAMETOOLONG ? NULL : "unexpected error";
 }

@@ -11,7 +11,7 @@
 /* a shared page: the child's report at 0, envp at 64, argv at 128, argv[0]'s string at 256
  * (resident in the child, which writes to the page: a literal's page may have no PTE in a forked
  * child, and a tool that reads argv in order stops at an unreadable argv[0]) */
-static int exec_setup(struct cellrt *c)
+int exec_setup(struct cellrt *c)
 {
 	char **argv;
 
@@ -28,7 +28,7 @@ static int exec_setup(struct cellrt *c)
 	return 0;
 }
 
-static void exec_teardown(struct cellrt *c)
+void exec_teardown(struct cellrt *c)
 {
 	if (c->shared)
 		munmap(c->shared, PAGE_SZ);
@@ -36,14 +36,30 @@ static void exec_teardown(struct cellrt *c)
 	c->iov = NULL;
 }
 
-static long execve_issue(struct cellrt *c)
+long exec_call(struct cellrt *c, const char *path)
 {
 	char **argv = c->iov, **envp = (char **)((char *)c->shared + 64);
 
+	argv[0] = (char *)path;
 	argv[1] = (char *)c->buf;
 	argv[2] = NULL;
 	envp[0] = NULL;
-	return bpfault_call(SYS_execve, (long)EXEC_PATH, (long)argv, (long)envp, 0);
+	return bpfault_call(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
+}
+
+static long execve_issue(struct cellrt *c)
+{
+	return exec_call(c, EXEC_PATH);
+}
+
+const char *exec_failed(struct cellrt *c, long r)
+{
+	(void)c;
+	if (r == 121)
+		return NULL;
+	return r == 0	  ? "the exec succeeded"
+	       : r == 120 ? "the child could not read its pagemap"
+			  : "the child failed otherwise";
 }
 
 static const char *exited_zero(struct cellrt *c, long r)

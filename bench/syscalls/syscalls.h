@@ -11,4 +11,24 @@ const char *wrote_all(struct cellrt *c, long r);
 const char *data_sink(const struct sink_desc *k);
 const char *path_only(const struct sink_desc *k);
 
+/* check: a path that does not exist (ENOENT, ENAMETOOLONG) */
+const char *no_such_path(struct cellrt *c, long r);
+
+/* the read family's source (source.c): the fd read from, and the trial's bytes given to it */
+int source_fd(const struct cellrt *c);
+int source_fill(struct cellrt *c);
+/* check: read all c->size bytes (0 from a sink the kernel never touches) */
+const char *read_all(struct cellrt *c, long r);
+/* sink_ok: a sink with file positions (file, null) / one that can be read (not direct) */
+const char *seekable_sink(const struct sink_desc *k);
+const char *readable_sink(const struct sink_desc *k);
+
+/* execve and its failing call paths (execve.c): the shared page with argv and envp */
+int exec_setup(struct cellrt *c);
+void exec_teardown(struct cellrt *c);
+/* in the forked child: execve(path, [path, <pattern>], []) */
+long exec_call(struct cellrt *c, const char *path);
+/* check: the exec failed and the child said so (exit status 121) */
+const char *exec_failed(struct cellrt *c, long r);
+
 #endif

@@ -5,7 +5,7 @@
 
 static long write_issue(struct cellrt *c)
 {
-	return bpfault_call(SYS_write, c->fd, (long)c->buf, (long)c->size, 0);
+	return bpfault_call(SYS_write, c->fd, (long)c->buf, (long)c->size, 0, 0, 0);
 }
 
 const struct syscall_impl sc_write = {

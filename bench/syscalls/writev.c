@@ -30,7 +30,7 @@ static long writev_issue(struct cellrt *c)
 
 	iov->iov_base = c->buf;
 	iov->iov_len = c->size;
-	return bpfault_call(SYS_writev, c->fd, (long)iov, 1, 0);
+	return bpfault_call(SYS_writev, c->fd, (long)iov, 1, 0, 0, 0);
 }
 
 const struct syscall_impl sc_writev = {
