@@ -12,8 +12,7 @@
 #   width:CMD   CMD's --help fits 80 columns (list, run, selfbench: reg; compare, gate: read)
 #   usage:CMD   CMD's --help starts "usage: bpfault CMD" (selfbench prints run's: reg)
 #   report-installed  the installed binary finds its gnuplot scripts in the data directory (read)
-PENDING=${PENDING-"width:list width:run width:selfbench width:compare width:gate usage:selfbench
-	report-installed"}
+PENDING=${PENDING-""}
 set -u
 cd "$(dirname "$0")/.."
 B=${BPFAULT:-./bpfault}
