@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 #include "common.h"
 #include "loader.h"
+#include "frontier.h"
 #include "probe.skel.h"
 
 static char last_msg[256];
@@ -83,6 +84,15 @@ static int arm_progs(struct probe_bpf *s, const struct arm_desc *a, const bool *
 			out[n++] = bpf_object__find_program_by_name(s->obj, syscalls[i].tp_exit);
 		}
 	}
+	for (size_t i = 0; a->tp_progs && i < nsyscalls && n < max; i++) {
+		char name[64];
+		struct bpf_program *prog;
+
+		snprintf(name, sizeof(name), "%s_%s", a->tp_progs, syscalls[i].name);
+		prog = want_sc[i] ? bpf_object__find_program_by_name(s->obj, name) : NULL;
+		if (prog)
+			out[n++] = prog;
+	}
 	for (int j = 0; j < 2 && n < max; j++)
 		if (a->progs[j])
 			out[n++] = bpf_object__find_program_by_name(s->obj, a->progs[j]);
@@ -96,33 +106,47 @@ static void set_all_autoload(struct probe_bpf *s, bool on)
 	bpf_object__for_each_program(prog, s->obj) bpf_program__set_autoload(prog, on);
 }
 
-/* load the programs arm a needs for the wanted syscalls */
-static void autoload_arm(struct probe_bpf *s, const struct arm_desc *a, const bool *want_sc)
+/* load the programs arm a needs for the wanted syscalls; log (or NULL): the verifier's words */
+static void autoload_arm(struct probe_bpf *s, const struct arm_desc *a, const bool *want_sc,
+			 char *log, size_t loglen)
 {
 	struct bpf_program *progs[8];
 	int n = arm_progs(s, a, want_sc, progs, 8);
 
-	for (int i = 0; i < n; i++)
-		if (progs[i])
-			bpf_program__set_autoload(progs[i], true);
+	for (int i = 0; i < n; i++) {
+		if (!progs[i])
+			continue;
+		bpf_program__set_autoload(progs[i], true);
+		frontier_prepare_prog(progs[i], a, log, loglen);
+	}
 }
 
 /* can the programs of arm a be loaded on this kernel? (a throwaway object of its own) */
 static int try_load_arm(const struct arm_desc *a, const bool *want_sc, char *why, size_t len)
 {
-	struct probe_bpf *s = skel_open();
+	static char log[16384];
+	struct probe_bpf *s;
+	char reason[200];
 	int err;
 
+	err = frontier_supported(a, why, len);
+	if (err)
+		return err;
+	s = skel_open();
 	if (!s) {
 		snprintf(why, len, "cannot open BPF object: %s", strerror(errno));
 		return -errno;
 	}
 	set_all_autoload(s, false);
-	autoload_arm(s, a, want_sc);
+	log[0] = 0;
+	autoload_arm(s, a, want_sc, log, sizeof(log));
 	s->rodata->targ_tgid = (__u32)getpid();
 	last_msg[0] = 0;
 	err = probe_bpf__load(s);
-	if (err)
+	frontier_verifier_reason(log, reason, sizeof(reason));
+	if (err && reason[0])
+		snprintf(why, len, "load failed: %s (verifier: %.160s)", strerror(-err), reason);
+	else if (err)
 		snprintf(why, len, "load failed: %s%s", strerror(-err), hint(a, err));
 	probe_bpf__destroy(s);
 	return err;
@@ -206,7 +230,7 @@ int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, char
 	set_all_autoload(p->skel, false);
 	for (size_t i = 0; i < narms; i++)
 		if (want_arm[arms[i].id] && p->ok[arms[i].id])
-			autoload_arm(p->skel, &arms[i], want_sc);
+			autoload_arm(p->skel, &arms[i], want_sc, NULL, 0);
 	p->skel->rodata->targ_tgid = (__u32)getpid();
 	err = probe_bpf__load(p->skel);
 	if (err) {

@@ -11,7 +11,7 @@ struct probe_bpf;
 struct probe {
 	struct probe_bpf *skel;
 	bool ok[ARM__COUNT];	   /* arm can run */
-	char why[ARM__COUNT][160]; /* when not: why */
+	char why[ARM__COUNT][256]; /* when not: why */
 	volatile struct bpfault_ctl *ctl;
 	volatile struct bpfault_out *out;
 };

@@ -82,6 +82,8 @@ struct arm_desc {
 	const char *only;     /* the one syscall its hook serves, or NULL for all */
 	bool needs_arg;	      /* reads the pointer from the syscall's arguments */
 	bool at_exit;	      /* reads at the syscall's exit, through a pointer saved at enter */
+	bool sleepable;	      /* its programs load with BPF_F_SLEEPABLE (sleep-tp) */
+	const char *tp_progs; /* its own sys_enter programs, "<tp_progs>_<syscall>" per syscall */
 };
 
 extern const struct state_desc states[];

@@ -12,8 +12,8 @@
 #include <jansson.h>
 
 #define RES_SCHEMA	     "bpfault/1"
-#define RES_MAX_ARMS	     12
-#define RES_MAX_PAIRS	     66
+#define RES_MAX_ARMS	     24
+#define RES_MAX_PAIRS	     (RES_MAX_ARMS * (RES_MAX_ARMS - 1) / 2)
 #define RES_NAME	     24
 #define BPFAULT_RES_MAX_SIZE (1u << 20)
 #define RES_COST_SAMPLES     128 /* per arm: an evenly spaced subsample of the cost figures */
@@ -58,7 +58,7 @@ struct res_cell {
 	int nunsup; /* arms asked for that this kernel cannot run: reported, never counted */
 	struct {
 		char name[RES_NAME];
-		char why[160];
+		char why[256];
 	} unsup[RES_MAX_ARMS];
 };
 

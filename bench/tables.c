@@ -429,6 +429,56 @@ const struct arm_desc arms[] = {
 		 "tracepoint/sched/sched_process_exec reading argv from the new image (execve)",
 	 .progs = {"uring_complete", "exec_later"},
 	 .only = "uring-write,execve"},
+	/* the frontier (bpf/deferred.bpf.h, dynptr, exitmm, sleeptp; bench/frontier.c) */
+	{.name = "deferred",
+	 .id = ARM_DEFERRED,
+	 .hook = "tracepoint/syscalls/sys_enter_<syscall> schedules a BPF task_work (resume); its "
+		 "sleepable callback reads with bpf_copy_from_user before the call returns (faults "
+		 "pages in)",
+	 .tp_progs = "deferred",
+	 .needs_arg = true,
+	 .at_exit = true,
+	 .perturbing = true,
+	 .only = "write,writev,openat"},
+	{.name = "deferred-signal",
+	 .id = ARM_DEFERRED_SIGNAL,
+	 .hook = "as deferred, with bpf_task_work_schedule_signal (may interrupt a blocking call)",
+	 .tp_progs = "deferred",
+	 .needs_arg = true,
+	 .at_exit = true,
+	 .perturbing = true,
+	 .only = "write,writev,openat"},
+	{.name = "deferred-on-fail",
+	 .id = ARM_DEFERRED_ON_FAIL,
+	 .hook = "bpf_probe_read_user at sys_enter_<syscall>; only if that failed, the deferred "
+		 "task_work read",
+	 .tp_progs = "deferred",
+	 .needs_arg = true,
+	 .at_exit = true,
+	 .perturbing = true,
+	 .only = "write,writev,openat"},
+	{.name = "exit-mm",
+	 .id = ARM_EXIT_MM,
+	 .hook = "tracepoint/syscalls/sys_exit_execve reading argv[1] from the new image's "
+		 "mm->arg_start (as Falco's modern probe)",
+	 .at_exit = true,
+	 .progs = {"exit_mm_execve"},
+	 .only = "execve"},
+	{.name = "dynptr",
+	 .id = ARM_DYNPTR,
+	 .hook = "tracepoint/syscalls/sys_enter_<syscall>, bpf_probe_read_user(_str)_dynptr (fails "
+		 "without zeroing the destination)",
+	 .tp_progs = "dynptr",
+	 .needs_arg = true},
+	{.name = "sleep-tp",
+	 .id = ARM_SLEEP_TP,
+	 .hook = "sleepable tracepoint/syscalls/sys_enter_<syscall> (BPF_F_SLEEPABLE), "
+		 "bpf_copy_from_user (faults pages in)",
+	 .tp_progs = "sleep_tp",
+	 .needs_arg = true,
+	 .perturbing = true,
+	 .sleepable = true,
+	 .only = "write,writev,openat"},
 };
 const size_t narms = ARRAY_SIZE(arms);
 

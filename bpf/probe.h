@@ -23,6 +23,13 @@ enum bpfault_arm {
 	ARM_KPROBE,    /* kprobe/vfs_write: the same place, the older attach type */
 	ARM_SUBMIT,    /* tracepoint/io_uring/io_uring_submit_req: at submission */
 	ARM_LATER,     /* tracepoint/io_uring/io_uring_complete: after the kernel did the work */
+	/* the frontier (bpf/frontier.bpf.h): deferral, dynptr reads, sleepable tracepoints */
+	ARM_DEFERRED,	     /* sys_enter_<syscall> schedules a BPF task_work (resume) that reads */
+	ARM_DEFERRED_SIGNAL, /* the same with the _signal variant */
+	ARM_DEFERRED_ON_FAIL, /* read at enter; only if that failed, the task_work read */
+	ARM_EXIT_MM,	      /* sys_exit_execve: argv[1] from the new image's mm->arg_start */
+	ARM_DYNPTR,	      /* sys_enter_<syscall>: bpf_probe_read_user(_str)_dynptr */
+	ARM_SLEEP_TP,	      /* sleepable sys_enter_<syscall> tracepoint, bpf_copy_from_user */
 	ARM__COUNT,
 };
 
@@ -41,6 +48,7 @@ enum bpfault_kind {
 #define RD_ZEROED    (1u << 3) /* destination all zero (pattern expected non-zero) */
 #define RD_MISMATCH  (1u << 4) /* no error, not all zero, not the pattern */
 #define RD_IOV_FAULT (1u << 5) /* KIND_IOV: the iovec array itself could not be read */
+#define RD_KEPT	     (1u << 6) /* fault, and the destination still holds its prior fill (dynptr) */
 
 /* what user space asks for, one trial at a time */
 struct bpfault_ctl {
@@ -57,9 +65,10 @@ struct bpfault_ctl {
 };
 
 struct bpfault_rec {
-	__s32 ret;     /* helper return of the (last) read */
-	__u32 flags;   /* RD_* */
-	__u64 cost_ns; /* time in the arm's read and check */
+	__s32 ret;	/* helper return of the (last) read */
+	__u32 flags;	/* RD_* */
+	__u64 cost_ns;	/* time in the arm's read and check */
+	__u64 delay_ns; /* deferred arms: from the enter hook to the callback's read; 0 otherwise */
 };
 
 struct bpfault_out {
