@@ -28,6 +28,20 @@ void res_arm_finish(struct res_arm *a)
 	a->upper95 = a->fails == 0 ? stats_zero_upper(a->n, 0.05) : NAN;
 }
 
+void res_cond_finish(struct res_cond *c)
+{
+	struct stats_ci ci;
+
+	if (c->n == 0) {
+		c->fail_rate = c->ci95[0] = c->ci95[1] = NAN;
+		return;
+	}
+	c->fail_rate = (double)c->fails / (double)c->n;
+	ci = stats_wilson(c->fails, c->n, STATS_Z95);
+	c->ci95[0] = ci.lo;
+	c->ci95[1] = ci.hi;
+}
+
 void res_cell_key(const struct res_cell *c, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s/%s/%u/%u", c->syscall, c->state, c->sink, c->size, c->offset);
@@ -65,6 +79,12 @@ static json_t *jpair(double a, double b)
 	return json_pack("[oo]", jreal(a), jreal(b));
 }
 
+static json_t *cond_to_json(const struct res_cond *c)
+{
+	return json_pack("{sIsIsoso}", "n", (json_int_t)c->n, "fails", (json_int_t)c->fails,
+			 "fail_rate", jreal(c->fail_rate), "ci95", jpair(c->ci95[0], c->ci95[1]));
+}
+
 static json_t *arm_to_json(const struct res_arm *a)
 {
 	json_t *o = json_pack("{sIsIsIsIsIsIsIsoso}", "n", (json_int_t)a->n, "ok",
@@ -79,6 +99,18 @@ static json_t *arm_to_json(const struct res_arm *a)
 		json_object_set_new(o, "upper95_one_sided", jreal(a->upper95));
 	if (a->exact)
 		json_object_set_new(o, "exact", json_true());
+	if (a->kept || a->has_truth)
+		json_object_set_new(o, "kept", json_integer((json_int_t)a->kept));
+	if (a->has_truth) {
+		json_object_set_new(o, "absent", cond_to_json(&a->absent));
+		json_object_set_new(o, "present", cond_to_json(&a->present));
+	}
+	if (isfinite(a->call_ns))
+		json_object_set_new(o, "call_ns", json_real(a->call_ns));
+	if (isfinite(a->extra_call_ns))
+		json_object_set_new(o, "extra_call_ns", json_real(a->extra_call_ns));
+	if (isfinite(a->delay_ns))
+		json_object_set_new(o, "delay_ns", json_real(a->delay_ns));
 	return o;
 }
 
@@ -344,6 +376,41 @@ static double num_or_nan(json_t *v)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* issue 8's optional fields: kept, absent/present (both or neither), call_ns, extra, delay */
+static int load_truth(struct ld *l, json_t *o, const char *where, struct res_arm *a)
+{
+	json_t *ab = json_object_get(o, "absent"), *pr = json_object_get(o, "present");
+	struct res_cond *cs[2] = {&a->absent, &a->present};
+	json_t *js[2] = {ab, pr};
+	char w[160];
+
+	a->kept = 0;
+	if (json_object_get(o, "kept") && get_u64(l, o, where, "kept", &a->kept))
+		return -1;
+	if (a->kept > a->fault)
+		return bad(l, "%s: kept exceeds fault", where);
+	a->call_ns = num_or_nan(json_object_get(o, "call_ns"));
+	a->extra_call_ns = num_or_nan(json_object_get(o, "extra_call_ns"));
+	a->delay_ns = num_or_nan(json_object_get(o, "delay_ns"));
+	a->has_truth = ab || pr;
+	if (!a->has_truth)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		snprintf(w, sizeof(w), "%s.%s", where, i ? "present" : "absent");
+		if (!json_is_object(js[i]))
+			return bad(l, "%s: must be an object", w);
+		if (get_u64(l, js[i], w, "n", &cs[i]->n) ||
+		    get_u64(l, js[i], w, "fails", &cs[i]->fails))
+			return -1;
+		if (cs[i]->fails > cs[i]->n)
+			return bad(l, "%s: fails exceed n", w);
+		res_cond_finish(cs[i]);
+	}
+	if (a->absent.n + a->present.n != a->n || a->absent.fails + a->present.fails != a->fails)
+		return bad(l, "%s: absent + present do not add up to n and fails", where);
+	return 0;
+}
+
 static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *a)
 {
 	uint64_t cnt[6];
@@ -373,7 +440,7 @@ static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *
 	res_arm_finish(a);
 	a->cost_ns = NAN;
 	a->cost_ci95[0] = a->cost_ci95[1] = NAN;
-	return 0;
+	return load_truth(l, o, where, a);
 }
 
 static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)

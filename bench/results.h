@@ -18,6 +18,13 @@
 #define BPFAULT_RES_MAX_SIZE (1u << 20)
 #define RES_COST_SAMPLES     128 /* per arm: an evenly spaced subsample of the cost figures */
 
+/* failures among the trials of one ground truth (pagemap just before the call) */
+struct res_cond {
+	uint64_t n, fails;
+	double fail_rate; /* fails / n; NAN when n == 0 */
+	double ci95[2];	  /* Wilson 95% */
+};
+
 struct res_arm {
 	char name[RES_NAME];
 	uint64_t n; /* reads counted (trials of the arm's trial group that it read in) */
@@ -33,6 +40,14 @@ struct res_arm {
 	uint32_t ncost; /* cost samples kept, for comparisons (Mann–Whitney) */
 	float cost_samples[RES_COST_SAMPLES];
 	bool exact; /* baseline only: any failure is a regression */
+	/* issue 8 (UNITS.md), optional in files: has_truth says whether absent/present were read */
+	uint64_t kept;		 /* fault with the destination left as it was (dynptr) */
+	bool has_truth;		 /* absent + present are the arm's n and fails */
+	struct res_cond absent;	 /* trials whose page was not present */
+	struct res_cond present; /* trials whose page was present */
+	double call_ns;		 /* median syscall wall time in the arm's trials; NAN if none */
+	double extra_call_ns;	 /* call_ns minus the main group's; NAN if no main group */
+	double delay_ns;	 /* deferred arms: median enter-to-callback delay; else NAN */
 };
 
 struct res_pair {
@@ -79,6 +94,8 @@ static inline bool res_cell_ok(const struct res_cell *c)
 
 /* fill rates, intervals and bounds of an arm from its counts (uses stats.h) */
 void res_arm_finish(struct res_arm *a);
+/* the rate and interval of a conditional count */
+void res_cond_finish(struct res_cond *c);
 
 /* key of a cell "write/file-pageout/file/64/0"; buf >= 128 */
 void res_cell_key(const struct res_cell *c, char *buf, size_t len);
