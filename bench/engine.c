@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "common.h"
 #include "engine.h"
+#include "frontier.h"
 #include "stats.h"
 
 #define PM_PRESENT (1ull << 63)
@@ -246,6 +247,15 @@ static void count_read(struct cellacc *c, int id, const struct bpfault_rec *rec)
 	samples_add(&c->cost[id], (double)rec->cost_ns);
 }
 
+/* arms that read after the call returned, from user space (iter): fetch now */
+static int fetch_after(struct engine *e, uint32_t mask)
+{
+	if (!(mask & (1u << ARM_ITER)) || e->probe.iter_link < 0 || !e->probe.ctl)
+		return 0;
+	e->probe.ctl->t_return = now_ns();
+	return frontier_iter_fetch(e->probe.iter_link);
+}
+
 /* the arm a perturbing trial group runs, for messages ("" for the main group) */
 static const char *group_name(const struct cellacc *c, uint32_t mask)
 {
@@ -287,6 +297,8 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		ctl->argi = (__u32)c->spec.sc->argi;
 		ctl->kind = (__u32)c->spec.sc->kind;
 		ctl->later_off = c->rt.later_off;
+		ctl->iter_tid = (__u32)gettid();
+		ctl->t_return = 0;
 		memset((void *)e->probe.out, 0, sizeof(*e->probe.out));
 	}
 	if (c->spec.sc->forks) {
@@ -303,6 +315,11 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		t0 = now_ns();
 		r = c->spec.sc->issue(&c->rt);
 		*call_ns = (double)(now_ns() - t0);
+		err = fetch_after(e, mask);
+		if (err) {
+			snprintf(c->err, sizeof(c->err), "iter fetch failed: %s", strerror(-err));
+			return err;
+		}
 	}
 	*bits_out = bits;
 	if (primary)
@@ -346,6 +363,9 @@ int cell_round(struct engine *e, struct cellacc *c, uint64_t (*nonce)(void *), v
 	for (int id = 0; id < ARM__COUNT && !err; id++)
 		if (c->pert_mask & (1u << id))
 			err = cell_trial(e, c, 1u << id, nonce(arg));
+	/* and the same call with no arm reading, the reference of what a strategy adds to it */
+	if (c->pert_mask && !err)
+		err = cell_trial(e, c, 0, nonce(arg));
 	return err;
 }
 
@@ -365,7 +385,7 @@ int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonc
 	if (err)
 		return err;
 	memcpy(&out, (const void *)e->probe.out, sizeof(out));
-	truth_call(&c->truth, mask, mask == c->main_mask, call_ns);
+	truth_call(&c->truth, mask, call_ns);
 	for (int id = 0; id < ARM__COUNT; id++) {
 		if (!(mask & (1u << id)))
 			continue;

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "frontier.h"
@@ -105,4 +107,28 @@ void frontier_verifier_reason(const char *log, char *out, size_t len)
 	}
 	if (best)
 		snprintf(out, len, "%.*s", (int)best_len, best);
+}
+
+struct bpf_link *frontier_attach_iter(struct bpf_program *prog)
+{
+	union bpf_iter_link_info li = {.task.pid = (__u32)getpid()};
+	LIBBPF_OPTS(bpf_iter_attach_opts, o, .link_info = &li, .link_info_len = sizeof(li));
+
+	return bpf_program__attach_iter(prog, &o);
+}
+
+int frontier_iter_fetch(int link_fd)
+{
+	char buf[64];
+	int fd = bpf_iter_create(link_fd), err = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	return err;
 }

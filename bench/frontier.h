@@ -18,6 +18,10 @@ int frontier_supported(const struct arm_desc *a, char *why, size_t len);
  * be explained with the verifier's own words */
 int frontier_prepare_prog(struct bpf_program *prog, const struct arm_desc *a, char *log,
 			  size_t len);
+/* the iter arm's link: a task iterator over this process's threads (the BPF side filters) */
+struct bpf_link *frontier_attach_iter(struct bpf_program *prog);
+/* after the call: run the iterator once (the iter arm's read); 0 or -errno */
+int frontier_iter_fetch(int link_fd);
 /* the verifier's reason in log (its last meaningful line), "" if none; out gets it */
 void frontier_verifier_reason(const char *log, char *out, size_t len);
 

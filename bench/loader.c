@@ -183,6 +183,10 @@ static int attach_prog(struct probe *p, struct bpf_program *prog, const struct a
 		exe[n] = 0;
 		/* every process of this binary: forked trials (execve) call it too; BPF filters */
 		link = bpf_program__attach_uprobe_opts(prog, -1, exe, 0, &uo);
+	} else if (a->id == ARM_ITER) {
+		link = frontier_attach_iter(prog);
+		if (link)
+			p->iter_link = bpf_link__fd(link);
 	} else {
 		link = bpf_program__attach(prog);
 	}
@@ -204,6 +208,7 @@ int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, char
 	int err;
 
 	memset(p, 0, sizeof(*p));
+	p->iter_link = -1;
 	libbpf_set_print(print_fn);
 	/* which arms' programs load at all */
 	for (size_t i = 0; i < narms; i++) {
@@ -261,6 +266,7 @@ int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, char
 
 void probe_stop(struct probe *p)
 {
+	p->iter_link = -1;
 	probe_bpf__destroy(p->skel);
 	p->skel = NULL;
 }

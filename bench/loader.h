@@ -14,6 +14,7 @@ struct probe {
 	char why[ARM__COUNT][256]; /* when not: why */
 	volatile struct bpfault_ctl *ctl;
 	volatile struct bpfault_out *out;
+	int iter_link; /* the iter arm's task iterator link fd, -1 if not attached */
 };
 
 /*

@@ -479,6 +479,13 @@ const struct arm_desc arms[] = {
 	 .perturbing = true,
 	 .sleepable = true,
 	 .only = "write,writev,openat"},
+	{.name = "iter",
+	 .id = ARM_ITER,
+	 .hook = "after the call returned, the tool reads a sleepable task iterator (iter.s/task) "
+		 "that copies the buffer with bpf_copy_from_user_task (faults pages in)",
+	 .progs = {"iter_task"},
+	 .at_exit = true,
+	 .only = "write,writev,openat"},
 };
 const size_t narms = ARRAY_SIZE(arms);
 

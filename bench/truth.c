@@ -58,10 +58,10 @@ void truth_count(struct truth *t, int id, bool absent, bool fail, uint64_t delay
 		samples_add(&a->delay, (double)delay_ns);
 }
 
-void truth_call(struct truth *t, uint32_t mask, bool main, double call_ns)
+void truth_call(struct truth *t, uint32_t mask, double call_ns)
 {
-	if (main)
-		samples_add(&t->main_call, call_ns);
+	if (!mask)
+		samples_add(&t->ref_call, call_ns);
 	for (int id = 0; id < ARM__COUNT; id++)
 		if (mask & (1u << id))
 			samples_add(&t->arm[id].call, call_ns);
@@ -87,7 +87,8 @@ void truth_finish(const struct truth *t, int id, struct res_arm *a)
 	res_cond_finish(&a->absent);
 	res_cond_finish(&a->present);
 	a->call_ns = samples_median(&ta->call);
-	a->extra_call_ns = a->call_ns - samples_median(&t->main_call);
+	/* NAN without reference trials (a cell with no perturbing arm has none) */
+	a->extra_call_ns = a->call_ns - samples_median(&t->ref_call);
 	a->delay_ns = samples_median(&ta->delay);
 }
 
@@ -97,5 +98,5 @@ void truth_free(struct truth *t)
 		samples_free(&t->arm[id].call);
 		samples_free(&t->arm[id].delay);
 	}
-	samples_free(&t->main_call);
+	samples_free(&t->ref_call);
 }

@@ -34,13 +34,13 @@ struct truth_arm {
 
 struct truth {
 	struct truth_arm arm[ARM__COUNT];
-	struct samples main_call; /* ns of the syscall in the main group's trials */
+	struct samples ref_call; /* ns of the syscall in trials where no arm reads (mask 0) */
 };
 
 /* one arm's read in one trial: absent = the page was not present just before the call */
 void truth_count(struct truth *t, int id, bool absent, bool fail, uint64_t delay_ns);
-/* one trial's syscall time, for every arm of mask; main: the trial is the main group's */
-void truth_call(struct truth *t, uint32_t mask, bool main, double call_ns);
+/* one trial's syscall time, for every arm of mask; mask 0: a reference trial */
+void truth_call(struct truth *t, uint32_t mask, double call_ns);
 /* fill a's kept-independent truth fields (absent, present, call_ns, extra_call_ns, delay_ns) */
 void truth_finish(const struct truth *t, int id, struct res_arm *a);
 /* an arm's truth fields when it has none yet (all NAN) */

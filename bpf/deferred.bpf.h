@@ -40,7 +40,7 @@ static int deferred_cb(struct bpf_map *map, void *key, void *value)
 	if (v->nonce != ctl.nonce || v->ptr != ctl.buf)
 		flags = RD_FIRED | RD_MISMATCH;
 	else
-		flags = read_check(v->ptr, RM_COPY, ctl.kind, &ret);
+		flags = read_check(v->ptr, RM_COPY, ctl.kind, &ret, NULL);
 	out.arm[arm].ret = ret;
 	out.arm[arm].flags = flags;
 	out.arm[arm].cost_ns = v->cost_enter + (bpf_ktime_get_ns() - t0);

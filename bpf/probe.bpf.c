@@ -68,6 +68,7 @@ enum read_method {
 	RM_PROBE = 0,  /* bpf_probe_read_user(_str): fails and zeroes on a missing page */
 	RM_COPY = 1,   /* bpf_copy_from_user: sleepable, faults the page in */
 	RM_DYNPTR = 2, /* bpf_probe_read_user(_str)_dynptr into the scratch: fails, keeps it */
+	RM_TASK = 3,   /* bpf_copy_from_user_task: sleepable, another task's memory (iter) */
 };
 
 #define DST_CANARY 0xa5c3a5c3a5c3a5c3ULL /* a dynptr read's prior fill: non-zero, not a pattern */
@@ -76,12 +77,15 @@ enum read_method {
 static const __u64 canary_fill[BPFAULT_MAX_BUF / 8 + 1] = {[0 ... BPFAULT_MAX_BUF / 8] =
 								   DST_CANARY};
 
-static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int method, int str)
+static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int method, int str,
+				      struct task_struct *task)
 {
 	if (size == 0 || size > BPFAULT_MAX_BUF + 8)
 		return -22;
 	if (method == RM_COPY)
 		return bpf_copy_from_user(dst, size, (const void *)ptr);
+	if (method == RM_TASK)
+		return task ? bpf_copy_from_user_task(dst, size, (const void *)ptr, task, 0) : -3;
 	if (method == RM_DYNPTR)
 		return read_user_dynptr(dst, sizeof(struct scratch), size, ptr, str);
 	if (str)
@@ -89,13 +93,16 @@ static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int meth
 	return bpf_probe_read_user(dst, size, (const void *)ptr);
 }
 
-/* read ptr, compare with the pattern, return RD_* flags; *ret gets the helper's return */
-static __noinline int read_check(__u64 ptr, int method, __u32 kind, __s32 *ret)
+/* read ptr (task's memory for RM_TASK), compare with the pattern, return RD_* flags; *ret gets
+ * the helper's return */
+static __noinline int read_check(__u64 ptr, int method, __u32 kind, __s32 *ret,
+				 struct task_struct *task)
 {
 	__u32 zero = 0, size = ctl.size, nwords, i;
 	__u64 nonce = ctl.nonce, any = 0, bad = 0, moved = 0;
-	int expect_zero = ctl.expect_zero, extra = 0, sleepable = method == RM_COPY;
-	int plain = method != RM_COPY; /* string reads that return the string's length */
+	int expect_zero = ctl.expect_zero, extra = 0;
+	int sleepable = method == RM_COPY || method == RM_TASK;
+	int plain = !sleepable; /* string reads that return the string's length */
 	struct scratch *s;
 	long r;
 
@@ -110,7 +117,7 @@ static __noinline int read_check(__u64 ptr, int method, __u32 kind, __s32 *ret)
 	if (kind == KIND_IOV || kind == KIND_ARGV) {
 		/* the array first (iov_base, iov_len or argv[0], argv[1]), then what it points at
 		 */
-		r = read_user(s, 16, ptr, method, 0);
+		r = read_user(s, 16, ptr, method, 0, task);
 		if (r < 0) {
 			*ret = r;
 			return RD_FIRED | RD_FAULT | RD_IOV_FAULT |
@@ -122,13 +129,13 @@ static __noinline int read_check(__u64 ptr, int method, __u32 kind, __s32 *ret)
 	}
 	if (kind == KIND_STR || kind == KIND_ARGV) {
 		/* size bytes and the NUL; a sleepable read copies them as plain bytes */
-		r = read_user(s, size + 1, ptr, method, plain);
+		r = read_user(s, size + 1, ptr, method, plain, task);
 		if (r >= 0 && (sleepable ? ((__u8 *)s->w)[size] != 0 : r != (long)size + 1))
 			extra = 1; /* a string of the wrong length */
 		if (expect_zero && r >= 0)
 			extra = sleepable ? ((__u8 *)s->w)[0] != 0 : r != 1;
 	} else {
-		r = read_user(s, size, ptr, method, 0);
+		r = read_user(s, size, ptr, method, 0, task);
 	}
 	*ret = r;
 	/* an empty string read from a zero page copies one byte: compare nothing else */
@@ -155,17 +162,23 @@ static __noinline int read_check(__u64 ptr, int method, __u32 kind, __s32 *ret)
 	return RD_FIRED | RD_MISMATCH;
 }
 
-static __always_inline void do_arm_kind(int arm, __u64 ptr, int method, __u32 kind)
+static __always_inline void do_arm_task(int arm, __u64 ptr, int method, __u32 kind,
+					struct task_struct *task)
 {
 	__u64 t0 = bpf_ktime_get_ns();
 	__s32 ret = 0;
-	int flags = read_check(ptr, method, kind, &ret);
+	int flags = read_check(ptr, method, kind, &ret, task);
 
 	if (arm < 0 || arm >= ARM__COUNT)
 		return;
 	out.arm[arm].ret = ret;
 	out.arm[arm].flags = flags;
 	out.arm[arm].cost_ns = bpf_ktime_get_ns() - t0;
+}
+
+static __always_inline void do_arm_kind(int arm, __u64 ptr, int method, __u32 kind)
+{
+	do_arm_task(arm, ptr, method, kind, NULL);
 }
 
 static __always_inline void do_arm(int arm, __u64 ptr, int method)
@@ -478,3 +491,4 @@ int exec_later(void *ctx)
 #include "dynptr.bpf.h"
 #include "exitmm.bpf.h"
 #include "sleeptp.bpf.h"
+#include "iter.bpf.h"

@@ -23,13 +23,14 @@ enum bpfault_arm {
 	ARM_KPROBE,    /* kprobe/vfs_write: the same place, the older attach type */
 	ARM_SUBMIT,    /* tracepoint/io_uring/io_uring_submit_req: at submission */
 	ARM_LATER,     /* tracepoint/io_uring/io_uring_complete: after the kernel did the work */
-	/* the frontier (bpf/frontier.bpf.h): deferral, dynptr reads, sleepable tracepoints */
+	/* the frontier (bpf/<arm>.bpf.h): deferral, dynptr reads, sleepable hooks, iterators */
 	ARM_DEFERRED,	     /* sys_enter_<syscall> schedules a BPF task_work (resume) that reads */
 	ARM_DEFERRED_SIGNAL, /* the same with the _signal variant */
 	ARM_DEFERRED_ON_FAIL, /* read at enter; only if that failed, the task_work read */
 	ARM_EXIT_MM,	      /* sys_exit_execve: argv[1] from the new image's mm->arg_start */
 	ARM_DYNPTR,	      /* sys_enter_<syscall>: bpf_probe_read_user(_str)_dynptr */
 	ARM_SLEEP_TP,	      /* sleepable sys_enter_<syscall> tracepoint, bpf_copy_from_user */
+	ARM_ITER, /* after the call, from user space: iter.s/task, bpf_copy_from_user_task */
 	ARM__COUNT,
 };
 
@@ -62,6 +63,8 @@ struct bpfault_ctl {
 	__u32 kind;	   /* enum bpfault_kind: how the pointer leads to the bytes */
 	__u32 tgid;	   /* a forked trial's process (execve), counted besides bpfault's own */
 	__u32 later_off;   /* execve: argv[1]'s offset from mm->arg_start in the new image */
+	__u32 iter_tid;	   /* the thread that makes the call, for the iter arm's task iterator */
+	__u64 t_return;	   /* iter: CLOCK_MONOTONIC ns when the call returned, before the fetch */
 };
 
 struct bpfault_rec {
