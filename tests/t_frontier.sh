@@ -57,7 +57,7 @@ pass "list: deferred loads"
 
 # ---- write to /dev/null: the kernel never touches the buffer, so only a deferral can read it ----
 N=400
-ARMS=enter,exit,deferred,deferred-signal,deferred-on-fail,dynptr,sleep,sleep-tp
+ARMS=enter,exit,deferred,deferred-signal,deferred-on-fail,dynptr,sleep,sleep-tp,iter
 "$B" run -s write -p file-pageout -k null,pipe -a $ARMS -n $N --seed 3 -o "$T/w" -q >"$T/w.out" 2>&1
 check "write run: exit 0 (every cell valid: each deferred callback ran before the call returned)" \
 	[ $? = 0 ]
@@ -91,8 +91,12 @@ check "enter: its failures are zeroed, never kept" py "$W" \
 	'arm("write", "file-pageout", "null", "enter")["kept"] == 0 and arm("write", "file-pageout", "null", "enter")["zeroed"] >= 0.95 * '$N
 check "every arm: absent + present add up to n and fails" py "$W" \
 	'all(adds_up(a) for x in d["cells"] for a in x["arms"].values())'
-check "perturbing arms: call_ns per arm, extra_call_ns against the main group" py "$W" \
-	'all(abs(a["extra_call_ns"] - (a["call_ns"] - x["arms"]["enter"]["call_ns"])) < 1 for x in d["cells"] for a in x["arms"].values())'
+check "every arm has call_ns and extra_call_ns (reference trials: no arm reading)" py "$W" \
+	'all("call_ns" in a and "extra_call_ns" in a for x in d["cells"] for a in x["arms"].values())'
+check "null sink: deferred's fault-in moves into the call (extra >= half its cost, > resident's)" py "$W" \
+	'arm("write", "file-pageout", "null", "deferred")["extra_call_ns"] >= 0.5 * cell("write", "file-pageout", "null")["cost_ns"]["deferred"] and arm("write", "file-pageout", "null", "deferred")["extra_call_ns"] > arm("write", "resident", "null", "deferred")["extra_call_ns"]'
+check "iter: after the call, from user space, reads on >= 99% of paged-out trials" py "$W" \
+	'all(rate("write", "file-pageout", k, "iter") <= 0.01 and arm("write", "file-pageout", k, "iter")["delay_ns"] > 0 for k in ("null", "pipe"))'
 major=$(uname -r | cut -d. -f1) minor=$(uname -r | cut -d. -f2)
 if [ "$major" -lt 7 ] || { [ "$major" = 7 ] && [ "$minor" -lt 2 ]; }; then
 	check "sleep-tp: unsupported on $(uname -r) with the verifier's reason, never a number" py "$W" \
@@ -102,7 +106,7 @@ else
 		'rate("write", "file-pageout", "null", "sleep-tp") <= 0.01'
 fi
 check "sleep-tp's refusal does not stop the other arms" py "$W" \
-	'all(len(x["arms"]) == 7 for x in d["cells"])'
+	'all(len(x["arms"]) == 8 for x in d["cells"])'
 grep -A1 -E '^  sleep-tp ' "$T/list" | tail -1 | grep -qE '^      (ok|unsupported: .*verifier: .+)$' &&
 	pass "list: sleep-tp ok, or unsupported with the verifier's message" ||
 	fail "list: sleep-tp ok, or unsupported with the verifier's message" "$(grep -A1 -E '^  sleep-tp ' "$T/list" | tail -1)"
@@ -136,7 +140,7 @@ if [ -f "$P" ] && py "$P" 'cell("write", "pressure-high", "file")["status"].star
 	skip "pressure cell" "$($PY -c "import json; print([x['status'] for x in json.load(open('$P'))['cells'] if x['state'] == 'pressure-high'][0])")"
 else
 	check "pressure run: the pressure cell is ok" py "$P" \
-		'cell("write", "pressure-high", "file")["status"] == "ok"'
+		'cell("write", "pressure-high", "file")["status"] == "ok" or print(cell("write", "pressure-high", "file")["status"])'
 	check "pressure: each arm's conditional counts add up to its totals" py "$P" \
 		'all(adds_up(a) for a in cell("write", "pressure-high", "file")["arms"].values())'
 	check "pressure: the perturbing arms carry their own absent counts (graded: 0 < absent < n)" py "$P" \
