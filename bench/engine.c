@@ -11,23 +11,10 @@
 #include <unistd.h>
 #include "common.h"
 #include "engine.h"
-#include "frontier.h"
 #include "stats.h"
 
 #define PM_PRESENT (1ull << 63)
 #define PM_SWAPPED (1ull << 62)
-#define PREP_MIN   0.95 /* a non-resident state must take on at least this share of trials */
-
-/* is name one of the comma-separated list? */
-static bool name_in_list(const char *name, const char *list)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
-		if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == 0))
-			return true;
-	return false;
-}
 
 /* an arm the cell asked for that cannot read in it: reported with the reason, never counted */
 static void add_unsup(struct res_cell *r, const char *arm, const char *fmt, ...)
@@ -37,6 +24,8 @@ static void add_unsup(struct res_cell *r, const char *arm, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (r->nunsup >= RES_MAX_ARMS)
+		return; /* cannot happen: every arm is once in arms or unsup (engine.h) */
 	snprintf(r->unsup[r->nunsup].name, RES_NAME, "%s", arm);
 	va_start(ap, fmt);
 	vsnprintf(r->unsup[r->nunsup].why, sizeof(r->unsup[0].why), fmt, ap);
@@ -44,8 +33,70 @@ static void add_unsup(struct res_cell *r, const char *arm, const char *fmt, ...)
 	r->nunsup++;
 }
 
+/* the arms of the cell that can read in it, and the ones that cannot (with the reason) */
+static void cell_arms(struct cellacc *c, const struct cellspec *s, const struct probe *p)
+{
+	struct res_cell *r = &c->res;
+	char why[160];
+
+	for (size_t i = 0; i < narms; i++) {
+		const struct arm_desc *a = &arms[i];
+
+		if (!(s->arm_mask & (1u << a->id)))
+			continue;
+		if (arm_serves(a, s->sc, why, sizeof(why))) {
+			add_unsup(r, a->name, "%s", why);
+			continue;
+		}
+		if (!p->ok[a->id]) {
+			add_unsup(r, a->name, "%s", p->why[a->id]);
+			continue;
+		}
+		if (r->narms >= RES_MAX_ARMS)
+			continue; /* cannot happen (engine.h) */
+		c->idx[a->id] = r->narms;
+		c->arm[r->narms] = a;
+		snprintf(r->arms[r->narms].name, RES_NAME, "%s", a->name);
+		r->arms[r->narms].cost_ns = NAN;
+		truth_clear(&r->arms[r->narms]);
+		r->narms++;
+		if (a->perturbing)
+			c->pert_mask |= 1u << a->id;
+		else
+			c->main_mask |= 1u << a->id;
+	}
+}
+
+/* each arm with its registry partner, when both read in the main trials; in registry order */
+static void cell_pairs(struct cellacc *c)
+{
+	struct res_cell *r = &c->res;
+
+	for (int i = 0; i < r->narms; i++) {
+		const struct arm_desc *a = c->arm[i], *b, *t;
+		bool dup = false;
+
+		if (a->pair == ARM_NONE || c->idx[a->pair] < 0)
+			continue;
+		b = &arms[a->pair];
+		if (a->perturbing || b->perturbing)
+			continue;
+		if (b->id < a->id)
+			t = a, a = b, b = t;
+		for (int k = 0; k < r->npairs && !dup; k++)
+			dup = c->pair_id[k][0] == a->id && c->pair_id[k][1] == b->id;
+		if (dup || r->npairs >= RES_MAX_PAIRS)
+			continue; /* the bound cannot be hit: a pair per arm at most (engine.h) */
+		snprintf(r->pairs[r->npairs].a, RES_NAME, "%s", a->name);
+		snprintf(r->pairs[r->npairs].b, RES_NAME, "%s", b->name);
+		c->pair_id[r->npairs][0] = (uint8_t)a->id;
+		c->pair_id[r->npairs][1] = (uint8_t)b->id;
+		r->npairs++;
+	}
+}
+
 void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *p, int index,
-	       uint64_t seed)
+	       uint64_t seed, const char *unsup)
 {
 	struct res_cell *r = &c->res;
 
@@ -57,52 +108,13 @@ void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *
 	r->size = s->size;
 	r->offset = s->offset;
 	r->expect_zero = s->st->expect_zero;
-	snprintf(r->status, sizeof(r->status), "pending");
+	if (unsup)
+		snprintf(c->unsup, sizeof(c->unsup), "%s", unsup);
+	cell_status_store(r, CELL_PENDING, NULL);
 	for (int i = 0; i < ARM__COUNT; i++)
 		c->idx[i] = -1;
-	for (size_t i = 0; i < narms; i++) {
-		const struct arm_desc *a = &arms[i];
-
-		if (!(s->arm_mask & (1u << a->id)))
-			continue;
-		if (a->needs_arg && s->sc->argi < 0) {
-			add_unsup(r, a->name, "%s does not pass the buffer as a syscall argument",
-				  s->sc->name);
-			continue;
-		}
-		if (a->only && !name_in_list(s->sc->name, a->only)) {
-			add_unsup(r, a->name, "its hook serves %s only, not %s", a->only,
-				  s->sc->name);
-			continue;
-		}
-		if (!p->ok[a->id]) {
-			add_unsup(r, a->name, "%s", p->why[a->id]);
-			continue;
-		}
-		c->idx[a->id] = r->narms;
-		snprintf(r->arms[r->narms].name, RES_NAME, "%s", a->name);
-		r->arms[r->narms].cost_ns = NAN;
-		truth_clear(&r->arms[r->narms]);
-		r->narms++;
-		if (a->perturbing)
-			c->pert_mask |= 1u << a->id;
-		else
-			c->main_mask |= 1u << a->id;
-	}
-	/* pairs among arms that read in the same trials */
-	for (int i = 0; i < r->narms; i++)
-		for (int j = i + 1; j < r->narms; j++) {
-			const struct arm_desc *a = find_arm(r->arms[i].name);
-			const struct arm_desc *b = find_arm(r->arms[j].name);
-
-			if (a->perturbing || b->perturbing || r->npairs >= RES_MAX_PAIRS)
-				continue;
-			snprintf(r->pairs[r->npairs].a, RES_NAME, "%s", a->name);
-			snprintf(r->pairs[r->npairs].b, RES_NAME, "%s", b->name);
-			c->pair_id[r->npairs][0] = (uint8_t)a->id;
-			c->pair_id[r->npairs][1] = (uint8_t)b->id;
-			r->npairs++;
-		}
+	cell_arms(c, s, p);
+	cell_pairs(c);
 	c->rt.st = s->st;
 	c->rt.sk = s->sk;
 	c->rt.sc = s->sc;
@@ -117,8 +129,8 @@ int cell_setup(struct engine *e, struct cellacc *c)
 	int err;
 
 	c->rt.workdir = e->workdir;
-	if (c->spec.sc->setup) {
-		err = c->spec.sc->setup(&c->rt);
+	if (c->spec.sc->impl->setup) {
+		err = c->spec.sc->impl->setup(&c->rt);
 		if (err) {
 			snprintf(c->err, sizeof(c->err), "%s set-up failed: %s", c->spec.sc->name,
 				 strerror(-err));
@@ -144,8 +156,8 @@ void cell_teardown(struct cellacc *c)
 	if (c->rt.sk)
 		c->spec.sk->close(&c->rt);
 	c->spec.st->teardown(&c->rt);
-	if (c->spec.sc->teardown)
-		c->spec.sc->teardown(&c->rt);
+	if (c->spec.sc->impl->teardown)
+		c->spec.sc->impl->teardown(&c->rt);
 	c->set_up = false;
 }
 
@@ -216,7 +228,7 @@ static long call_in_child(struct engine *e, struct cellacc *c, unsigned *bits)
 		*report = b;
 		if (e->probe.ctl)
 			e->probe.ctl->tgid = (__u32)getpid();
-		c->spec.sc->issue(&c->rt);
+		c->spec.sc->impl->issue(&c->rt);
 		_exit(121); /* the exec failed */
 	}
 	while (waitpid(pid, &status, 0) < 0)
@@ -247,13 +259,19 @@ static void count_read(struct cellacc *c, int id, const struct bpfault_rec *rec)
 	samples_add(&c->cost[id], (double)rec->cost_ns);
 }
 
-/* arms that read after the call returned, from user space (iter): fetch now */
+/* arms that read after the call returned, from user space (iter): read now */
 static int fetch_after(struct engine *e, uint32_t mask)
 {
-	if (!(mask & (1u << ARM_ITER)) || e->probe.iter_link < 0 || !e->probe.ctl)
+	int err = 0;
+
+	if (!e->probe.ctl)
 		return 0;
 	e->probe.ctl->t_return = now_ns();
-	return frontier_iter_fetch(e->probe.iter_link);
+	for (int id = 0; id < ARM__COUNT && !err; id++)
+		if ((mask & (1u << id)) && arms[id].impl->after_call &&
+		    e->probe.after_link[id] >= 0)
+			err = arms[id].impl->after_call(e->probe.after_link[id]);
+	return err;
 }
 
 /* the arm a perturbing trial group runs, for messages ("" for the main group) */
@@ -293,7 +311,7 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		ctl->size = c->rt.size;
 		ctl->expect_zero = c->spec.st->expect_zero;
 		ctl->arm_mask = mask;
-		ctl->nr = (__s32)c->spec.sc->nr;
+		ctl->nr = (__s32)c->spec.sc->impl->nr;
 		ctl->argi = (__u32)c->spec.sc->argi;
 		ctl->kind = (__u32)c->spec.sc->kind;
 		ctl->later_off = c->rt.later_off;
@@ -301,7 +319,7 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		ctl->t_return = 0;
 		memset((void *)e->probe.out, 0, sizeof(*e->probe.out));
 	}
-	if (c->spec.sc->forks) {
+	if (c->spec.sc->impl->forks) {
 		t0 = now_ns();
 		r = call_in_child(e, c, &bits);
 		*call_ns = (double)(now_ns() - t0);
@@ -313,11 +331,12 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 			return err;
 		}
 		t0 = now_ns();
-		r = c->spec.sc->issue(&c->rt);
+		r = c->spec.sc->impl->issue(&c->rt);
 		*call_ns = (double)(now_ns() - t0);
 		err = fetch_after(e, mask);
 		if (err) {
-			snprintf(c->err, sizeof(c->err), "iter fetch failed: %s", strerror(-err));
+			snprintf(c->err, sizeof(c->err), "reading after the call failed: %s",
+				 strerror(-err));
 			return err;
 		}
 	}
@@ -328,7 +347,7 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 	c->spec.sk->after(&c->rt);
 	if (c->spec.st->after)
 		c->spec.st->after(&c->rt);
-	why = c->spec.sc->check(&c->rt, r);
+	why = c->spec.sc->impl->check(&c->rt, r);
 	if (why) {
 		/* in a perturbing arm's trial: the strategy changed the workload's own result */
 		const char *g = group_name(c, mask);
@@ -430,58 +449,32 @@ double cell_halfwidth(const struct cellacc *c)
 
 static void set_status(struct cellacc *c)
 {
-	struct res_cell *r = &c->res;
+	struct arm_facts af[RES_MAX_ARMS];
+	struct cell_facts f = {
+		.unsupported = c->unsup[0] ? c->unsup : NULL,
+		.error = c->err[0] ? c->err : NULL,
+		.trials = c->res.trials,
+		.nonresident = c->res.nonresident_before,
+		.control = c->spec.st->control,
+		.nonresident_state = c->spec.st->nonresident,
+		.narms = c->res.narms,
+		.arms = af,
+	};
+	char why[256];
 
-	if (!strncmp(c->err, "unsupported:", 12)) {
-		snprintf(r->status, sizeof(r->status), "%s", c->err);
-		return;
-	}
-	if (c->err[0]) {
-		snprintf(r->status, sizeof(r->status), "invalid: %s", c->err);
-		return;
-	}
-	if (r->trials == 0) {
-		snprintf(r->status, sizeof(r->status), "pending");
-		return;
-	}
-	for (int i = 0; i < r->narms; i++) {
-		if (r->arms[i].missed) {
-			snprintf(r->status, sizeof(r->status),
-				 "invalid: arm %s did not fire on %llu of %llu trials",
-				 r->arms[i].name, (unsigned long long)r->arms[i].missed,
-				 (unsigned long long)r->arms[i].n);
-			return;
-		}
-	}
-	if (c->spec.st->nonresident &&
-	    (double)r->nonresident_before < PREP_MIN * (double)r->trials) {
-		snprintf(r->status, sizeof(r->status),
-			 "invalid: page state took on only %llu of %llu trials (pagemap)",
-			 (unsigned long long)r->nonresident_before, (unsigned long long)r->trials);
-		return;
-	}
-	if (!c->spec.st->nonresident && !c->spec.st->graded) {
-		if (r->nonresident_before) {
-			snprintf(r->status, sizeof(r->status),
-				 "invalid: control buffer not present on %llu trials",
-				 (unsigned long long)r->nonresident_before);
-			return;
-		}
-		for (int i = 0; i < r->narms; i++) {
+	for (int i = 0; i < c->res.narms; i++) {
+		const struct res_arm *a = &c->res.arms[i];
+
+		af[i] = (struct arm_facts){
+			.name = a->name,
+			.n = a->n,
+			.ok = a->ok,
+			.missed = a->missed,
 			/* execve's exit hooks run in the new image: their failure is the finding */
-			if (c->spec.sc->replaces_mm && find_arm(r->arms[i].name)->at_exit)
-				continue;
-			if (r->arms[i].ok != r->arms[i].n) {
-				snprintf(r->status, sizeof(r->status),
-					 "invalid: control read failed: arm %s failed %llu of %llu",
-					 r->arms[i].name,
-					 (unsigned long long)(r->arms[i].n - r->arms[i].ok),
-					 (unsigned long long)r->arms[i].n);
-				return;
-			}
-		}
+			.exempt = c->arm[i]->at_exit && c->spec.sc->impl->replaces_image,
+		};
 	}
-	snprintf(r->status, sizeof(r->status), "ok");
+	cell_status_store(&c->res, cell_status_rule(&f, why, sizeof(why)), why);
 }
 
 void cell_finish(struct cellacc *c)

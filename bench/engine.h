@@ -6,21 +6,29 @@
 #include "matrix.h"
 #include "loader.h"
 #include "results.h"
+#include "status.h"
 #include "truth.h"
+
+/* every arm fits in a cell's results, in the arms it measured or in the ones it could not */
+_Static_assert(ARM__COUNT <= RES_MAX_ARMS, "results.h: RES_MAX_ARMS must hold every arm");
+/* a cell pairs each arm with its registry partner: at most one pair per arm */
+_Static_assert(ARM__COUNT <= RES_MAX_PAIRS, "results.h: RES_MAX_PAIRS must hold a pair per arm");
 
 struct cellacc {
 	struct cellspec spec;
 	struct cellrt rt;
 	struct res_cell res;
 	int idx[ARM__COUNT]; /* arm id -> index in res.arms, -1 if not in the cell */
-	uint32_t main_mask;  /* arms that read in the same trials */
-	uint32_t pert_mask;  /* perturbing arms: trials of their own */
+	const struct arm_desc *arm[RES_MAX_ARMS]; /* the descriptor of res.arms[i] */
+	uint32_t main_mask;			  /* arms that read in the same trials */
+	uint32_t pert_mask;			  /* perturbing arms: trials of their own */
 	uint64_t pert_trials;
 	uint8_t pair_id[RES_MAX_PAIRS][2]; /* arm ids of res.pairs[i] */
 	struct samples cost[ARM__COUNT];
 	struct truth truth; /* per-trial ground truth and call times, by arm (truth.h) */
 	bool set_up, done;
-	char err[160]; /* set-up or trial error: the cell becomes invalid */
+	char err[160];	 /* set-up or trial error: the cell becomes invalid */
+	char unsup[160]; /* the cell cannot run here (its page state): why */
 };
 
 struct engine {
@@ -29,9 +37,10 @@ struct engine {
 	const char *workdir;
 };
 
-/* set the cell's accumulators from its spec and the arms the kernel supports */
+/* set the cell's accumulators from its spec and the arms the kernel supports; unsup: why the
+ * cell cannot run here at all (its page state), or NULL */
 void cell_init(struct cellacc *c, const struct cellspec *s, const struct probe *p, int index,
-	       uint64_t seed);
+	       uint64_t seed, const char *unsup);
 /* make buffers and sink; 0 or -errno (c->err says why) */
 int cell_setup(struct engine *e, struct cellacc *c);
 void cell_teardown(struct cellacc *c);

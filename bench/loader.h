@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The BPF side's lifecycle: open, probe each arm's programs, load what works, attach. */
+/* The BPF side's lifecycle: open, check hooks, load the wanted arms' programs once, attach. */
 #ifndef BPFAULT_LOADER_H
 #define BPFAULT_LOADER_H
 
@@ -8,21 +8,34 @@
 
 struct probe_bpf;
 
+#define PROBE_WHY 256
+
 struct probe {
 	struct probe_bpf *skel;
-	bool ok[ARM__COUNT];	   /* arm can run */
-	char why[ARM__COUNT][256]; /* when not: why */
+	bool ok[ARM__COUNT];		 /* arm can run (with PROBE_LOAD_ONLY: its programs load) */
+	char why[ARM__COUNT][PROBE_WHY]; /* when not: why */
+	int loads; /* object loads it took (1 unless some arm failed); list: minimal programs */
 	volatile struct bpfault_ctl *ctl;
 	volatile struct bpfault_out *out;
-	int iter_link; /* the iter arm's task iterator link fd, -1 if not attached */
+	int after_link[ARM__COUNT]; /* arms with after_call: their link's fd, else -1 */
+};
+
+enum probe_mode {
+	PROBE_ATTACH, /* load and attach: ready for trials */
+	/* bpfault list: per program, a minimal one of its type, flags and hook is loaded (not its
+	 * code: that is verified when a run loads it); nothing attached; ctl and out stay NULL */
+	PROBE_LOAD_ONLY,
 };
 
 /*
- * Load and attach the programs the wanted arms need for the wanted syscalls (want_arm indexed
- * by enum bpfault_arm, want_sc by syscall table index). Arms that cannot run are marked with a
- * reason; returns 0 if the BPF object could be loaded at all, else -errno with the reason in why.
+ * Load (and attach) the programs the wanted arms need for the wanted syscalls (want_arm indexed
+ * by enum bpfault_arm, want_sc by enum sc_id) in one object load. An arm the kernel cannot have
+ * (its supported(), a missing tracepoint, a program that does not load or attach) is marked with
+ * its reason and left out; returns 0 if the object could be loaded at all, else -errno with the
+ * reason in why.
  */
-int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, char *why, size_t len);
+int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, enum probe_mode mode,
+		char *why, size_t len);
 void probe_stop(struct probe *p);
 /* the kernel BTF CO-RE relocates against: $BPFAULT_BTF, else /sys/kernel/btf/vmlinux */
 const char *kernel_btf_path(void);

@@ -71,11 +71,11 @@ static const char *sc_name(size_t i)
 }
 static const char *st_name(size_t i)
 {
-	return states[i].name;
+	return states[i]->name;
 }
 static const char *sk_name(size_t i)
 {
-	return sinks[i].name;
+	return sinks[i]->name;
 }
 static const char *arm_name(size_t i)
 {
@@ -172,7 +172,7 @@ int mx_add_lists(struct matrix *m, const struct mx_lists *l, char *err, size_t l
 			for (int c = 0; c < p.nsk; c++)
 				for (int d = 0; d < p.nsize; d++)
 					for (int e = 0; e < p.noff; e++) {
-						const char *why = p.sc[a]->sink_ok(p.sk[c]);
+						const char *why = p.sc[a]->impl->sink_ok(p.sk[c]);
 						struct cellspec *cs;
 
 						if (!why && p.sk[c]->fits)
@@ -380,21 +380,32 @@ void mx_id(const struct matrix *m, char *buf, size_t len)
 	snprintf(buf, len, "%016llx", (unsigned long long)h);
 }
 
+/* the page state whose cells are the controls (the first the registry marks so) */
+static const struct state_desc *control_state(void)
+{
+	for (size_t i = 0; i < nstates; i++)
+		if (states[i]->control)
+			return states[i];
+	return NULL;
+}
+
 int mx_add_controls(struct matrix *m)
 {
 	int n = m->ncells, added = 0;
 
+	if (!control_state())
+		return 0;
 	for (int i = 0; i < n; i++) {
 		const struct cellspec *c = &m->cells[i];
 		bool found = false;
 
 		for (int j = 0; j < m->ncells && !found; j++)
 			found = m->cells[j].sc == c->sc && m->cells[j].sk == c->sk &&
-				!strcmp(m->cells[j].st->name, "resident");
+				m->cells[j].st->control;
 		if (found || m->ncells >= MX_MAX_CELLS)
 			continue;
 		m->cells[m->ncells] = *c;
-		m->cells[m->ncells].st = find_state("resident");
+		m->cells[m->ncells].st = control_state();
 		m->ncells++;
 		added++;
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The descriptor tables: page states (workloads/), sinks, syscalls and arms. Adding a page state,
- * sink or syscall means one table entry and its functions; nothing else dispatches on names.
+ * The descriptors of the units (page states, sinks, syscalls, arms). The tables are generated
+ * from the registry, bpf/units.def (bench/units.c); each unit's behaviour lives in its own file.
+ * Nothing dispatches on names: cells carry descriptor pointers.
  */
 #ifndef BPFAULT_MODEL_H
 #define BPFAULT_MODEL_H
@@ -16,14 +17,53 @@
 #define SLOT_PAGES 2u /* a buffer may cross into a second page */
 
 struct cellrt;
+struct probe_bpf;
+struct bpf_program;
+struct bpf_link;
 
-/* how the buffer is put into a page state before each call */
+/* Unit numbers, in the registry's order (bpf/units.def) */
+enum sc_id {
+#define SC_ENUM_ARG(id, name, argi, argname, kind) SC_##id,
+#define SC_ENUM_OTHER(id, name, kind, where)	   SC_##id,
+	BPFAULT_SYSCALLS(SC_ENUM_ARG, SC_ENUM_OTHER)
+#undef SC_ENUM_ARG
+#undef SC_ENUM_OTHER
+		SC__COUNT,
+};
+enum st_id {
+#define ST_ENUM(id) ST_##id,
+	BPFAULT_STATES(ST_ENUM)
+#undef ST_ENUM
+		ST__COUNT,
+};
+enum sk_id {
+#define SK_ENUM(id) SK_##id,
+	BPFAULT_SINKS(SK_ENUM)
+#undef SK_ENUM
+		SK__COUNT,
+};
+
+/* what the host offers the page states (set up by the runner): NULL if available, else why not */
+struct host_caps {
+	const char *no_swap;
+	const char *no_memcg;
+};
+
+/* how the buffer is put into a page state before each call (one file each in workloads/) */
 struct state_desc {
 	const char *name;
 	const char *help;
+	bool control;	  /* the buffer is resident: no arm may ever fail (a run's control cells) */
 	bool needs_swap;  /* anonymous page-out: swap must be on (bpfault sets up zram) */
+	bool needs_memcg; /* a memory cgroup (pressure): unsupported without one */
 	bool nonresident; /* preparation must leave the buffer's page(s) not present */
 	bool expect_zero; /* the buffer reads as zeros (untouched) */
+	/* graded: partially resident by design (pressure): neither the "state took on" rule of
+	 * nonresident states nor the "never fails" rule of controls applies; ground truth tells */
+	bool graded;
+	/* optional: 0 if the state can run on this host, else -errno with the reason in why (the
+	 * default: the swap and memory cgroup it needs, from h) */
+	int (*supported)(const struct host_caps *h, char *why, size_t len);
 	/* allocate the cell's buffers; 0 or -errno */
 	int (*setup)(struct cellrt *c);
 	/* write the pattern at c->buf and put it into the state; *nonce: in, the trial's nonce;
@@ -33,16 +73,14 @@ struct state_desc {
 	/* optional: after each call (and the sink's after): ready the used buffer for its next use
 	 */
 	void (*after)(struct cellrt *c);
-	/* graded: partially resident by design (pressure): neither the "state took on" rule of
-	 * nonresident states nor the "never fails" rule of controls applies; ground truth tells */
-	bool graded;
-	bool needs_memcg; /* a memory cgroup (pressure): unsupported without one */
 };
 
 /* where the data goes */
 struct sink_desc {
 	const char *name;
 	const char *help;
+	bool touches_buffer;		 /* the kernel reads the buffer (false: null, none) */
+	bool is_none;			 /* no data sink at all (calls that take a path or argv) */
 	int (*open)(struct cellrt *c);	 /* sets c->fd */
 	void (*after)(struct cellrt *c); /* after each call: drain, rewind */
 	void (*close)(struct cellrt *c);
@@ -50,55 +88,91 @@ struct sink_desc {
 	const char *(*fits)(uint32_t size, uint32_t offset);
 };
 
-/* the syscall a trial issues */
-struct syscall_desc {
-	const char *name;
+/* a syscall's behaviour (bench/syscalls/<name>.c); its buffer's place is in the registry */
+struct syscall_impl {
 	long nr;
-	int argi; /* which argument is the buffer; -1: not an argument (io_uring's SQE) */
-	int kind; /* enum bpfault_kind */
+	const char *help;
 	/* issue the call through bpfault_call(); returns the syscall's result or -errno */
 	long (*issue)(struct cellrt *c);
 	/* NULL if the result r is what a trial expects, else why not */
 	const char *(*check)(struct cellrt *c, long r);
-	/* names of the tracepoint programs in the skeleton (enter, exit) */
-	const char *tp_enter, *tp_exit;
 	/* NULL if the sink works with this syscall, else why not */
 	const char *(*sink_ok)(const struct sink_desc *k);
-	bool forks;	  /* the call replaces the process (execve): it runs in a child */
-	bool replaces_mm; /* after the call the old address space is gone: exit hooks see another */
+	bool forks;	     /* the call replaces the process (execve): it runs in a child */
+	bool replaces_image; /* after the call the old image is gone: exit hooks see another */
 	/* optional: per-cell resources of the call (writev's iovec, io_uring's ring) */
 	int (*setup)(struct cellrt *c);
 	void (*teardown)(struct cellrt *c);
 };
 
-/* one read strategy at one hook */
-struct arm_desc {
+/* the syscall a trial issues: the registry's facts and its behaviour */
+struct syscall_desc {
 	const char *name;
-	int id;		 /* enum bpfault_arm */
-	bool perturbing; /* faults pages in: runs in trials of its own */
-	const char *hook;
-	const char *progs[2]; /* skeleton programs it needs (besides the per-syscall tp ones) */
-	bool needs_tp;	      /* needs the per-syscall tracepoints */
-	const char *only;     /* the one syscall its hook serves, or NULL for all */
-	bool needs_arg;	      /* reads the pointer from the syscall's arguments */
-	bool at_exit;	      /* reads at the syscall's exit, through a pointer saved at enter */
-	bool sleepable;	      /* its programs load with BPF_F_SLEEPABLE (sleep-tp) */
-	const char *tp_progs; /* its own sys_enter programs, "<tp_progs>_<syscall>" per syscall */
+	int id;		   /* enum sc_id */
+	int argi;	   /* which argument is the buffer; -1: not an argument (io_uring's SQE) */
+	const char *where; /* where the buffer is, in words ("argument 1 (buf)") */
+	int kind;	   /* enum bpfault_kind */
+	const char *tp;	   /* tracepoint suffix sys_enter_<tp>, or NULL */
+	const struct syscall_impl *impl;
 };
 
-extern const struct state_desc states[];
-extern const size_t nstates;
-extern const struct sink_desc sinks[];
-extern const size_t nsinks;
-extern const struct syscall_desc syscalls[];
-extern const size_t nsyscalls;
-extern const struct arm_desc arms[];
-extern const size_t narms;
+/* the hook of an arm for the syscalls it serves: sc is an enum sc_id, or SC_ARGS for every
+ * syscall that passes the buffer as an argument; "%s" in hook is the syscall's tracepoint suffix */
+#define SC_ARGS (-1)
+struct arm_hook {
+	int sc;
+	const char *hook;
+};
+
+/* an arm's behaviour (bench/arms/<family>.c) */
+struct arm_impl {
+	const struct arm_hook *hooks; /* ended by {0, NULL} */
+	/* the skeleton programs it needs for syscall sc; returns how many (<= max) */
+	int (*progs)(struct probe_bpf *s, int sc, struct bpf_program **out, int max);
+	/* optional: attach one of them (default: bpf_program__attach); NULL with errno set */
+	struct bpf_link *(*attach)(struct bpf_program *prog);
+	/* optional: 0 if this kernel can have the arm at all, else -errno with the reason */
+	int (*supported)(char *why, size_t len);
+	/* optional: what an errno from loading or attaching its programs means ("" if nothing) */
+	const char *(*reason)(int err);
+	bool sleepable; /* its programs load with BPF_F_SLEEPABLE (libbpf 1.1.2 has no tp.s/) */
+	/* optional: read after the call returned, from user space (iter): link_fd is the link of
+	 * its first program; 0 or -errno */
+	int (*after_call)(int link_fd);
+};
+
+/* one read strategy at one hook: the registry's facts and its behaviour */
+struct arm_desc {
+	const char *name;
+	int id;		    /* enum bpfault_arm */
+	const char *family; /* tracepoint, raw_tp, tp_btf, uprobe, fentry, kprobe, io_uring, ... */
+	bool at_exit;	    /* reads at the syscall's exit, through a pointer saved at enter */
+	bool perturbing;    /* faults pages in: runs in trials of its own */
+	int pair;	    /* the arm it is compared with first, or ARM_NONE */
+	int style;	    /* plot-style slot */
+	const char *reads;  /* helper(s) */
+	const struct arm_impl *impl;
+};
+
+extern const struct state_desc *const states[ST__COUNT];
+extern const struct sink_desc *const sinks[SK__COUNT];
+extern const struct syscall_desc syscalls[SC__COUNT];
+extern const struct arm_desc arms[ARM__COUNT];
+extern const size_t nstates, nsinks, nsyscalls, narms; /* ST__COUNT, SK__COUNT, ... */
 
 const struct state_desc *find_state(const char *name);
 const struct sink_desc *find_sink(const char *name);
 const struct syscall_desc *find_syscall(const char *name);
 const struct arm_desc *find_arm(const char *name);
+
+/* the hook text of arm a for syscall sc into buf; NULL if the arm does not serve sc */
+const char *arm_hook(const struct arm_desc *a, const struct syscall_desc *sc, char *buf,
+		     size_t len);
+/* NULL if arm a can read in cells of syscall sc, else why not (into buf) */
+const char *arm_serves(const struct arm_desc *a, const struct syscall_desc *sc, char *buf,
+		       size_t len);
+/* 0 if state st can run with host h, else -errno with the reason */
+int state_supported(const struct state_desc *st, const struct host_caps *h, char *why, size_t len);
 
 /* runtime of one cell: its buffers, fds and state */
 struct cellrt {
@@ -124,7 +198,7 @@ struct cellrt {
 };
 
 /* the workload's call site: the sleepable uprobe arm attaches here */
-long bpfault_call(long nr, long a0, long a1, long a2);
+long bpfault_call(long nr, long a0, long a1, long a2, long a3);
 
 /* the pointer leads to a NUL-terminated string */
 static inline bool kind_is_str(int kind)

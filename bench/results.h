@@ -12,7 +12,7 @@
 #include <jansson.h>
 
 #define RES_SCHEMA	     "bpfault/1"
-#define RES_MAX_ARMS	     24
+#define RES_MAX_ARMS	     32
 #define RES_MAX_PAIRS	     (RES_MAX_ARMS * (RES_MAX_ARMS - 1) / 2)
 #define RES_NAME	     24
 #define BPFAULT_RES_MAX_SIZE (1u << 20)

@@ -20,6 +20,7 @@
 #include "common.h"
 #include "engine.h"
 #include "sysstate.h"
+#include "units_json.h"
 
 #ifndef BPFAULT_GIT_REV
 #define BPFAULT_GIT_REV "unknown"
@@ -292,8 +293,9 @@ struct runner {
 	const char *outdir;
 	uint64_t rng;
 	uint64_t t_start;
-	char no_swap[160];  /* set when swap could not be had: why */
-	char no_memcg[160]; /* set when no memory cgroup could be had: why */
+	char no_swap[160];     /* set when swap could not be had: why */
+	char no_memcg[160];    /* set when no memory cgroup could be had: why */
+	struct host_caps host; /* what the page states may use (points into the above) */
 };
 
 static uint64_t splitmix(uint64_t *s)
@@ -331,7 +333,7 @@ static int flush(struct runner *r, bool complete)
 
 static bool cell_is_done(const struct matrix *m, const struct cellacc *c)
 {
-	if (c->done || c->err[0])
+	if (c->done || c->err[0] || c->unsup[0])
 		return true;
 	if (c->res.trials >= m->max_trials)
 		return true;
@@ -478,13 +480,11 @@ static void print_table(const struct res_run *r)
 		for (int j = 0; j < c->npairs; j++) {
 			const struct res_pair *p = &c->pairs[j];
 
-			if (strcmp(p->a, "enter") || strcmp(p->b, "exit"))
-				continue;
-			printf("%-56s  paired enter/exit: enter-only %llu, exit-only %llu, both "
-			       "%llu, "
+			printf("%-56s  paired %s/%s: %s-only %llu, %s-only %llu, both %llu, "
 			       "neither %llu, McNemar p %.3g\n",
-			       "", (unsigned long long)p->a_only, (unsigned long long)p->b_only,
-			       (unsigned long long)p->both, (unsigned long long)p->neither, p->p);
+			       "", p->a, p->b, p->a, (unsigned long long)p->a_only, p->b,
+			       (unsigned long long)p->b_only, (unsigned long long)p->both,
+			       (unsigned long long)p->neither, p->p);
 		}
 		if (!res_cell_ok(c))
 			printf("%-56s  status: %s\n", "", c->status);
@@ -523,24 +523,29 @@ static int setup_system(struct runner *r, char *swap_used, size_t len)
 	for (int i = 0; i < r->m->ncells; i++)
 		need_swap |= r->m->cells[i].st->needs_swap;
 	snprintf(swap_used, len, "not needed");
-	if (need_swap && sys_ensure_swap(swap_used, len))
-		snprintf(r->no_swap, sizeof(r->no_swap), "unsupported: no swap: %.120s", swap_used);
+	if (need_swap && sys_ensure_swap(swap_used, len)) {
+		snprintf(r->no_swap, sizeof(r->no_swap), "%.120s", swap_used);
+		r->host.no_swap = r->no_swap;
+	}
 	for (int i = 0; i < r->m->ncells; i++)
 		need_memcg |= r->m->cells[i].st->needs_memcg;
-	if (need_memcg && sys_memcg_init(why, sizeof(why)))
-		snprintf(r->no_memcg, sizeof(r->no_memcg), "unsupported: no memory cgroup: %.120s",
-			 why);
+	if (need_memcg && sys_memcg_init(why, sizeof(why))) {
+		snprintf(r->no_memcg, sizeof(r->no_memcg), "%.120s", why);
+		r->host.no_memcg = r->no_memcg;
+	}
 	return 0;
 }
 
-/* why cells of state st cannot run after setup_system(), or NULL */
-static const char *state_blocked(const struct runner *r, const struct state_desc *st)
+/* why cells of state st cannot run after setup_system() ("unsupported: ..."), or NULL */
+static const char *state_blocked(const struct runner *r, const struct state_desc *st, char *buf,
+				 size_t len)
 {
-	if (st->needs_swap && r->no_swap[0])
-		return r->no_swap;
-	if (st->needs_memcg && r->no_memcg[0])
-		return r->no_memcg;
-	return NULL;
+	char why[200];
+
+	if (!state_supported(st, &r->host, why, sizeof(why)))
+		return NULL;
+	snprintf(buf, len, "%s", why);
+	return buf;
 }
 
 /*
@@ -622,9 +627,9 @@ static int session_engine(struct runner *r, const char *cmd, char *workdir, bool
 		for (size_t a = 0; a < narms; a++)
 			if (r->m->cells[i].arm_mask & (1u << arms[a].id))
 				want_arm[arms[a].id] = true;
-		want_sc[r->m->cells[i].sc - syscalls] = true;
+		want_sc[r->m->cells[i].sc->id] = true;
 	}
-	if (probe_start(&r->eng.probe, want_arm, want_sc, why, sizeof(why))) {
+	if (probe_start(&r->eng.probe, want_arm, want_sc, PROBE_ATTACH, why, sizeof(why))) {
 		err_msg("%s: cannot run BPF: %s", cmd, why);
 		return EXIT_SKIP;
 	}
@@ -638,7 +643,7 @@ int cmd_run(int argc, char **argv)
 	struct runner r = {0};
 	char err[512], outbuf[PATH_MAX], mxid[32], swap_found[256], swap_used[256];
 	char workdir[] = "/var/tmp/bpfault.XXXXXX";
-	bool want_arm[ARM__COUNT] = {false}, want_sc[64] = {false};
+	bool want_arm[ARM__COUNT] = {false}, want_sc[SC__COUNT] = {false};
 	int rc, sig, cpu, ninvalid = 0, controls;
 
 	if (parse_run_opts(argc, argv, &o))
@@ -710,15 +715,15 @@ int cmd_run(int argc, char **argv)
 		return rc;
 	mx_id(&m, mxid, sizeof(mxid));
 	r.res.meta = make_meta(&m, &o, argc, argv, swap_found, swap_used, cpu, mxid);
-	if (!r.res.meta)
+	if (!r.res.meta ||
+	    json_object_set_new(r.res.meta, "units", units_json(m.cells, m.ncells)) < 0)
 		die(EXIT_INTERNAL, "run: cannot build meta");
 	for (int i = 0; i < m.ncells; i++) {
-		const char *why = state_blocked(&r, m.cells[i].st);
+		char buf[200];
+		const char *why = state_blocked(&r, m.cells[i].st, buf, sizeof(buf));
 
-		cell_init(&r.cells[i], &m.cells[i], &r.eng.probe, i, m.seed);
-		if (why)
-			snprintf(r.cells[i].err, sizeof(r.cells[i].err), "%s", why);
-		else
+		cell_init(&r.cells[i], &m.cells[i], &r.eng.probe, i, m.seed, why);
+		if (!why)
 			cell_setup(&r.eng, &r.cells[i]);
 	}
 	flush(&r, false);
@@ -763,7 +768,7 @@ int cmd_selfbench(int argc, char **argv)
 	struct run_opts o;
 	struct runner r = {0};
 	char err[512], swap_used[256], why[512], workdir[] = "/var/tmp/bpfault.XXXXXX";
-	bool want_arm[ARM__COUNT] = {false}, want_sc[64] = {false};
+	bool want_arm[ARM__COUNT] = {false}, want_sc[SC__COUNT] = {false};
 	uint64_t t_bare = 0, t_bpf = 0, n_bare = 0, n_bpf = 0, rounds;
 	int rc, cpu;
 
@@ -804,14 +809,14 @@ int cmd_selfbench(int argc, char **argv)
 	rc = setup_system(&r, swap_used, sizeof(swap_used));
 	if (rc)
 		return rc;
-	if (state_blocked(&r, m.cells[0].st)) {
-		err_msg("selfbench: %s", state_blocked(&r, m.cells[0].st));
+	if (state_blocked(&r, m.cells[0].st, why, sizeof(why))) {
+		err_msg("selfbench: unsupported: %s", why);
 		return EXIT_SKIP;
 	}
 	rc = session_engine(&r, "selfbench", workdir, want_arm, want_sc);
 	if (rc)
 		return rc;
-	cell_init(&r.cells[0], &m.cells[0], &r.eng.probe, 0, m.seed);
+	cell_init(&r.cells[0], &m.cells[0], &r.eng.probe, 0, m.seed, NULL);
 	if (cell_setup(&r.eng, &r.cells[0])) {
 		err_msg("selfbench: %s", r.cells[0].err);
 		return EXIT_SKIP;
@@ -826,7 +831,8 @@ int cmd_selfbench(int argc, char **argv)
 			probe_stop(&r.eng.probe);
 			r.eng.probe.ctl = NULL;
 		} else if (bpf && !r.eng.probe.skel &&
-			   probe_start(&r.eng.probe, want_arm, want_sc, why, sizeof(why))) {
+			   probe_start(&r.eng.probe, want_arm, want_sc, PROBE_ATTACH, why,
+				       sizeof(why))) {
 			err_msg("selfbench: cannot run BPF: %s", why);
 			return EXIT_SKIP;
 		}

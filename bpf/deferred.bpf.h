@@ -122,7 +122,6 @@ static __always_inline int deferred_enter(__u64 ptr)
 	return 0;
 }
 
-/* not execve: the callback would run in the new image */
-ARM_TP_ENTER(deferred, write, deferred_enter)
-ARM_TP_ENTER(deferred, writev, deferred_enter)
-ARM_TP_ENTER(deferred, openat, deferred_enter)
+#define DEFERRED_PROG(id, name, argi, argname, kind)                                               \
+	ARM_TP_ENTER(deferred, id, argi, deferred_enter)
+BPFAULT_SYSCALLS(DEFERRED_PROG, ARM_TP_NONE)

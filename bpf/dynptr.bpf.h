@@ -12,7 +12,5 @@ static __always_inline int dynptr_enter(__u64 ptr)
 	return 0;
 }
 
-ARM_TP_ENTER(dynptr, write, dynptr_enter)
-ARM_TP_ENTER(dynptr, writev, dynptr_enter)
-ARM_TP_ENTER(dynptr, openat, dynptr_enter)
-ARM_TP_ENTER(dynptr, execve, dynptr_enter)
+#define DYNPTR_PROG(id, name, argi, argname, kind) ARM_TP_ENTER(dynptr, id, argi, dynptr_enter)
+BPFAULT_SYSCALLS(DYNPTR_PROG, ARM_TP_NONE)

@@ -93,14 +93,44 @@ static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int meth
 	return bpf_probe_read_user(dst, size, (const void *)ptr);
 }
 
+#define CMP_ANY	  1 /* a word is not zero */
+#define CMP_BAD	  2 /* a word is not what was expected */
+#define CMP_MOVED 4 /* a word is not the prior fill DST_CANARY (dynptr reads) */
+
+/*
+ * Compare the first nwords words of s with the pattern of nonce (or with zeros): CMP_* bits. A
+ * global function: the verifier checks its loop once per program, not once per call site and
+ * incoming state (which made each program's load cost ~40k verified instructions per read).
+ */
+__noinline int compare_words(const struct scratch *s, __u32 nwords, __u64 nonce, __u32 expect_zero)
+{
+	__u64 any = 0, bad = 0, moved = 0;
+	__u32 i;
+
+	if (!s)
+		return CMP_BAD;
+	for (i = 0; i < BPFAULT_MAX_BUF / 8; i++) {
+		__u64 want, got;
+
+		if (i >= nwords)
+			break;
+		got = s->w[i];
+		want = expect_zero ? 0 : bpfault_pattern_word(nonce, i);
+		any |= got;
+		bad |= got ^ want;
+		moved |= got ^ DST_CANARY;
+	}
+	return (any ? CMP_ANY : 0) | (bad ? CMP_BAD : 0) | (moved ? CMP_MOVED : 0);
+}
+
 /* read ptr (task's memory for RM_TASK), compare with the pattern, return RD_* flags; *ret gets
  * the helper's return */
 static __noinline int read_check(__u64 ptr, int method, __u32 kind, __s32 *ret,
 				 struct task_struct *task)
 {
-	__u32 zero = 0, size = ctl.size, nwords, i;
-	__u64 nonce = ctl.nonce, any = 0, bad = 0, moved = 0;
-	int expect_zero = ctl.expect_zero, extra = 0;
+	__u32 zero = 0, size = ctl.size, nwords;
+	__u64 nonce = ctl.nonce;
+	int expect_zero = ctl.expect_zero, extra = 0, any, bad, moved, cmp;
 	int sleepable = method == RM_COPY || method == RM_TASK;
 	int plain = !sleepable; /* string reads that return the string's length */
 	struct scratch *s;
@@ -141,17 +171,10 @@ static __noinline int read_check(__u64 ptr, int method, __u32 kind, __s32 *ret,
 	/* an empty string read from a zero page copies one byte: compare nothing else */
 	if ((kind == KIND_STR || kind == KIND_ARGV) && expect_zero && plain)
 		nwords = 0;
-	for (i = 0; i < BPFAULT_MAX_BUF / 8; i++) {
-		__u64 want, got;
-
-		if (i >= nwords)
-			break;
-		got = s->w[i];
-		want = expect_zero ? 0 : bpfault_pattern_word(nonce, i);
-		any |= got;
-		bad |= got ^ want;
-		moved |= got ^ DST_CANARY;
-	}
+	cmp = compare_words(s, nwords, nonce, expect_zero);
+	any = cmp & CMP_ANY;
+	bad = cmp & CMP_BAD;
+	moved = cmp & CMP_MOVED;
 	if (r < 0)
 		return RD_FIRED | RD_FAULT | (!any && !expect_zero ? RD_ZEROED : 0) |
 		       (method == RM_DYNPTR && !moved && s->w[0] == DST_CANARY ? RD_KEPT : 0);
@@ -246,71 +269,43 @@ static __always_inline int tp_exit(void)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_write")
-int tp_enter_write(struct trace_event_raw_sys_enter *ctx)
-{
-	return tp_enter(ctx->args[1]);
-}
-
-SEC("tracepoint/syscalls/sys_exit_write")
-int tp_exit_write(struct trace_event_raw_sys_exit *ctx)
-{
-	return tp_exit();
-}
-
-SEC("tracepoint/syscalls/sys_enter_writev")
-int tp_enter_writev(struct trace_event_raw_sys_enter *ctx)
-{
-	return tp_enter(ctx->args[1]);
-}
-
-SEC("tracepoint/syscalls/sys_exit_writev")
-int tp_exit_writev(struct trace_event_raw_sys_exit *ctx)
-{
-	return tp_exit();
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat")
-int tp_enter_openat(struct trace_event_raw_sys_enter *ctx)
-{
-	return tp_enter(ctx->args[1]);
-}
-
-SEC("tracepoint/syscalls/sys_exit_openat")
-int tp_exit_openat(struct trace_event_raw_sys_exit *ctx)
-{
-	return tp_exit();
-}
-
-SEC("tracepoint/syscalls/sys_enter_execve")
-int tp_enter_execve(struct trace_event_raw_sys_enter *ctx)
-{
-	return tp_enter(ctx->args[1]);
-}
-
-SEC("tracepoint/syscalls/sys_exit_execve")
-int tp_exit_execve(struct trace_event_raw_sys_exit *ctx)
-{
-	return tp_exit();
-}
+/*
+ * One enter and one exit program per syscall of the registry whose buffer is an argument:
+ * tp_enter_<id> reads argument argi (bpf/units.def says which), tp_exit_<id> the saved pointer.
+ */
+#define TP_PROGS(id, name, argi, argname, kind)                                                    \
+	SEC("tracepoint/syscalls/sys_enter_" #id)                                                  \
+	int tp_enter_##id(struct trace_event_raw_sys_enter *ctx)                                   \
+	{                                                                                          \
+		return tp_enter(ctx->args[argi]);                                                  \
+	}                                                                                          \
+	SEC("tracepoint/syscalls/sys_exit_" #id)                                                   \
+	int tp_exit_##id(struct trace_event_raw_sys_exit *ctx)                                     \
+	{                                                                                          \
+		return tp_exit();                                                                  \
+	}
+#define NO_PROGS(id, name, kind, where)
+BPFAULT_SYSCALLS(TP_PROGS, NO_PROGS)
+#undef TP_PROGS
+#undef NO_PROGS
 
 /* ---- generic raw_tp and tp_btf sys_enter/sys_exit, as most agents hook ---- */
 
+/* syscall argument i (0-based) from the syscall's pt_regs: libbpf's per-architecture CO-RE
+ * accessors (x86's fourth argument is r10, s390's and arm64's first is orig_*) */
 static __always_inline __u64 regs_arg(struct pt_regs *regs, __u32 i)
 {
 	switch (i) {
 	case 0:
-		return BPF_CORE_READ(regs, di);
+		return PT_REGS_PARM1_CORE_SYSCALL(regs);
 	case 1:
-		return BPF_CORE_READ(regs, si);
+		return PT_REGS_PARM2_CORE_SYSCALL(regs);
 	case 2:
-		return BPF_CORE_READ(regs, dx);
+		return PT_REGS_PARM3_CORE_SYSCALL(regs);
 	case 3:
-		return BPF_CORE_READ(regs, r10);
-	case 4:
-		return BPF_CORE_READ(regs, r8);
+		return PT_REGS_PARM4_CORE_SYSCALL(regs);
 	default:
-		return BPF_CORE_READ(regs, r9);
+		return PT_REGS_PARM5_CORE_SYSCALL(regs);
 	}
 }
 
@@ -340,13 +335,18 @@ static __always_inline int gen_enter(struct pt_regs *regs, long id, int arm_ente
 	return 0;
 }
 
-static __always_inline int gen_exit(long id, int arm_exit, int family)
+/*
+ * The exit of the call whose enter saved a pointer: a thread's syscalls do not nest, so the next
+ * sys_exit on a thread with a saved pointer is that call's (execve's too: same thread, new image).
+ * No syscall number is read here, so nothing architecture-specific (x86's orig_ax) is needed.
+ */
+static __always_inline int gen_exit(int arm_exit, int family)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct saved_ptr *s;
 	__u64 ptr;
 
-	if (!is_target() || id != ctl.nr || !armed(arm_exit))
+	if (!is_target() || !armed(arm_exit))
 		return 0;
 	s = bpf_map_lookup_elem(&saved_ptrs, &tid);
 	if (!s)
@@ -372,8 +372,7 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long id)
 SEC("raw_tp/sys_exit")
 int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 {
-	/* the syscall number at exit is orig_ax */
-	return gen_exit(BPF_CORE_READ(regs, orig_ax), ARM_RAW_EXIT, 0);
+	return gen_exit(ARM_RAW_EXIT, 0);
 }
 
 SEC("tp_btf/sys_enter")
@@ -385,24 +384,27 @@ int BPF_PROG(btf_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(btf_exit, struct pt_regs *regs, long ret)
 {
-	return gen_exit(BPF_CORE_READ(regs, orig_ax), ARM_BTF_EXIT, 1);
+	return gen_exit(ARM_BTF_EXIT, 1);
 }
 
 /* ---- sleepable uprobe on the workload's call site (perturbing: runs in trials of its own) ---- */
 
 SEC("uprobe.s")
-int BPF_KPROBE(sleep_call, long a0, long a1, long a2, long a3)
+int BPF_KPROBE(sleep_call, long nr, long a0, long a1, long a2, long a3)
 {
 	__u64 ptr;
 
 	if (!is_target() || !armed(ARM_SLEEP))
 		return 0;
-	/* bpfault_call(long nr, long a0, long a1, long a2): the pointer is syscall argument argi */
+	/* bpfault_call(nr, a0, a1, a2, a3): the pointer is syscall argument argi */
 	switch (ctl.argi) {
 	case 0:
-		ptr = a1;
+		ptr = a0;
 		break;
 	case 1:
+		ptr = a1;
+		break;
+	case 2:
 		ptr = a2;
 		break;
 	default:
@@ -479,13 +481,15 @@ int exec_later(void *ctx)
 
 /* ---- arms at the kernel's frontier, each with programs of its own ---- */
 
-/* an arm's own sys_enter_<syscall> program: <prefix>_<syscall>(pointer argument) */
-#define ARM_TP_ENTER(prefix, sc, fn)                                                               \
-	SEC("tracepoint/syscalls/sys_enter_" #sc)                                                  \
-	int prefix##_##sc(struct trace_event_raw_sys_enter *ctx)                                   \
+/* an arm's own sys_enter_<id> program <prefix>_<id>, calling fn(argument argi); the arm's
+ * BPFAULT_SYSCALLS(X, ARM_TP_NONE) line makes one per syscall of the registry */
+#define ARM_TP_ENTER(prefix, id, argi, fn)                                                         \
+	SEC("tracepoint/syscalls/sys_enter_" #id)                                                  \
+	int prefix##_##id(struct trace_event_raw_sys_enter *ctx)                                   \
 	{                                                                                          \
-		return fn(ctx->args[1]);                                                           \
+		return fn(ctx->args[argi]);                                                        \
 	}
+#define ARM_TP_NONE(id, name, kind, where)
 
 #include "deferred.bpf.h"
 #include "dynptr.bpf.h"

@@ -9,30 +9,19 @@
 
 #define BPFAULT_MAX_BUF 4096 /* largest read, bytes; sizes are multiples of 8 */
 
-/* Arms in BPF order. User-space names live in bench/tables.c. */
+#include "units.def"
+
+/* Arms, in the registry's order (bpf/units.def); ARM_NONE: no arm (a pair partner of none) */
 enum bpfault_arm {
-	ARM_ENTER = 0, /* tracepoint/syscalls/sys_enter_<name> */
-	ARM_EXIT,      /* tracepoint/syscalls/sys_exit_<name>, pointer saved at enter */
-	ARM_RETRY,     /* enter read; if it failed, read again at exit */
-	ARM_RAW_ENTER, /* raw_tp/sys_enter */
-	ARM_RAW_EXIT,  /* raw_tp/sys_exit, pointer saved at raw enter */
-	ARM_BTF_ENTER, /* tp_btf/sys_enter */
-	ARM_BTF_EXIT,  /* tp_btf/sys_exit, pointer saved at btf enter */
-	ARM_SLEEP,     /* uprobe.s on the workload's call site, bpf_copy_from_user */
-	ARM_FENTRY,    /* fentry/vfs_write: inside the kernel, before it copies the buffer */
-	ARM_KPROBE,    /* kprobe/vfs_write: the same place, the older attach type */
-	ARM_SUBMIT,    /* tracepoint/io_uring/io_uring_submit_req: at submission */
-	ARM_LATER,     /* tracepoint/io_uring/io_uring_complete: after the kernel did the work */
-	/* the frontier (bpf/<arm>.bpf.h): deferral, dynptr reads, sleepable hooks, iterators */
-	ARM_DEFERRED,	     /* sys_enter_<syscall> schedules a BPF task_work (resume) that reads */
-	ARM_DEFERRED_SIGNAL, /* the same with the _signal variant */
-	ARM_DEFERRED_ON_FAIL, /* read at enter; only if that failed, the task_work read */
-	ARM_EXIT_MM,	      /* sys_exit_execve: argv[1] from the new image's mm->arg_start */
-	ARM_DYNPTR,	      /* sys_enter_<syscall>: bpf_probe_read_user(_str)_dynptr */
-	ARM_SLEEP_TP,	      /* sleepable sys_enter_<syscall> tracepoint, bpf_copy_from_user */
-	ARM_ITER, /* after the call, from user space: iter.s/task, bpf_copy_from_user_task */
-	ARM__COUNT,
+#define BPFAULT_ARM_ENUM(ID, id, name, family, at_exit, perturbing, pair, style, reads) ARM_##ID,
+	BPFAULT_ARMS(BPFAULT_ARM_ENUM)
+#undef BPFAULT_ARM_ENUM
+		ARM__COUNT,
 };
+#define ARM_NONE (-1)
+
+/* arm_mask is a 32-bit word: one bit per arm */
+_Static_assert(ARM__COUNT <= 32, "struct bpfault_ctl.arm_mask has 32 bits");
 
 /* what the syscall's pointer argument points at */
 enum bpfault_kind {

@@ -14,6 +14,5 @@ static __always_inline int sleep_tp(__u64 ptr)
 	return 0;
 }
 
-ARM_TP_ENTER(sleep_tp, write, sleep_tp)
-ARM_TP_ENTER(sleep_tp, writev, sleep_tp)
-ARM_TP_ENTER(sleep_tp, openat, sleep_tp)
+#define SLEEP_TP_PROG(id, name, argi, argname, kind) ARM_TP_ENTER(sleep_tp, id, argi, sleep_tp)
+BPFAULT_SYSCALLS(SLEEP_TP_PROG, ARM_TP_NONE)

@@ -4,7 +4,7 @@
 set -u
 cd "$(dirname "$0")/.."
 rc=0
-files=$(ls bench/*.[ch] bpf/*.[ch] workloads/*.[ch] tests/*.c)
+files=$(ls bench/*.[ch] bench/*/*.[ch] bpf/*.[ch] workloads/*.[ch] tests/*.c)
 if out=$(clang-format --dry-run --Werror $files 2>&1); then
 	echo "ok - clang-format clean ($(echo $files | wc -w) files)"
 else

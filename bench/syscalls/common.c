@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The workload's call site and the checks several syscalls share. */
+#include <errno.h>
+#include <unistd.h>
+#include "syscalls.h"
+
+/* The workload's one call site. noinline and global: the sleepable uprobe arm attaches here. */
+__attribute__((noinline, used)) long bpfault_call(long nr, long a0, long a1, long a2, long a3)
+{
+	long r = syscall(nr, a0, a1, a2, a3);
+
+	__asm__ volatile("" ::: "memory");
+	return r < 0 ? -errno : r;
+}
+
+const char *wrote_all(struct cellrt *c, long r)
+{
+	return r == (long)c->size ? NULL : "short or failed write";
+}
+
+const char *data_sink(const struct sink_desc *k)
+{
+	return k->is_none ? "needs a data sink (file, null, pipe, socket)" : NULL;
+}
+
+const char *path_only(const struct sink_desc *k)
+{
+	return k->is_none ? NULL : "takes a path or argv, not a data sink (use sink none)";
+}
