@@ -5,6 +5,7 @@
  * on the arms where any failure is a regression. It goes to stdout only: nothing ever updates a
  * baseline file behind anyone's back.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -23,11 +24,16 @@ static int baseline_parse(int argc, char **argv, bool *exact_zero)
 	int c;
 
 	optind = 0;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			printf("usage: bpfault baseline DIR [--exact-zero] > baseline.json\n"
-			       "  every arm of a \"resident\" cell is exact (any failure fails);\n"
-			       "  --exact-zero also marks every arm with zero failures exact\n");
+			       "  prints a baseline for 'bpfault gate' made from the complete run\n"
+			       "  in DIR: every arm of a control cell is exact (any failure "
+			       "fails)\n"
+			       "  --exact-zero  also mark every arm with zero failures exact\n"
+			       "  -h, --help    this help\n"
+			       "exit status: 0 done, 2 bad usage, a bad or incomplete run\n");
 			return -1;
 		}
 		if (c != 'z')
@@ -52,12 +58,20 @@ static void results_file(const char *path, char *out, size_t len)
 		snprintf(out, len, "%s/results.json", path);
 }
 
-static bool arm_exact(const struct res_cell *c, const struct res_arm *a, bool exact_zero)
+/*
+ * Exact: an arm of a control cell that the control rule binds (res_control_binds(); a run
+ * without unit facts exempted the arms its ok controls let fail), or with --exact-zero any arm
+ * without a failure.
+ */
+static bool arm_exact(const struct res_index *x, int cell, const struct res_arm *a, bool exact_zero)
 {
+	const struct res_cell *c = &x->run->cells[cell];
 	char key[128];
 
-	if (strcmp(c->state, "resident"))
+	if (!x->state_control[x->ct[cell]])
 		return exact_zero && a->n && !a->fails;
+	if (!res_control_binds(x->run, c, a->name) || (!x->run->units.present && a->fails > 0))
+		return false;
 	if (a->fails && res_cell_ok(c)) {
 		res_cell_key(c, key, sizeof(key));
 		err_msg("baseline: WARNING: control %s %s has %llu failures", key, a->name,
@@ -68,25 +82,28 @@ static bool arm_exact(const struct res_cell *c, const struct res_arm *a, bool ex
 
 /*
  * Mark the exact arms in the run's own JSON (so every field of it is kept as it was), using the
- * validated model r, whose cells are in the same order. 0, or -1 on allocation failure.
+ * validated model, whose cells are in the same order. 0, or -ENOMEM.
  */
 static int mark_exact(json_t *root, const struct res_run *r, bool exact_zero)
 {
 	json_t *cells = json_object_get(root, "cells");
+	struct res_index x;
+	int ret = res_index_build(r, &x);
 
-	for (int i = 0; i < r->ncells; i++) {
+	for (int i = 0; i < r->ncells && !ret; i++) {
 		const struct res_cell *c = &r->cells[i];
 		json_t *arms = json_object_get(json_array_get(cells, (size_t)i), "arms");
 
-		for (int j = 0; j < c->narms; j++) {
+		for (int j = 0; j < c->narms && !ret; j++) {
 			json_t *a = json_object_get(arms, c->arms[j].name);
 
-			if (arm_exact(c, &c->arms[j], exact_zero) &&
+			if (arm_exact(&x, i, &c->arms[j], exact_zero) &&
 			    json_object_set_new(a, "exact", json_true()))
-				return -1;
+				ret = -ENOMEM;
 		}
 	}
-	return 0;
+	res_index_free(&x);
+	return ret;
 }
 
 static int make_baseline(const char *path, const struct res_run *r, bool exact_zero)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * bpfault compare A B: a benchstat-style side-by-side table of two runs (README "Compare"), and
- * with --plots DIR the same two runs drawn one over the other (DIR/compare.png and .svg).
+ * bpfault compare A B: a benchstat-style side-by-side table of two runs (README "Compare"),
+ * grouped by cell within 100 columns; --changed keeps only what changed; --plots DIR draws the
+ * same two runs one over the other (DIR/compare.svg and .png).
  */
 #include <getopt.h>
 #include <math.h>
@@ -10,12 +11,20 @@
 #include <string.h>
 #include "cmds.h"
 #include "common.h"
+#include "esc.h"
 #include "gate.h"
 #include "report.h"
 #include "results.h"
 #include "stats.h"
+#include "textable.h"
 
 #define COST_NOISE 0.05 /* cost changes under 5% are noise */
+
+struct compare_args {
+	double alpha;
+	const char *plots;
+	bool changed;
+};
 
 /* two-sided Fisher p from the two one-sided tails, capped at 1 */
 static double two_sided(const struct res_arm *a, const struct res_arm *b)
@@ -26,144 +35,190 @@ static double two_sided(const struct res_arm *a, const struct res_arm *b)
 	return fmin(1, 2 * fmin(g, l));
 }
 
-static void fmt_cost(char *buf, size_t len, double ns)
+/* cost change B vs A: ratio of medians; 0 "~", 1 changed, -1 not comparable */
+static int cost_change(const struct res_arm *a, const struct res_arm *b, double alpha,
+		       double *ratio)
 {
-	if (isfinite(ns))
-		snprintf(buf, len, "%.0f", ns);
-	else
-		snprintf(buf, len, "-");
-}
-
-/* cost change B vs A: ratio of medians, "~" unless Mann–Whitney and the noise threshold agree */
-static void fmt_cost_change(char *buf, size_t len, const struct res_arm *a, const struct res_arm *b,
-			    double alpha)
-{
-	double x[RES_COST_SAMPLES], y[RES_COST_SAMPLES], ratio, p;
+	double x[RES_COST_SAMPLES], y[RES_COST_SAMPLES], p;
 	int v;
 
-	buf[0] = 0;
 	if (a->ncost < 8 || b->ncost < 8)
-		return;
+		return -1;
 	for (uint32_t i = 0; i < a->ncost; i++)
 		x[i] = a->cost_samples[i];
 	for (uint32_t i = 0; i < b->ncost; i++)
 		y[i] = b->cost_samples[i];
-	v = stats_cost_compare(x, a->ncost, y, b->ncost, alpha, COST_NOISE, &ratio, &p);
-	if (v < -1)
+	v = stats_cost_compare(x, a->ncost, y, b->ncost, alpha, COST_NOISE, ratio, &p);
+	return v < -1 ? -1 : v != 0;
+}
+
+/* "941 -> 950 ns ~", "941 -> 1.2 µs x1.28" */
+static void fmt_cost(char *buf, size_t len, const struct res_arm *a, const struct res_arm *b,
+		     int change, double ratio)
+{
+	char ca[32], cb[32], r[32] = "";
+
+	if (!isfinite(a->cost_ns) || !isfinite(b->cost_ns)) {
+		snprintf(buf, len, "-");
 		return;
-	if (v == 0)
-		snprintf(buf, len, "~");
-	else
-		snprintf(buf, len, "x%.2f", ratio);
-}
-
-static void print_row(const struct gate_match *m, int w, double alpha)
-{
-	char key[128], ra[64], rb[64], d[32], p[48], ca[32], cb[32], cc[32];
-	const struct res_arm *a = m->aa, *b = m->ba;
-
-	res_cell_key(m->ac, key, sizeof(key));
-	gate_fmt_rate(ra, sizeof(ra), a->fails, a->n);
-	gate_fmt_rate(rb, sizeof(rb), b->fails, b->n);
-	if (a->n && b->n)
-		snprintf(d, sizeof(d), "%+.2fpp", 100 * (b->fail_rate - a->fail_rate));
-	else
-		snprintf(d, sizeof(d), "-");
-	if (!res_cell_ok(m->ac) || !res_cell_ok(m->bc)) {
-		snprintf(p, sizeof(p), "(not ok: %s)", res_cell_ok(m->ac) ? "B" : "A");
-	} else {
-		double pv = two_sided(a, b);
-
-		if (pv < alpha)
-			gate_fmt_p(p, sizeof(p), pv);
-		else
-			snprintf(p, sizeof(p), "~");
 	}
-	fmt_cost(ca, sizeof(ca), a->cost_ns);
-	fmt_cost(cb, sizeof(cb), b->cost_ns);
-	if (!isfinite(a->cost_ns) || !isfinite(b->cost_ns))
-		ca[0] = cb[0] = 0;
-	fmt_cost_change(cc, sizeof(cc), a, b, alpha);
-	printf("%-*s  %-8s  %-24s  %-24s  %-9s  %-12s  %8s  %8s  %s\n", w, key, a->name, ra, rb, d,
-	       p, ca, cb, cc);
+	fmt_ns(ca, sizeof(ca), a->cost_ns);
+	fmt_ns(cb, sizeof(cb), b->cost_ns);
+	if (change > 0)
+		snprintf(r, sizeof(r), " x%.2f", ratio);
+	else if (change == 0)
+		snprintf(r, sizeof(r), " ~");
+	snprintf(buf, len, "%.20s -> %.20s%.12s", ca, cb, r);
 }
 
-static void print_only(const struct gate_match *m, size_t n)
+/* what both runs recorded beyond the totals: absent/present-page counts, a tool's outcomes */
+static void extra_note(char *buf, size_t len, const struct res_arm *a, const struct res_arm *b)
 {
-	char key[128];
+	char ra[64], rb[64];
+	int n = 0;
 
+	buf[0] = 0;
+	if (a->absent.has && b->absent.has && (a->absent.n || b->absent.n))
+		n = snprintf(buf, len, "absent pages: A %s, B %s",
+			     fmt_rate_kn(ra, sizeof(ra), a->absent.fails, a->absent.n),
+			     fmt_rate_kn(rb, sizeof(rb), b->absent.fails, b->absent.n));
+	if (n >= 0 && (size_t)n < len && a->is_tool && b->is_tool)
+		snprintf(buf + n, len - (size_t)n,
+			 "%stool missing A %llu, B %llu; truncated A %llu, B %llu; garbled A %llu, "
+			 "B %llu",
+			 n ? "; " : "", (unsigned long long)a->tool.missing,
+			 (unsigned long long)b->tool.missing, (unsigned long long)a->tool.truncated,
+			 (unsigned long long)b->tool.truncated, (unsigned long long)a->tool.garbled,
+			 (unsigned long long)b->tool.garbled);
+}
+
+/* one row; false (and nothing added) when --changed and nothing changed */
+static int compare_row(struct ttable *t, const struct res_match *m, const char *key,
+		       const struct compare_args *o, size_t *nrate, size_t *ncost, size_t *nchanged)
+{
+	const struct res_arm *a = m->aa, *b = m->ba;
+	bool ok = res_cell_ok(m->ac) && res_cell_ok(m->bc);
+	double pv = ok && a->n && b->n ? two_sided(a, b) : NAN, ratio = NAN;
+	int cc = ok ? cost_change(a, b, o->alpha, &ratio) : -1;
+	bool rate_changed = pv < o->alpha, changed = rate_changed || cc > 0 || !ok;
+	struct tt_row *r;
+
+	*nrate += rate_changed;
+	*ncost += cc > 0;
+	*nchanged += changed;
+	if (o->changed && !changed)
+		return 0;
+	r = tt_add(t, key);
+	if (!r)
+		return -1;
+	snprintf(r->col[0], sizeof(r->col[0]), "%s", a->name);
+	fmt_rate_kn(r->col[1], sizeof(r->col[1]), a->fails, a->n);
+	fmt_rate_kn(r->col[2], sizeof(r->col[2]), b->fails, b->n);
+	if (a->n && b->n)
+		snprintf(r->col[3], sizeof(r->col[3]), "%+.2fpp",
+			 100 * (b->fail_rate - a->fail_rate));
+	else
+		snprintf(r->col[3], sizeof(r->col[3]), "-");
+	if (!ok)
+		snprintf(r->col[4], sizeof(r->col[4]), "(%s not ok)",
+			 res_cell_ok(m->ac) ? "B" : "A");
+	else if (rate_changed)
+		fmt_p(r->col[4], sizeof(r->col[4]), pv);
+	else
+		snprintf(r->col[4], sizeof(r->col[4]), "~");
+	fmt_cost(r->col[5], sizeof(r->col[5]), a, b, cc, ratio);
+	extra_note(r->own, sizeof(r->own), a, b);
+	return 0;
+}
+
+static int print_table(const struct res_run *a, const struct res_run *b, const struct res_match *m,
+		       size_t n, const struct compare_args *o)
+{
+	struct ttable t = {.ncols = 6,
+			   .head = {"arm", "A fails [95% CI]", "B fails [95% CI]", "delta", "p",
+				    "cost A -> B"}};
+	char(*keys)[4 * RES_NAME] = calloc(n + 1, sizeof(*keys));
+	size_t both = 0, nrate = 0, ncost = 0, nchanged = 0, only[2] = {0, 0};
+
+	if (!keys)
+		return -1;
+	printf("A: kernel %s, matrix %s\nB: kernel %s, matrix %s\n\n", a->kernel, a->matrix_id,
+	       b->kernel, b->matrix_id);
 	for (size_t i = 0; i < n; i++) {
-		const struct res_cell *c = m[i].aa ? m[i].ac : m[i].bc;
-		const struct res_arm *arm = m[i].aa ? m[i].aa : m[i].ba;
+		if (!m[i].aa || !m[i].ba) {
+			only[m[i].aa ? 0 : 1]++;
+			continue;
+		}
+		both++;
+		res_cell_key(m[i].ac, keys[i], sizeof(keys[i]));
+		if (compare_row(&t, &m[i], keys[i], o, &nrate, &ncost, &nchanged)) {
+			free(keys);
+			tt_free(&t);
+			return -1;
+		}
+	}
+	tt_print(&t, stdout);
+	tt_free(&t);
+	free(keys);
+	printf("(p: two-sided Fisher exact, unadjusted, ~ when p >= %g; cost: medians, the\n"
+	       " B/A ratio when Mann-Whitney p < %g and the change exceeds %.0f%%, else ~)\n",
+	       o->alpha, o->alpha, 100 * COST_NOISE);
+	for (size_t i = 0; i < n; i++) {
+		char key[4 * RES_NAME];
 
 		if (m[i].aa && m[i].ba)
 			continue;
-		res_cell_key(c, key, sizeof(key));
-		printf("only in %s: %s %s\n", m[i].aa ? "A" : "B", key, arm->name);
+		res_cell_key(m[i].aa ? m[i].ac : m[i].bc, key, sizeof(key));
+		printf("only in %s: %s %s\n", m[i].aa ? "A" : "B", key,
+		       (m[i].aa ? m[i].aa : m[i].ba)->name);
 	}
+	printf("compare: %zu of %zu cell x arm rows changed (%zu rates, %zu costs); %zu only in "
+	       "A, %zu only in B\n",
+	       nchanged, both, nrate, ncost, only[0], only[1]);
+	return 0;
 }
 
-static void print_table(const struct res_run *a, const struct res_run *b,
-			const struct gate_match *m, size_t n, double alpha)
-{
-	int w = 4;
-	char key[128];
+static const char usage_text[] =
+	"usage: bpfault compare A B [--changed] [--alpha A] [--plots DIR]\n"
+	"  A, B: run directories or results .json files (A is the baseline)\n"
+	"  --changed    only the rows whose rate or cost changed (and a count)\n"
+	"  --alpha A    significance level of the per-row tests (default 0.05)\n"
+	"  --plots DIR  also draw B against A: DIR/compare.svg and DIR/compare.png\n"
+	"               (DIR is created); rows where B's interval lies above A's\n"
+	"               are highlighted\n"
+	"  -h, --help   this help\n"
+	"exit status: 0 done, 2 bad usage or input, 77 gnuplot missing,\n"
+	"99 internal error\n";
 
-	for (size_t i = 0; i < n; i++) {
-		if (m[i].aa && m[i].ba) {
-			res_cell_key(m[i].ac, key, sizeof(key));
-			w = (int)fmax(w, (double)strlen(key));
-		}
-	}
-	printf("A: kernel %s, matrix %s\nB: kernel %s, matrix %s\n\n", a->kernel, a->matrix_id,
-	       b->kernel, b->matrix_id);
-	printf("%-*s  %-8s  %-24s  %-24s  %-9s  %-12s  %8s  %8s  %s\n", w, "cell", "arm",
-	       "A fails [95% CI]", "B fails [95% CI]", "delta", "p", "A ns", "B ns", "cost");
-	for (size_t i = 0; i < n; i++)
-		if (m[i].aa && m[i].ba)
-			print_row(&m[i], w, alpha);
-	printf("(p: two-sided Fisher exact, unadjusted; ~ when p >= %g. cost: B/A median ratio "
-	       "when "
-	       "Mann-Whitney p < %g and the change exceeds %.0f%%, else ~)\n",
-	       alpha, alpha, 100 * COST_NOISE);
-	print_only(m, n);
-}
-
-static int compare_parse(int argc, char **argv, double *alpha, const char **plots)
+static int compare_parse(int argc, char **argv, struct compare_args *o)
 {
 	static const struct option opts[] = {
 		{"alpha", required_argument, NULL, 'a'},
 		{"plots", required_argument, NULL, 'p'},
+		{"changed", no_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{},
 	};
 	int c;
 
 	optind = 0;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
-			printf("usage: bpfault compare A B [--alpha A] [--plots DIR]\n"
-			       "  A, B: run directories or results .json files (A is the "
-			       "baseline)\n"
-			       "  --plots DIR  also draw B against A: DIR/compare.png and "
-			       "DIR/compare.svg (DIR is\n"
-			       "               created); rows where B's 95%% interval lies above "
-			       "A's are highlighted\n"
-			       "exit status: 0 done, 2 bad usage or input, 77 gnuplot missing, "
-			       "99 internal error\n");
+			fputs(usage_text, stdout);
 			return -1;
-		}
-		if (c == 'p') {
+		} else if (c == 'c') {
+			o->changed = true;
+		} else if (c == 'p') {
 			if (!*optarg)
 				return err_msg("compare: --plots needs a directory"), EXIT_USAGE;
-			*plots = optarg;
-			continue;
-		}
-		if (c != 'a')
+			o->plots = optarg;
+		} else if (c != 'a') {
 			return err_msg("compare: bad option (try 'bpfault compare --help')"),
 			       EXIT_USAGE;
-		if (opt_alpha("compare", optarg, alpha))
+		} else if (opt_alpha("compare", optarg, &o->alpha)) {
 			return EXIT_USAGE;
+		}
 	}
 	if (optind != argc - 2)
 		return err_msg("compare: needs two runs A B (try 'bpfault compare --help')"),
@@ -171,7 +226,7 @@ static int compare_parse(int argc, char **argv, double *alpha, const char **plot
 	return 0;
 }
 
-/* B against A in DIR/compare.{png,svg}; an exit status, the error on one line */
+/* B against A in DIR/compare.{svg,png}; an exit status, the error on one line */
 static int compare_plot(const struct res_run *a, const struct res_run *b, const char *an,
 			const char *bn, const char *dir)
 {
@@ -184,21 +239,36 @@ static int compare_plot(const struct res_run *a, const struct res_run *b, const 
 	if (rc)
 		err_msg("compare: plot: %s", err);
 	else
-		printf("plot: %s/compare.png, %s/compare.svg\n", dir, dir);
-	return rc;
+		printf("plot: %s/compare.svg, %s/compare.png\n", dir, dir);
+	return report_exit_status(rc);
+}
+
+static int compare_runs(const struct res_run *a, const struct res_run *b, char **argv,
+			const struct compare_args *o)
+{
+	struct res_match *m;
+	size_t n;
+	int rc = o->plots ? mkdir_p(o->plots, 0755) : 0;
+
+	if (rc)
+		return err_msg("compare: --plots %s: %s", o->plots, strerror(-rc)), EXIT_USAGE;
+	if (res_match(a, b, &m, &n))
+		return err_msg("compare: out of memory"), EXIT_INTERNAL;
+	rc = print_table(a, b, m, n, o);
+	free(m);
+	if (rc)
+		return err_msg("compare: out of memory"), EXIT_INTERNAL;
+	return o->plots ? compare_plot(a, b, argv[optind], argv[optind + 1], o->plots) : 0;
 }
 
 int cmd_compare(int argc, char **argv)
 {
+	struct compare_args o = {.alpha = GATE_ALPHA};
 	struct res_run a, b;
-	struct gate_match *m;
-	double alpha = GATE_ALPHA;
-	const char *plots = NULL;
 	char err[512];
-	size_t n;
 	int rc;
 
-	rc = compare_parse(argc, argv, &alpha, &plots);
+	rc = compare_parse(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (res_load(argv[optind], &a, err, sizeof(err)))
@@ -207,19 +277,7 @@ int cmd_compare(int argc, char **argv)
 		res_free(&a);
 		return err_msg("compare: %s", err), EXIT_USAGE;
 	}
-	rc = plots ? mkdir_p(plots, 0755) : 0;
-	if (rc) {
-		err_msg("compare: --plots %s: %s", plots, strerror(-rc));
-		rc = EXIT_USAGE;
-	} else if (gate_match(&a, &b, &m, &n)) {
-		err_msg("compare: out of memory");
-		rc = EXIT_INTERNAL;
-	} else {
-		print_table(&a, &b, m, n, alpha);
-		free(m);
-		if (plots)
-			rc = compare_plot(&a, &b, argv[optind], argv[optind + 1], plots);
-	}
+	rc = compare_runs(&a, &b, argv, &o);
 	res_free(&a);
 	res_free(&b);
 	return rc;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * bpfault gate: the CI verdict of a run against a baseline (README "Gate"), and the pieces that
- * compare.c shares: matching cells x arms, the decision rule, escaping and writers.
+ * bpfault gate: the CI verdict of a run against a baseline (README "Gate"): the command, the
+ * checks between the two runs and the rows to gate (the rule: gate_rule.c; writers: gate_out.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,435 +12,11 @@
 #include <string.h>
 #include "cmds.h"
 #include "common.h"
+#include "esc.h"
 #include "gate.h"
 #include "report.h"
 #include "results.h"
 #include "stats.h"
-
-/* ---- matching ---- */
-
-static int match_push(struct gate_match **v, size_t *n, size_t *cap, struct gate_match m)
-{
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		struct gate_match *nv = realloc(*v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = nc;
-	}
-	(*v)[(*n)++] = m;
-	return 0;
-}
-
-int gate_match(const struct res_run *a, const struct res_run *b, struct gate_match **out, size_t *n)
-{
-	size_t cap = 0;
-
-	*out = NULL;
-	*n = 0;
-	for (int i = 0; i < a->ncells; i++) {
-		const struct res_cell *ac = &a->cells[i], *bc = res_find_cell(b, ac);
-
-		for (int j = 0; j < ac->narms; j++) {
-			struct gate_match m = {ac, bc, &ac->arms[j], NULL};
-
-			m.ba = bc ? res_find_arm(bc, ac->arms[j].name) : NULL;
-			if (match_push(out, n, &cap, m))
-				goto oom;
-		}
-	}
-	for (int i = 0; i < b->ncells; i++) {
-		const struct res_cell *bc = &b->cells[i], *ac = res_find_cell(a, bc);
-
-		for (int j = 0; j < bc->narms; j++) {
-			struct gate_match m = {ac, bc, NULL, &bc->arms[j]};
-
-			if (ac && res_find_arm(ac, bc->arms[j].name))
-				continue;
-			if (match_push(out, n, &cap, m))
-				goto oom;
-		}
-	}
-	return 0;
-oom:
-	free(*out);
-	*out = NULL;
-	*n = 0;
-	return -ENOMEM;
-}
-
-/* ---- decision ---- */
-
-bool gate_failed(enum gate_verdict v)
-{
-	return v == GATE_REGRESSION || v == GATE_MISSING || v == GATE_INVALID;
-}
-
-const char *gate_verdict_name(enum gate_verdict v)
-{
-	static const char *const names[] = {"~",       "PASS",	  "IMPROVED", "REGRESSION",
-					    "MISSING", "INVALID", "SKIP"};
-
-	return (unsigned)v < ARRAY_SIZE(names) ? names[v] : "?";
-}
-
-static bool row_tested(const struct gate_row *r)
-{
-	return r->v == GATE_SAME && !r->exact;
-}
-
-static double rate(uint64_t k, uint64_t n)
-{
-	return n ? (double)k / (double)n : NAN;
-}
-
-/* Holm across the tested rows of one direction; which: 0 = p, 1 = p_imp */
-static void holm_rows(struct gate_row *rows, size_t n, size_t m, int which)
-{
-	double *p = calloc(m ? m : 1, sizeof(*p));
-	size_t j = 0;
-
-	if (!p) { /* no memory: Bonferroni, which Holm never exceeds */
-		for (size_t i = 0; i < n; i++) {
-			double *raw = which ? &rows[i].p_imp : &rows[i].p;
-
-			if (row_tested(&rows[i]))
-				*(which ? &rows[i].p_imp_adj : &rows[i].p_adj) = fmin(1, *raw * m);
-		}
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (row_tested(&rows[i]))
-			p[j++] = which ? rows[i].p_imp : rows[i].p;
-	stats_holm(p, m, p);
-	j = 0;
-	for (size_t i = 0; i < n; i++)
-		if (row_tested(&rows[i]))
-			*(which ? &rows[i].p_imp_adj : &rows[i].p_adj) = p[j++];
-	free(p);
-}
-
-void gate_decide(struct gate_row *rows, size_t n, double alpha, double margin)
-{
-	size_t m = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		struct gate_row *r = &rows[i];
-
-		r->p = r->p_adj = r->p_imp = r->p_imp_adj = NAN;
-		if (r->v != GATE_SAME)
-			continue;
-		if (r->exact) {
-			r->v = r->k1 ? GATE_REGRESSION : GATE_PASS;
-			continue;
-		}
-		r->p = stats_fisher_greater(r->k1, r->n1, r->k0, r->n0);
-		r->p_imp = stats_fisher_greater(r->k0, r->n0, r->k1, r->n1);
-		m++;
-	}
-	holm_rows(rows, n, m, 0);
-	holm_rows(rows, n, m, 1);
-	for (size_t i = 0; i < n; i++) {
-		struct gate_row *r = &rows[i];
-		double d = rate(r->k1, r->n1) - rate(r->k0, r->n0);
-
-		if (!row_tested(r))
-			continue;
-		if (r->p_adj < alpha && d > margin)
-			r->v = GATE_REGRESSION;
-		else if (r->p_imp_adj < alpha && -d > margin)
-			r->v = GATE_IMPROVED;
-	}
-}
-
-static int rank(enum gate_verdict v)
-{
-	if (gate_failed(v))
-		return 0;
-	if (v == GATE_IMPROVED)
-		return 1;
-	return v == GATE_SKIP ? 3 : 2;
-}
-
-void gate_sort(struct gate_row *rows, size_t n)
-{
-	/* insertion sort: stable, and n is a matrix's worth */
-	for (size_t i = 1; i < n; i++) {
-		struct gate_row t = rows[i];
-		size_t j = i;
-
-		for (; j > 0 && rank(rows[j - 1].v) > rank(t.v); j--)
-			rows[j] = rows[j - 1];
-		rows[j] = t;
-	}
-}
-
-void gate_count(struct gate_result *g)
-{
-	g->tested = g->failures = g->skipped = 0;
-	for (size_t i = 0; i < g->n; i++) {
-		if (g->rows[i].v == GATE_SKIP)
-			g->skipped++;
-		else
-			g->tested++;
-		if (gate_failed(g->rows[i].v))
-			g->failures++;
-	}
-}
-
-/* ---- strings ---- */
-
-void sb_xml(struct sbuf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		switch (c) {
-		case '&':
-			sb_printf(b, "&amp;");
-			break;
-		case '<':
-			sb_printf(b, "&lt;");
-			break;
-		case '>':
-			sb_printf(b, "&gt;");
-			break;
-		case '"':
-			sb_printf(b, "&quot;");
-			break;
-		case '\'':
-			sb_printf(b, "&apos;");
-			break;
-		case '\t':
-		case '\n':
-		case '\r':
-			sb_printf(b, "&#%u;", c);
-			break;
-		default: /* XML 1.0 has no other control characters, not even as references */
-			sb_printf(b, "%c", c < 0x20 || c == 0x7f ? '?' : c);
-		}
-	}
-}
-
-void sb_md(struct sbuf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\n' || c == '\r' || c == '\t')
-			sb_printf(b, " ");
-		else if (c < 0x20 || c == 0x7f)
-			sb_printf(b, "?");
-		else if (strchr("\\`*_[]<>#|~&", c))
-			sb_printf(b, "\\%c", c);
-		else
-			sb_printf(b, "%c", c);
-	}
-}
-
-void sb_code(struct sbuf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		sb_printf(b, "%c", c < 0x20 || c == 0x7f || c == '`' ? '?' : c);
-	}
-}
-
-void gate_fmt_rate(char *buf, size_t len, uint64_t k, uint64_t n)
-{
-	struct stats_ci ci;
-
-	if (!n) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	ci = stats_wilson(k, n, STATS_Z95);
-	snprintf(buf, len, "%.2f%% [%.2f, %.2f]", 100.0 * (double)k / (double)n, 100 * ci.lo,
-		 100 * ci.hi);
-}
-
-void gate_fmt_p(char *buf, size_t len, double p)
-{
-	if (isnan(p))
-		snprintf(buf, len, "-");
-	else if (p < 1e-300)
-		snprintf(buf, len, "<1e-300");
-	else
-		snprintf(buf, len, "%.2g", p);
-}
-
-/* "60/2000 (3.00% [2.34, 3.84])" */
-static void fmt_counts(char *buf, size_t len, uint64_t k, uint64_t n)
-{
-	char r[64];
-
-	gate_fmt_rate(r, sizeof(r), k, n);
-	snprintf(buf, len, "%llu/%llu (%s)", (unsigned long long)k, (unsigned long long)n, r);
-}
-
-static void fmt_delta(char *buf, size_t len, const struct gate_row *r)
-{
-	if (!r->n0 || !r->n1 || r->v == GATE_MISSING || r->v == GATE_INVALID || r->v == GATE_SKIP)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%+.2fpp", 100 * (rate(r->k1, r->n1) - rate(r->k0, r->n0)));
-}
-
-/* the one-line explanation of a failing row */
-static void row_message(char *buf, size_t len, const struct gate_row *r)
-{
-	char pr[32], pa[32];
-
-	if (r->v == GATE_MISSING || r->v == GATE_INVALID) {
-		snprintf(buf, len, "%s", r->why);
-		return;
-	}
-	gate_fmt_p(pr, sizeof(pr), r->p);
-	gate_fmt_p(pa, sizeof(pa), r->p_adj);
-	if (r->exact)
-		snprintf(buf, len, "exact arm failed: run %llu/%llu failures vs baseline %llu/%llu",
-			 (unsigned long long)r->k1, (unsigned long long)r->n1,
-			 (unsigned long long)r->k0, (unsigned long long)r->n0);
-	else
-		snprintf(buf, len,
-			 "failure rate rose: run %llu/%llu vs baseline %llu/%llu, p %s, Holm p %s",
-			 (unsigned long long)r->k1, (unsigned long long)r->n1,
-			 (unsigned long long)r->k0, (unsigned long long)r->n0, pr, pa);
-}
-
-static const char *summary_fmt = "gate: %zu comparisons, %zu regressions (alpha %g, margin %g)";
-
-/* ---- JUnit ---- */
-
-static void junit_case(struct sbuf *b, const struct gate_row *r)
-{
-	char msg[512];
-
-	/* classname bpfault.<syscall>.<state>.<sink>.<size>.<offset> from the key's slashes */
-	sb_printf(b, "    <testcase classname=\"bpfault.");
-	for (const char *s = r->cell; *s; s++) {
-		char c[2] = {*s == '/' ? '.' : *s, 0};
-
-		sb_xml(b, c);
-	}
-	sb_printf(b, "\" name=\"");
-	sb_xml(b, r->arm);
-	sb_printf(b, "\"");
-	if (r->v == GATE_SKIP) {
-		sb_printf(b, ">\n      <skipped message=\"");
-		sb_xml(b, r->why);
-		sb_printf(b, "\"/>\n    </testcase>\n");
-		return;
-	}
-	if (!gate_failed(r->v)) {
-		sb_printf(b, "/>\n");
-		return;
-	}
-	row_message(msg, sizeof(msg), r);
-	sb_printf(b, ">\n      <failure type=\"%s\" message=\"", gate_verdict_name(r->v));
-	sb_xml(b, msg);
-	sb_printf(b, "\">");
-	sb_xml(b, r->cell);
-	sb_printf(b, " ");
-	sb_xml(b, r->arm);
-	sb_printf(b, ": ");
-	sb_xml(b, msg);
-	sb_printf(b, "</failure>\n    </testcase>\n");
-}
-
-void gate_junit(const struct gate_result *g, struct sbuf *b)
-{
-	char sum[256];
-
-	snprintf(sum, sizeof(sum), summary_fmt, g->tested, g->failures, g->alpha, g->margin);
-	sb_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-	sb_printf(b,
-		  "  <testsuite name=\"bpfault.gate\" tests=\"%zu\" failures=\"%zu\" "
-		  "errors=\"0\" skipped=\"%zu\">\n",
-		  g->n + 1, g->failures + g->incomplete, g->skipped);
-	sb_printf(b, "    <testcase classname=\"bpfault.run\" name=\"complete\"");
-	if (g->incomplete)
-		sb_printf(b, ">\n      <failure type=\"INCOMPLETE\" message=\"incomplete run: "
-			     "meta.complete is not true\"/>\n    </testcase>\n");
-	else
-		sb_printf(b, "/>\n");
-	for (size_t i = 0; i < g->n; i++)
-		junit_case(b, &g->rows[i]);
-	sb_printf(b, "    <system-out>");
-	sb_xml(b, sum);
-	sb_printf(b, "</system-out>\n");
-	if (g->nwarn) {
-		sb_printf(b, "    <system-err>");
-		for (int i = 0; i < g->nwarn; i++) {
-			sb_printf(b, "WARNING: ");
-			sb_xml(b, g->warnings[i]);
-			sb_xml(b, "\n");
-		}
-		sb_printf(b, "</system-err>\n");
-	}
-	sb_printf(b, "  </testsuite>\n</testsuites>\n");
-}
-
-/* ---- Markdown ---- */
-
-static void md_row(struct sbuf *b, const struct gate_row *r)
-{
-	char run[320], base[96], d[32], p[32], pa[32];
-
-	fmt_counts(run, sizeof(run), r->k1, r->n1);
-	fmt_counts(base, sizeof(base), r->k0, r->n0);
-	fmt_delta(d, sizeof(d), r);
-	gate_fmt_p(p, sizeof(p), r->p);
-	gate_fmt_p(pa, sizeof(pa), r->p_adj);
-	if (r->v == GATE_MISSING || r->v == GATE_INVALID || r->v == GATE_SKIP)
-		snprintf(run, sizeof(run), "%s", r->why);
-	sb_printf(b, "| %s", gate_failed(r->v) ? "**" : "");
-	sb_md(b, gate_verdict_name(r->v));
-	sb_printf(b, "%s | ", gate_failed(r->v) ? "**" : "");
-	sb_md(b, r->cell);
-	sb_printf(b, " | ");
-	sb_md(b, r->arm);
-	sb_printf(b, "%s | ", r->exact ? " (exact)" : "");
-	sb_md(b, run);
-	sb_printf(b, " | ");
-	sb_md(b, base);
-	sb_printf(b, " | %s | ", d);
-	sb_md(b, p);
-	sb_printf(b, " | ");
-	sb_md(b, pa);
-	sb_printf(b, " |\n");
-}
-
-void gate_markdown(const struct gate_result *g, struct sbuf *b)
-{
-	bool fail = g->failures || g->incomplete;
-
-	sb_printf(b, "## bpfault gate: %s\n\n", fail ? "FAIL" : "pass");
-	for (int i = 0; i < g->nwarn; i++) {
-		sb_printf(b, "> **WARNING:** ");
-		sb_md(b, g->warnings[i]);
-		sb_printf(b, "\n\n");
-	}
-	if (g->incomplete)
-		sb_printf(b, "**FAIL: incomplete run** (meta.complete is not true)\n\n");
-	sb_printf(b, summary_fmt, g->tested, g->failures, g->alpha, g->margin);
-	if (g->skipped)
-		sb_printf(b, "; %zu skipped (unsupported on this kernel)", g->skipped);
-	if (g->plot_dir) {
-		sb_printf(b, "\n\nPlot, baseline against run with the regressions highlighted: `");
-		sb_code(b, g->plot_dir);
-		sb_printf(b, "/compare.png` (also `");
-		sb_code(b, g->plot_dir);
-		sb_printf(b, "/compare.svg`)");
-	}
-	sb_printf(b, "\n\n| verdict | cell | arm | run fails | baseline fails | delta | p | Holm p "
-		     "|\n|---|---|---|---|---|---|---|---|\n");
-	for (size_t i = 0; i < g->n; i++)
-		md_row(b, &g->rows[i]);
-}
 
 /* ---- the command ---- */
 
@@ -452,22 +28,23 @@ struct gate_args {
 
 static void gate_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: bpfault gate --baseline FILE DIR [--alpha A] [--margin M] "
-		"[--junit FILE] [--markdown FILE] [--force] [--plots DIR]\n"
-		"  gates the run in DIR (or a results .json) against a baseline made by "
-		"'bpfault baseline'\n"
-		"  --alpha A     family-wise error rate, Holm-Bonferroni (default 0.05)\n"
-		"  --margin M    smallest rise of a failure rate that counts, as a fraction "
-		"(default 0.01)\n"
-		"  --junit FILE  JUnit XML; --markdown FILE  Markdown (also appended to "
-		"$GITHUB_STEP_SUMMARY)\n"
-		"  --force       gate even if the matrix differs from the baseline's\n"
-		"  --plots DIR   draw the run against the baseline, regressions highlighted: "
-		"DIR/compare.png\n"
-		"                and DIR/compare.svg (DIR is created; named in the Markdown)\n"
-		"exit status: 0 pass, 1 regression, 2 bad input, 77 nothing could run here,\n"
-		"99 internal error (also when the gate passed but the plot could not be drawn)\n");
+	fputs("usage: bpfault gate --baseline FILE DIR [options]\n"
+	      "Gates the run in DIR (or a results .json) against a baseline made by\n"
+	      "'bpfault baseline'.\n\n"
+	      "  -b, --baseline FILE  the baseline\n"
+	      "  --alpha A            family-wise error rate, Holm (default 0.05)\n"
+	      "  --margin M           smallest rise of a failure rate that counts, as a\n"
+	      "                       fraction (default 0.01)\n"
+	      "  --junit FILE         JUnit XML\n"
+	      "  --markdown FILE      Markdown (also appended to $GITHUB_STEP_SUMMARY)\n"
+	      "  --force              gate even if the matrix differs from the baseline's\n"
+	      "  --plots DIR          draw the run against the baseline, regressions\n"
+	      "                       highlighted: DIR/compare.svg and DIR/compare.png\n"
+	      "  -h, --help           this help\n\n"
+	      "Where both runs recorded failures among absent-page trials, those are gated.\n"
+	      "exit status: 0 pass, 1 regression, 2 bad input, 77 nothing could run here,\n"
+	      "99 internal error (also when the gate passed but the plot was not drawn)\n",
+	      f);
 }
 
 static int gate_parse(int argc, char **argv, struct gate_args *a)
@@ -487,6 +64,7 @@ static int gate_parse(int argc, char **argv, struct gate_args *a)
 
 	*a = (struct gate_args){.alpha = GATE_ALPHA, .margin = GATE_MARGIN};
 	optind = 0;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -588,18 +166,21 @@ static void matrix_diff(char *out, size_t len, const struct res_run *base,
 }
 
 /* the verdict a baseline row starts with, from the run's side */
-static void row_preset(struct gate_row *r, const struct gate_match *m)
+static void row_preset(struct gate_row *r, const struct res_match *m)
 {
 	r->v = GATE_SAME;
 	if (!m->bc) {
 		r->v = GATE_MISSING;
 		snprintf(r->why, sizeof(r->why), "cell missing from the run");
-	} else if (!strncmp(m->bc->status, "unsupported", 11)) {
+	} else if (m->bc->status == RS_UNSUPPORTED) {
 		r->v = GATE_SKIP;
-		snprintf(r->why, sizeof(r->why), "%s", m->bc->status);
+		snprintf(r->why, sizeof(r->why), "unsupported: %s", m->bc->reason);
 	} else if (!res_cell_ok(m->bc)) {
+		char st[RES_WHY + 16];
+
 		r->v = GATE_INVALID;
-		snprintf(r->why, sizeof(r->why), "run cell is '%s'", m->bc->status);
+		snprintf(r->why, sizeof(r->why), "run cell is '%s'",
+			 res_status_str(m->bc, st, sizeof(st)));
 	} else if (!m->ba || !m->ba->n) {
 		r->v = GATE_MISSING;
 		snprintf(r->why, sizeof(r->why), "%s",
@@ -610,10 +191,10 @@ static void row_preset(struct gate_row *r, const struct gate_match *m)
 /* rows for every arm of every "ok" baseline cell; -ENOMEM, or the number of rows */
 static int build_rows(const struct res_run *base, const struct res_run *run, struct gate_row **out)
 {
-	struct gate_match *m;
+	struct res_match *m;
 	size_t nm, n = 0;
 
-	if (gate_match(base, run, &m, &nm))
+	if (res_match(base, run, &m, &nm))
 		return -ENOMEM;
 	*out = calloc(nm ? nm : 1, sizeof(**out));
 	if (!*out) {
@@ -636,43 +217,21 @@ static int build_rows(const struct res_run *base, const struct res_run *run, str
 			r->k1 = m[i].ba->fails;
 			r->n1 = m[i].ba->n;
 		}
+		/* both runs know which trials had their page absent: gate the rate that transfers
+		 */
+		if (m[i].ba && !r->exact && m[i].aa->absent.has && m[i].ba->absent.has &&
+		    m[i].aa->absent.n && m[i].ba->absent.n) {
+			r->absent = true;
+			r->k0 = m[i].aa->absent.fails;
+			r->n0 = m[i].aa->absent.n;
+			r->k1 = m[i].ba->absent.fails;
+			r->n1 = m[i].ba->absent.n;
+		}
 		row_preset(r, &m[i]);
 		n++;
 	}
 	free(m);
 	return (int)n;
-}
-
-static void print_table(const struct gate_result *g)
-{
-	int w = 4;
-
-	for (size_t i = 0; i < g->n; i++)
-		w = (int)fmax(w, (double)strlen(g->rows[i].cell));
-	printf("%-10s  %-*s  %-8s  %-34s  %-34s  %-9s  %-8s  %s\n", "verdict", w, "cell", "arm",
-	       "run fails", "baseline fails", "delta", "p", "Holm p");
-	for (size_t i = 0; i < g->n; i++) {
-		const struct gate_row *r = &g->rows[i];
-		char run[320], base[96], d[32], p[32], pa[32], arm[RES_NAME + 8];
-
-		fmt_counts(run, sizeof(run), r->k1, r->n1);
-		fmt_counts(base, sizeof(base), r->k0, r->n0);
-		fmt_delta(d, sizeof(d), r);
-		gate_fmt_p(p, sizeof(p), r->p);
-		gate_fmt_p(pa, sizeof(pa), r->p_adj);
-		snprintf(arm, sizeof(arm), "%s%s", r->arm, r->exact ? "*" : "");
-		if (r->v == GATE_MISSING || r->v == GATE_INVALID || r->v == GATE_SKIP)
-			snprintf(run, sizeof(run), "%s", r->why);
-		printf("%-10s  %-*s  %-8s  %-34s  %-34s  %-9s  %-8s  %s\n", gate_verdict_name(r->v),
-		       w, r->cell, arm, run, base, d, p, pa);
-	}
-	printf("(* exact arm: any failure fails)\n");
-	if (g->skipped)
-		printf("gate: %zu skipped (unsupported on this kernel)\n", g->skipped);
-	if (g->incomplete)
-		printf("gate: FAIL: incomplete run (meta.complete is not true)\n");
-	printf(summary_fmt, g->tested, g->failures, g->alpha, g->margin);
-	printf("\n");
 }
 
 static int write_out(const char *path, const struct sbuf *b, const char *what)
@@ -800,14 +359,15 @@ static int gate_plot(const struct gate_args *a, const struct res_run *base,
 		snprintf(err, sizeof(err), "cannot create %s: %s", a->plots, strerror(-rc));
 		rc = EXIT_USAGE;
 	} else {
-		rc = report_plot_compare_marked(base, run, a->plots, &o, err, sizeof(err));
+		rc = report_exit_status(
+			report_plot_compare_marked(base, run, a->plots, &o, err, sizeof(err)));
 	}
 	if (rc) {
 		err_msg("gate: plot not drawn: %s", err);
 		return rc;
 	}
 	g->plot_dir = a->plots;
-	printf("gate: plot: %s/compare.png, %s/compare.svg\n", a->plots, a->plots);
+	printf("gate: plot: %s/compare.svg, %s/compare.png\n", a->plots, a->plots);
 	fflush(stdout);
 	return EXIT_OK;
 }
@@ -833,7 +393,8 @@ static int gate_runs(const struct gate_args *a, const struct res_run *base,
 	gate_decide(g.rows, g.n, g.alpha, g.margin);
 	gate_sort(g.rows, g.n);
 	gate_count(&g);
-	print_table(&g);
+	if (gate_text(&g, stdout))
+		return free(g.rows), err_msg("gate: out of memory"), EXIT_INTERNAL;
 	fflush(stdout);
 	plot_rc = a->plots ? gate_plot(a, base, run, &g) : 0;
 	rc = write_reports(a, &g);

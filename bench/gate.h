@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Private to compare.c, gate.c and baseline.c: matching the cells x arms of two runs, the gate's
- * decision rule, and the text writers (table, JUnit, Markdown) with their escaping.
+ * The gate: its rows, the decision rule (gate_rule.c) and the writers (gate_out.c: text table,
+ * JUnit, Markdown). Matching two runs is the results layer's (res_match()).
  */
 #ifndef BPFAULT_GATE_H
 #define BPFAULT_GATE_H
@@ -9,24 +9,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "common.h"
 #include "results.h"
 
 #define GATE_ALPHA  0.05
 #define GATE_MARGIN 0.01 /* a regression must raise the failure rate by more than 1 point */
-
-/* one cell x arm of run a, matched in run b; a side's pointers are NULL when it lacks it */
-struct gate_match {
-	const struct res_cell *ac, *bc;
-	const struct res_arm *aa, *ba;
-};
-
-/*
- * Every cell x arm of a, in a's order (bc/ba NULL when b lacks the cell or the arm), then every
- * cell x arm that only b has (ac/aa NULL). Returns 0 or -ENOMEM; free(*out).
- */
-int gate_match(const struct res_run *a, const struct res_run *b, struct gate_match **out,
-	       size_t *n);
 
 enum gate_verdict {
 	GATE_SAME,	 /* "~": no significant change beyond the margin */
@@ -44,6 +32,7 @@ struct gate_row {
 	uint64_t k0, n0;     /* baseline: failures, reads */
 	uint64_t k1, n1;     /* run */
 	bool exact;	     /* baseline marks the arm: any failure in the run fails */
+	bool absent;	     /* the counts are among absent-page trials (both runs have them) */
 	enum gate_verdict v; /* preset MISSING/INVALID/SKIP, else SAME; gate_decide() sets it */
 	double p, p_adj;     /* one-sided Fisher run > baseline, raw and Holm; NAN if untested */
 	double p_imp, p_imp_adj; /* the same for run < baseline */
@@ -74,17 +63,10 @@ struct gate_result {
 	const char *plot_dir; /* --plots DIR once DIR/compare.{png,svg} are drawn, else NULL */
 };
 
-/* escaping appenders for struct sbuf (common.h) */
-void sb_xml(struct sbuf *b, const char *s);  /* XML text/attribute escaping */
-void sb_md(struct sbuf *b, const char *s);   /* Markdown table-cell escaping */
-void sb_code(struct sbuf *b, const char *s); /* inside a Markdown `code span`: no ` or controls */
-
 void gate_count(struct gate_result *g);
 void gate_junit(const struct gate_result *g, struct sbuf *b);
 void gate_markdown(const struct gate_result *g, struct sbuf *b);
-/* "3.00% [2.34, 3.84]" for k of n ("-" when n == 0) */
-void gate_fmt_rate(char *buf, size_t len, uint64_t k, uint64_t n);
-/* "1.2e-05", "<1e-300", "-" for NAN */
-void gate_fmt_p(char *buf, size_t len, double p);
+/* the table on f, grouped by cell, within 100 columns; 0 or -ENOMEM */
+int gate_text(const struct gate_result *g, FILE *f);
 
 #endif

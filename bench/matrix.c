@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include "common.h"
 #include "matrix.h"
+#include "options.h"
 
 void mx_defaults(struct matrix *m)
 {
@@ -268,29 +269,40 @@ static int known_keys(json_t *o, const char *const *keys, size_t nk, const char 
 	return 0;
 }
 
-static int jnum(json_t *o, const char *key, uint64_t min, uint64_t max, uint64_t *out, char *err,
-		size_t len, const char *file)
+/* the keys of the option table (bench/options.c), bounds and all */
+static int file_options(json_t *root, struct matrix *m, char *err, size_t len, const char *file)
 {
-	json_t *v = json_object_get(o, key);
+	char e[160];
 
-	if (!v)
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < (json_int_t)min ||
-	    (uint64_t)json_integer_value(v) > max)
-		return fail(err, len, "%s: \"%s\" must be an integer from %llu to %llu", file, key,
-			    (unsigned long long)min, (unsigned long long)max);
-	*out = (uint64_t)json_integer_value(v);
+	for (size_t i = 0; i < mx_noptions; i++) {
+		json_t *v = json_object_get(root, mx_options[i].key);
+
+		if (v && mx_option_json(&mx_options[i], v, m, e, sizeof(e)))
+			return fail(err, len, "%s: %s", file, e);
+	}
 	return 0;
+}
+
+static bool top_key(const char *k)
+{
+	static const char *const top[] = {"name", "description", "groups"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(top); i++)
+		if (!strcmp(k, top[i]))
+			return true;
+	for (size_t i = 0; i < mx_noptions; i++)
+		if (!strcmp(k, mx_options[i].key))
+			return true;
+	return false;
 }
 
 int mx_load_file(struct matrix *m, const char *path, char *err, size_t len)
 {
-	static const char *const top[] = {"name",	"description", "seed",	"trials",
-					  "min_trials", "precision",   "block", "groups"};
 	static const char *const grp[] = {"syscalls", "states", "sinks",
 					  "arms",     "sizes",	"offsets"};
 	json_error_t je;
 	json_t *root, *groups, *g, *v;
+	const char *k;
 	size_t i;
 	int rc = -1;
 
@@ -304,8 +316,13 @@ int mx_load_file(struct matrix *m, const char *path, char *err, size_t len)
 		fail(err, len, "%s: top level must be an object", path);
 		goto out;
 	}
-	if (known_keys(root, top, ARRAY_SIZE(top), path, err, len))
-		goto out;
+	json_object_foreach(root, k, v)
+	{
+		if (!top_key(k)) {
+			fail(err, len, "%s: unknown key \"%s\"", path, k);
+			goto out;
+		}
+	}
 	v = json_object_get(root, "name");
 	if (v && !json_is_string(v)) {
 		fail(err, len, "%s: \"name\" must be a string", path);
@@ -313,19 +330,8 @@ int mx_load_file(struct matrix *m, const char *path, char *err, size_t len)
 	}
 	if (v)
 		snprintf(m->name, sizeof(m->name), "%s", json_string_value(v));
-	if (jnum(root, "seed", 0, UINT64_MAX >> 1, &m->seed, err, len, path) ||
-	    jnum(root, "trials", 1, 100000000, &m->max_trials, err, len, path) ||
-	    jnum(root, "min_trials", 1, 100000000, &m->min_trials, err, len, path) ||
-	    jnum(root, "block", 1, 1000000, &m->block, err, len, path))
+	if (file_options(root, m, err, len, path))
 		goto out;
-	v = json_object_get(root, "precision");
-	if (v) {
-		if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) >= 0.5) {
-			fail(err, len, "%s: \"precision\" must be a number in [0, 0.5)", path);
-			goto out;
-		}
-		m->precision = json_number_value(v);
-	}
 	groups = json_object_get(root, "groups");
 	if (!json_is_array(groups) || json_array_size(groups) == 0) {
 		fail(err, len, "%s: needs a non-empty \"groups\" array", path);

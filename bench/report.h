@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * bpfault report: the plots (gnuplot, driven through fork/exec with the scripts in scripts/) and
- * DIR/report.html. The plotting entry points here are shared with compare and gate.
+ * The comparison plot that bpfault report shares with compare and gate: baseline against
+ * current, one row per cell x arm. Returns 0 or -errno (err holds one line): -ENOENT gnuplot or
+ * the plot scripts are missing, -EINVAL the runs share no measured cell x arm, other -errno
+ * drawing failed. report_exit_status() maps that to the exit status the commands give.
  */
 #ifndef BPFAULT_REPORT_H
 #define BPFAULT_REPORT_H
@@ -10,24 +12,11 @@
 #include <stddef.h>
 #include "results.h"
 
-/*
- * Draw baseline against current: for every cell x arm the two runs share (status "ok" in both),
- * the failure rate with its 95% interval, one row each; rows where the current lower bound lies
- * above the baseline upper bound (or an "exact" baseline arm now fails at all) are highlighted
- * as regressions. Writes OUTDIR/compare.png and OUTDIR/compare.svg (OUTDIR must exist), each
- * renamed into place only once both are drawn.
- * Returns an exit status: EXIT_OK; EXIT_SKIP when gnuplot or the plot scripts are missing;
- * EXIT_USAGE when the runs share no cell x arm; EXIT_INTERNAL when drawing failed. On error,
- * err holds one line.
- */
-int report_plot_compare(const struct res_run *base, const struct res_run *cur, const char *outdir,
-			char *err, size_t errlen);
-
 /* how report_plot_compare_marked() names the runs and picks the rows it highlights */
 struct report_compare_opts {
 	const char *base_name, *cur_name; /* legend: "<name>, kernel K"; NULL: baseline, current */
 	/*
-	 * true when the current run's cell x arm is a regression; NULL: the rule above (current
+	 * true when the current run's cell x arm is a regression; NULL: the default rule (current
 	 * lower bound above the baseline upper bound, or any failure of an exact baseline arm)
 	 */
 	bool (*regressed)(const struct res_cell *cur, const char *arm, void *ctx);
@@ -36,15 +25,18 @@ struct report_compare_opts {
 };
 
 /*
- * report_plot_compare() with names and a caller's regression rule (the gate passes its own
- * verdicts). Each highlighted row is also labelled "<cell> <arm>  [REGRESSION]" on the y axis, in
- * red; opts may be NULL.
+ * Draw baseline against current for every cell x arm both runs measured (status ok in both):
+ * OUTDIR/compare.svg and OUTDIR/compare.png (OUTDIR must exist), renamed into place only once
+ * both are drawn. Highlighted rows are labelled "<cell> <arm>  [REGRESSION +Npp]". opts may be
+ * NULL.
  */
 int report_plot_compare_marked(const struct res_run *base, const struct res_run *cur,
 			       const char *outdir, const struct report_compare_opts *opts,
 			       char *err, size_t errlen);
+int report_plot_compare(const struct res_run *base, const struct res_run *cur, const char *outdir,
+			char *err, size_t errlen);
 
-/* "<" ">" "&" "\"" "'" as HTML entities, for tests and other HTML writers; returns dst */
-char *report_html_escape(const char *s, char *dst, size_t len);
+/* the exit status for a plotting error: 0, EXIT_SKIP, EXIT_USAGE or EXIT_INTERNAL */
+int report_exit_status(int err);
 
 #endif

@@ -1,14 +1,86 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* The results model: JSON ("bpfault/1") and CSV writers, and a validating loader. */
+/* The results model: status, JSON ("bpfault/1") and CSV writers (the loader: results_load.c). */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common.h"
+#include "esc.h"
 #include "results.h"
 #include "stats.h"
+
+const char *res_status_name(enum res_status s)
+{
+	static const char *const names[] = {"pending", "ok", "unsupported", "invalid"};
+
+	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "pending";
+}
+
+char *res_status_str(const struct res_cell *c, char *buf, size_t len)
+{
+	if (c->status == RS_UNSUPPORTED || c->status == RS_INVALID)
+		snprintf(buf, len, "%s: %s", res_status_name(c->status),
+			 c->reason[0] ? c->reason : "no reason given");
+	else
+		snprintf(buf, len, "%s", res_status_name(c->status));
+	return buf;
+}
+
+int res_status_parse(const char *s, enum res_status *st, char *reason, size_t len)
+{
+	static const enum res_status all[] = {RS_PENDING, RS_OK, RS_UNSUPPORTED, RS_INVALID};
+
+	reason[0] = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+		const char *name = res_status_name(all[i]);
+		size_t n = strlen(name);
+
+		if (strncmp(s, name, n))
+			continue;
+		if (!s[n]) {
+			*st = all[i];
+			return 0;
+		}
+		if (s[n] != ':' || all[i] == RS_OK || all[i] == RS_PENDING)
+			continue;
+		*st = all[i];
+		s += n + 1;
+		s += strspn(s, " ");
+		snprintf(reason, len, "%s", s);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+void res_set_status(struct res_cell *c, enum res_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->status = st;
+	c->reason[0] = 0;
+	if (!fmt)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+}
+
+void res_cond_finish(struct res_cond *c)
+{
+	struct stats_ci ci;
+
+	if (c->n == 0) {
+		c->fail_rate = c->ci95[0] = c->ci95[1] = NAN;
+		return;
+	}
+	c->fail_rate = (double)c->fails / (double)c->n;
+	ci = stats_wilson(c->fails, c->n, STATS_Z95);
+	c->ci95[0] = ci.lo;
+	c->ci95[1] = ci.hi;
+}
 
 void res_arm_finish(struct res_arm *a)
 {
@@ -26,20 +98,6 @@ void res_arm_finish(struct res_arm *a)
 	a->ci95[0] = ci.lo;
 	a->ci95[1] = ci.hi;
 	a->upper95 = a->fails == 0 ? stats_zero_upper(a->n, 0.05) : NAN;
-}
-
-void res_cond_finish(struct res_cond *c)
-{
-	struct stats_ci ci;
-
-	if (c->n == 0) {
-		c->fail_rate = c->ci95[0] = c->ci95[1] = NAN;
-		return;
-	}
-	c->fail_rate = (double)c->fails / (double)c->n;
-	ci = stats_wilson(c->fails, c->n, STATS_Z95);
-	c->ci95[0] = ci.lo;
-	c->ci95[1] = ci.hi;
 }
 
 void res_cell_key(const struct res_cell *c, char *buf, size_t len)
@@ -79,12 +137,6 @@ static json_t *jpair(double a, double b)
 	return json_pack("[oo]", jreal(a), jreal(b));
 }
 
-static json_t *cond_to_json(const struct res_cond *c)
-{
-	return json_pack("{sIsIsoso}", "n", (json_int_t)c->n, "fails", (json_int_t)c->fails,
-			 "fail_rate", jreal(c->fail_rate), "ci95", jpair(c->ci95[0], c->ci95[1]));
-}
-
 static json_t *arm_to_json(const struct res_arm *a)
 {
 	json_t *o = json_pack("{sIsIsIsIsIsIsIsoso}", "n", (json_int_t)a->n, "ok",
@@ -99,18 +151,32 @@ static json_t *arm_to_json(const struct res_arm *a)
 		json_object_set_new(o, "upper95_one_sided", jreal(a->upper95));
 	if (a->exact)
 		json_object_set_new(o, "exact", json_true());
-	if (a->kept || a->has_truth)
+	if (a->has_kept)
 		json_object_set_new(o, "kept", json_integer((json_int_t)a->kept));
-	if (a->has_truth) {
-		json_object_set_new(o, "absent", cond_to_json(&a->absent));
-		json_object_set_new(o, "present", cond_to_json(&a->present));
+	for (int k = 0; k < 2; k++) {
+		const struct res_cond *c = k ? &a->present : &a->absent;
+
+		if (c->has)
+			json_object_set_new(o, k ? "present" : "absent",
+					    json_pack("{sIsIsoso}", "n", (json_int_t)c->n, "fails",
+						      (json_int_t)c->fails, "fail_rate",
+						      jreal(c->fail_rate), "ci95",
+						      jpair(c->ci95[0], c->ci95[1])));
 	}
-	if (isfinite(a->call_ns))
+	/* 0 (a zeroed arm) or NAN: not measured */
+	if (isfinite(a->call_ns) && a->call_ns > 0)
 		json_object_set_new(o, "call_ns", json_real(a->call_ns));
-	if (isfinite(a->extra_call_ns))
+	if (isfinite(a->call_ns) && a->call_ns > 0 && isfinite(a->extra_call_ns))
 		json_object_set_new(o, "extra_call_ns", json_real(a->extra_call_ns));
-	if (isfinite(a->delay_ns))
+	if (isfinite(a->delay_ns) && a->delay_ns > 0)
 		json_object_set_new(o, "delay_ns", json_real(a->delay_ns));
+	if (a->is_tool)
+		json_object_set_new(o, "tool",
+				    json_pack("{sIsIsIsIsI}", "ok", (json_int_t)a->tool.ok, "empty",
+					      (json_int_t)a->tool.empty, "truncated",
+					      (json_int_t)a->tool.truncated, "garbled",
+					      (json_int_t)a->tool.garbled, "missing",
+					      (json_int_t)a->tool.missing));
 	return o;
 }
 
@@ -118,11 +184,12 @@ static json_t *cell_to_json(const struct res_cell *c)
 {
 	json_t *o, *arms, *paired, *cost, *cost_ci, *cost_s;
 	bool any_cost = false;
+	char st[RES_WHY + 16];
 
 	o = json_pack("{sssssssisisssIsIsIsIsb}", "syscall", c->syscall, "state", c->state, "sink",
-		      c->sink, "size", (int)c->size, "offset", (int)c->offset, "status", c->status,
-		      "trials", (json_int_t)c->trials, "nonresident_before",
-		      (json_int_t)c->nonresident_before, "swapped_before",
+		      c->sink, "size", (int)c->size, "offset", (int)c->offset, "status",
+		      res_status_str(c, st, sizeof(st)), "trials", (json_int_t)c->trials,
+		      "nonresident_before", (json_int_t)c->nonresident_before, "swapped_before",
 		      (json_int_t)c->swapped_before, "incore_before", (json_int_t)c->incore_before,
 		      "expect_zero", c->expect_zero);
 	if (!o)
@@ -200,55 +267,67 @@ static void csv_num(char *b, size_t l, double v)
 		b[0] = 0;
 }
 
-/* the status may contain commas: quote it */
-static void csv_quote(char *dst, size_t len, const char *s)
+/* a count that may be missing from the file: empty when it is */
+static void csv_cond(char *b, size_t l, const struct res_cond *c, bool fails)
 {
-	size_t j = 0;
+	if (c->has)
+		snprintf(b, l, "%llu", (unsigned long long)(fails ? c->fails : c->n));
+	else
+		b[0] = 0;
+}
 
-	dst[j++] = '"';
-	for (; *s && j + 3 < len; s++) {
-		if (*s == '"')
-			dst[j++] = '"';
-		dst[j++] = *s;
-	}
-	dst[j++] = '"';
-	dst[j] = 0;
+static void csv_arm(struct sbuf *b, const struct res_cell *c, const char *status,
+		    const struct res_arm *a)
+{
+	char v[11][32];
+
+	csv_num(v[0], sizeof(v[0]), a->fail_rate);
+	csv_num(v[1], sizeof(v[1]), a->ci95[0]);
+	csv_num(v[2], sizeof(v[2]), a->ci95[1]);
+	csv_num(v[3], sizeof(v[3]), a->upper95);
+	csv_num(v[4], sizeof(v[4]), a->cost_ns);
+	csv_cond(v[5], sizeof(v[5]), &a->absent, false);
+	csv_cond(v[6], sizeof(v[6]), &a->absent, true);
+	csv_cond(v[7], sizeof(v[7]), &a->present, false);
+	csv_cond(v[8], sizeof(v[8]), &a->present, true);
+	csv_num(v[9], sizeof(v[9]), a->call_ns);
+	csv_num(v[10], sizeof(v[10]), a->extra_call_ns);
+	esc_csv(b, c->syscall);
+	sb_printf(b, ",");
+	esc_csv(b, c->state);
+	sb_printf(b, ",");
+	esc_csv(b, c->sink);
+	sb_printf(b, ",%u,%u,%s,%llu,%llu,", c->size, c->offset, status,
+		  (unsigned long long)c->trials, (unsigned long long)c->nonresident_before);
+	esc_csv(b, a->name);
+	sb_printf(b, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu", (unsigned long long)a->n,
+		  (unsigned long long)a->ok, (unsigned long long)a->fault,
+		  (unsigned long long)a->zeroed, (unsigned long long)a->mismatch,
+		  (unsigned long long)a->missed, (unsigned long long)a->fails);
+	for (size_t k = 0; k < ARRAY_SIZE(v); k++)
+		sb_printf(b, ",%s", v[k]);
+	csv_num(v[0], sizeof(v[0]), a->delay_ns);
+	sb_printf(b, ",%s\n", v[0]);
 }
 
 static char *res_to_csv(const struct res_run *r)
 {
 	struct sbuf b = {0};
 
-	sb_printf(&b,
-		  "syscall,state,sink,size,offset,status,trials,nonresident_before,arm,n,ok,fault,"
-		  "zeroed,mismatch,missed,fails,fail_rate,ci95_lo,ci95_hi,upper95_one_sided,cost_"
-		  "ns\n");
+	sb_printf(&b, "syscall,state,sink,size,offset,status,trials,nonresident_before,arm,n,ok,"
+		      "fault,zeroed,mismatch,missed,fails,fail_rate,ci95_lo,ci95_hi,"
+		      "upper95_one_sided,cost_ns,absent_n,absent_fails,present_n,present_fails,"
+		      "call_ns,extra_call_ns,delay_ns\n");
 	for (int i = 0; i < r->ncells; i++) {
 		const struct res_cell *c = &r->cells[i];
-		char st[600];
+		char st[RES_WHY + 16];
+		struct sbuf q = {0};
 
-		csv_quote(st, sizeof(st), c->status);
-		for (int j = 0; j < c->narms; j++) {
-			const struct res_arm *a = &c->arms[j];
-			char fr[32], lo[32], hi[32], up[32], cost[32];
-
-			csv_num(fr, sizeof(fr), a->fail_rate);
-			csv_num(lo, sizeof(lo), a->ci95[0]);
-			csv_num(hi, sizeof(hi), a->ci95[1]);
-			csv_num(up, sizeof(up), a->upper95);
-			csv_num(cost, sizeof(cost), a->cost_ns);
-			sb_printf(&b,
-				  "%s,%s,%s,%u,%u,%s,%llu,%llu,%s,%llu,%llu,%llu,%llu,%llu,%llu,%"
-				  "llu,%s,%"
-				  "s,%s,%s,%s\n",
-				  c->syscall, c->state, c->sink, c->size, c->offset, st,
-				  (unsigned long long)c->trials,
-				  (unsigned long long)c->nonresident_before, a->name,
-				  (unsigned long long)a->n, (unsigned long long)a->ok,
-				  (unsigned long long)a->fault, (unsigned long long)a->zeroed,
-				  (unsigned long long)a->mismatch, (unsigned long long)a->missed,
-				  (unsigned long long)a->fails, fr, lo, hi, up, cost);
-		}
+		esc_csv(&q, res_status_str(c, st, sizeof(st)));
+		for (int j = 0; j < c->narms; j++)
+			csv_arm(&b, c, q.s ? q.s : "", &c->arms[j]);
+		b.err = b.err ? b.err : q.err;
+		sb_free(&q);
 	}
 	if (b.err) {
 		sb_free(&b);
@@ -322,310 +401,4 @@ int res_write_dir(const struct res_run *r, const char *dir)
 	err = write_file_atomic(path, s, strlen(s));
 	free(s);
 	return err;
-}
-
-/* ---- loading ---- */
-
-struct ld {
-	char *err;
-	size_t errlen;
-	const char *file;
-};
-
-static int bad(struct ld *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int bad(struct ld *l, const char *fmt, ...)
-{
-	va_list ap;
-	int n = snprintf(l->err, l->errlen, "%s: ", l->file);
-
-	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < l->errlen)
-		vsnprintf(l->err + n, l->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int get_u64(struct ld *l, json_t *o, const char *where, const char *k, uint64_t *out)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (!v)
-		return bad(l, "%s: missing \"%s\"", where, k);
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return bad(l, "%s: \"%s\" must be a non-negative integer", where, k);
-	*out = (uint64_t)json_integer_value(v);
-	return 0;
-}
-
-static int get_str(struct ld *l, json_t *o, const char *where, const char *k, char *dst, size_t len)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (!v)
-		return bad(l, "%s: missing \"%s\"", where, k);
-	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) >= len)
-		return bad(l, "%s: \"%s\" must be a non-empty string shorter than %zu", where, k,
-			   len);
-	memcpy(dst, json_string_value(v), json_string_length(v) + 1);
-	return 0;
-}
-
-static double num_or_nan(json_t *v)
-{
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-/* issue 8's optional fields: kept, absent/present (both or neither), call_ns, extra, delay */
-static int load_truth(struct ld *l, json_t *o, const char *where, struct res_arm *a)
-{
-	json_t *ab = json_object_get(o, "absent"), *pr = json_object_get(o, "present");
-	struct res_cond *cs[2] = {&a->absent, &a->present};
-	json_t *js[2] = {ab, pr};
-	char w[160];
-
-	a->kept = 0;
-	if (json_object_get(o, "kept") && get_u64(l, o, where, "kept", &a->kept))
-		return -1;
-	if (a->kept > a->fault)
-		return bad(l, "%s: kept exceeds fault", where);
-	a->call_ns = num_or_nan(json_object_get(o, "call_ns"));
-	a->extra_call_ns = num_or_nan(json_object_get(o, "extra_call_ns"));
-	a->delay_ns = num_or_nan(json_object_get(o, "delay_ns"));
-	a->has_truth = ab || pr;
-	if (!a->has_truth)
-		return 0;
-	for (int i = 0; i < 2; i++) {
-		snprintf(w, sizeof(w), "%s.%s", where, i ? "present" : "absent");
-		if (!json_is_object(js[i]))
-			return bad(l, "%s: must be an object", w);
-		if (get_u64(l, js[i], w, "n", &cs[i]->n) ||
-		    get_u64(l, js[i], w, "fails", &cs[i]->fails))
-			return -1;
-		if (cs[i]->fails > cs[i]->n)
-			return bad(l, "%s: fails exceed n", w);
-		res_cond_finish(cs[i]);
-	}
-	if (a->absent.n + a->present.n != a->n || a->absent.fails + a->present.fails != a->fails)
-		return bad(l, "%s: absent + present do not add up to n and fails", where);
-	return 0;
-}
-
-static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *a)
-{
-	uint64_t cnt[6];
-	static const char *const keys[] = {"n", "ok", "fault", "zeroed", "mismatch", "missed"};
-
-	if (!json_is_object(o))
-		return bad(l, "%s: must be an object", where);
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		if (i == 5 && !json_object_get(o, "missed")) {
-			cnt[i] = 0;
-			continue;
-		}
-		if (get_u64(l, o, where, keys[i], &cnt[i]))
-			return -1;
-	}
-	a->n = cnt[0];
-	a->ok = cnt[1];
-	a->fault = cnt[2];
-	a->zeroed = cnt[3];
-	a->mismatch = cnt[4];
-	a->missed = cnt[5];
-	if (a->ok > a->n || a->fault > a->n || a->zeroed > a->n || a->mismatch > a->n)
-		return bad(l, "%s: a count exceeds n (%llu)", where, (unsigned long long)a->n);
-	if (a->ok + a->mismatch > a->n)
-		return bad(l, "%s: ok + mismatch exceed n", where);
-	a->exact = json_is_true(json_object_get(o, "exact"));
-	res_arm_finish(a);
-	a->cost_ns = NAN;
-	a->cost_ci95[0] = a->cost_ci95[1] = NAN;
-	return load_truth(l, o, where, a);
-}
-
-static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
-{
-	char where[64], w2[128];
-	uint64_t v;
-	json_t *arms, *paired, *cost, *cost_ci, *cost_s, *av;
-	const char *name;
-
-	snprintf(where, sizeof(where), "cells[%d]", idx);
-	if (!json_is_object(o))
-		return bad(l, "%s: must be an object", where);
-	if (get_str(l, o, where, "syscall", c->syscall, sizeof(c->syscall)) ||
-	    get_str(l, o, where, "state", c->state, sizeof(c->state)) ||
-	    get_str(l, o, where, "sink", c->sink, sizeof(c->sink)) ||
-	    get_str(l, o, where, "status", c->status, sizeof(c->status)))
-		return -1;
-	if (get_u64(l, o, where, "size", &v))
-		return -1;
-	if (v > BPFAULT_RES_MAX_SIZE)
-		return bad(l, "%s: size %llu out of range", where, (unsigned long long)v);
-	c->size = (uint32_t)v;
-	if (get_u64(l, o, where, "offset", &v))
-		return -1;
-	if (v > BPFAULT_RES_MAX_SIZE)
-		return bad(l, "%s: offset %llu out of range", where, (unsigned long long)v);
-	c->offset = (uint32_t)v;
-	if (get_u64(l, o, where, "trials", &c->trials) ||
-	    get_u64(l, o, where, "nonresident_before", &c->nonresident_before))
-		return -1;
-	if (c->nonresident_before > c->trials)
-		return bad(l, "%s: nonresident_before exceeds trials", where);
-	json_t *sw = json_object_get(o, "swapped_before"),
-	       *ic = json_object_get(o, "incore_before");
-
-	c->swapped_before = json_is_integer(sw) ? (uint64_t)json_integer_value(sw) : 0;
-	c->incore_before = json_is_integer(ic) ? (uint64_t)json_integer_value(ic) : 0;
-	c->expect_zero = json_is_true(json_object_get(o, "expect_zero"));
-	arms = json_object_get(o, "arms");
-	if (!json_is_object(arms))
-		return bad(l, "%s: missing \"arms\" object", where);
-	if (json_object_size(arms) > RES_MAX_ARMS)
-		return bad(l, "%s: more than %d arms", where, RES_MAX_ARMS);
-	cost = json_object_get(o, "cost_ns");
-	cost_ci = json_object_get(o, "cost_ci95");
-	cost_s = json_object_get(o, "cost_samples_ns");
-	c->narms = 0;
-	json_object_foreach(arms, name, av)
-	{
-		struct res_arm *a = &c->arms[c->narms];
-
-		if (strlen(name) == 0 || strlen(name) >= RES_NAME)
-			return bad(l, "%s.arms: bad arm name", where);
-		snprintf(a->name, sizeof(a->name), "%s", name);
-		snprintf(w2, sizeof(w2), "%s.arms.%s", where, name);
-		if (load_arm(l, av, w2, a))
-			return -1;
-		if (json_is_object(cost))
-			a->cost_ns = num_or_nan(json_object_get(cost, name));
-		if (json_is_object(cost_ci)) {
-			json_t *p = json_object_get(cost_ci, name);
-
-			a->cost_ci95[0] = num_or_nan(json_array_get(p, 0));
-			a->cost_ci95[1] = num_or_nan(json_array_get(p, 1));
-		}
-		if (json_is_object(cost_s)) {
-			json_t *sv = json_object_get(cost_s, name), *x;
-			size_t k;
-
-			a->ncost = 0;
-			json_array_foreach(sv, k, x)
-			{
-				if (!json_is_number(x) || json_number_value(x) < 0)
-					return bad(l, "%s: bad cost sample", w2);
-				if (a->ncost < RES_COST_SAMPLES)
-					a->cost_samples[a->ncost++] = (float)json_number_value(x);
-			}
-		}
-		c->narms++;
-	}
-	json_t *unsup = json_object_get(o, "unsupported_arms");
-
-	c->nunsup = 0;
-	if (unsup && !json_is_object(unsup))
-		return bad(l, "%s: \"unsupported_arms\" must be an object", where);
-	json_object_foreach(unsup, name, av)
-	{
-		if (c->nunsup >= RES_MAX_ARMS || !json_is_string(av))
-			return bad(l, "%s: bad \"unsupported_arms\"", where);
-		snprintf(c->unsup[c->nunsup].name, RES_NAME, "%.*s", RES_NAME - 1, name);
-		snprintf(c->unsup[c->nunsup].why, sizeof(c->unsup[0].why), "%s",
-			 json_string_value(av));
-		c->nunsup++;
-	}
-	paired = json_object_get(o, "paired");
-	c->npairs = 0;
-	if (paired && !json_is_array(paired))
-		return bad(l, "%s: \"paired\" must be an array", where);
-	if (json_array_size(paired) > RES_MAX_PAIRS)
-		return bad(l, "%s: too many pairs", where);
-	for (size_t i = 0; i < json_array_size(paired); i++) {
-		json_t *p = json_array_get(paired, i);
-		struct res_pair *rp = &c->pairs[c->npairs];
-
-		snprintf(w2, sizeof(w2), "%s.paired[%zu]", where, i);
-		if (!json_is_object(p))
-			return bad(l, "%s: must be an object", w2);
-		if (get_str(l, p, w2, "a", rp->a, sizeof(rp->a)) ||
-		    get_str(l, p, w2, "b", rp->b, sizeof(rp->b)) ||
-		    get_u64(l, p, w2, "a_only", &rp->a_only) ||
-		    get_u64(l, p, w2, "b_only", &rp->b_only) ||
-		    get_u64(l, p, w2, "both", &rp->both) ||
-		    get_u64(l, p, w2, "neither", &rp->neither))
-			return -1;
-		rp->p = num_or_nan(json_object_get(p, "p"));
-		rp->p_mid = num_or_nan(json_object_get(p, "p_mid"));
-		c->npairs++;
-	}
-	return 0;
-}
-
-int res_load(const char *path, struct res_run *r, char *err, size_t errlen)
-{
-	char file[PATH_MAX];
-	struct ld l = {err, errlen, file};
-	json_error_t je;
-	json_t *root, *meta, *cells, *v;
-	size_t plen = strlen(path);
-
-	memset(r, 0, sizeof(*r));
-	if (plen > 5 && !strcmp(path + plen - 5, ".json"))
-		snprintf(file, sizeof(file), "%s", path);
-	else
-		snprintf(file, sizeof(file), "%s/results.json", path);
-	root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		if (je.line <= 0)
-			return bad(&l, "cannot read: %s", je.text);
-		return bad(&l, "line %d: %s", je.line, je.text);
-	}
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return bad(&l, "top level must be an object");
-	}
-	v = json_object_get(root, "schema");
-	if (!json_is_string(v) || strcmp(json_string_value(v), RES_SCHEMA)) {
-		json_decref(root);
-		return bad(&l, "\"schema\" must be \"%s\"", RES_SCHEMA);
-	}
-	meta = json_object_get(root, "meta");
-	cells = json_object_get(root, "cells");
-	if (!json_is_object(meta) || !json_is_array(cells)) {
-		json_decref(root);
-		return bad(&l, "needs a \"meta\" object and a \"cells\" array");
-	}
-	r->meta = json_incref(meta);
-	r->complete = json_is_true(json_object_get(meta, "complete"));
-	v = json_object_get(meta, "matrix_id");
-	snprintf(r->matrix_id, sizeof(r->matrix_id), "%s",
-		 json_is_string(v) ? json_string_value(v) : "");
-	v = json_object_get(meta, "kernel");
-	snprintf(r->kernel, sizeof(r->kernel), "%s", json_is_string(v) ? json_string_value(v) : "");
-	r->ncells = (int)json_array_size(cells);
-	r->cells = calloc(r->ncells ? (size_t)r->ncells : 1, sizeof(*r->cells));
-	if (!r->cells) {
-		json_decref(root);
-		res_free(r);
-		return bad(&l, "out of memory");
-	}
-	for (int i = 0; i < r->ncells; i++) {
-		if (load_cell(&l, json_array_get(cells, (size_t)i), i, &r->cells[i])) {
-			json_decref(root);
-			res_free(r);
-			return -1;
-		}
-	}
-	json_decref(root);
-	return 0;
-}
-
-void res_free(struct res_run *r)
-{
-	json_decref(r->meta);
-	free(r->cells);
-	r->meta = NULL;
-	r->cells = NULL;
-	r->ncells = 0;
 }

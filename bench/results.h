@@ -1,28 +1,40 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The results model: what a run measured, cell by cell, and the "bpfault/1" JSON and CSV forms
- * of it (see README "Results"). Everything that reads results (compare, gate, baseline, report)
- * goes through results_load(), which validates and gives one-line errors.
+ * The results model: what a run measured, cell by cell, the unit facts the run recorded
+ * (meta.units), and the "bpfault/1" JSON and CSV forms of it (see README "Results").
+ * Everything that reads results (compare, gate, baseline, report) goes through res_load(), which
+ * validates and gives one-line errors, then groups through one struct res_index.
  */
 #ifndef BPFAULT_RESULTS_H
 #define BPFAULT_RESULTS_H
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <jansson.h>
 
 #define RES_SCHEMA	     "bpfault/1"
 #define RES_MAX_ARMS	     32
 #define RES_MAX_PAIRS	     (RES_MAX_ARMS * (RES_MAX_ARMS - 1) / 2)
-#define RES_NAME	     24
+#define RES_NAME	     48
+#define RES_WHY		     256
 #define BPFAULT_RES_MAX_SIZE (1u << 20)
 #define RES_COST_SAMPLES     128 /* per arm: an evenly spaced subsample of the cost figures */
 
-/* failures among the trials of one ground truth (pagemap just before the call) */
+/* a cell's status; in JSON "pending", "ok", "unsupported: <why>", "invalid: <why>" */
+enum res_status { RS_PENDING, RS_OK, RS_UNSUPPORTED, RS_INVALID };
+
+/* failures among the trials with one ground truth (page absent, or present) */
 struct res_cond {
+	bool has; /* recorded in the file */
 	uint64_t n, fails;
-	double fail_rate; /* fails / n; NAN when n == 0 */
-	double ci95[2];	  /* Wilson 95% */
+	double fail_rate; /* NAN when n == 0 */
+	double ci95[2];
+};
+
+/* a third-party tool's outcomes (arms named "tool:<name>") */
+struct res_tool {
+	uint64_t ok, empty, truncated, garbled, missing;
 };
 
 struct res_arm {
@@ -33,21 +45,20 @@ struct res_arm {
 	uint64_t fails;	  /* n - ok */
 	double fail_rate; /* fails / n; NAN when n == 0 */
 	double ci95[2];	  /* Wilson 95% */
-	double upper95;	  /* exact one-sided 95% upper bound when fails == 0 (1 - 0.05^(1/n)), else
-			     NAN */
+	double upper95;	  /* exact one-sided 95% upper bound when fails == 0, else NAN */
 	double cost_ns;	  /* median ns in the arm's read and check; NAN if not measured */
 	double cost_ci95[2];
 	uint32_t ncost; /* cost samples kept, for comparisons (Mann–Whitney) */
 	float cost_samples[RES_COST_SAMPLES];
 	bool exact; /* baseline only: any failure is a regression */
-	/* issue 8 (UNITS.md), optional in files: has_truth says whether absent/present were read */
-	uint64_t kept;		 /* fault with the destination left as it was (dynptr) */
-	bool has_truth;		 /* absent + present are the arm's n and fails */
-	struct res_cond absent;	 /* trials whose page was not present */
-	struct res_cond present; /* trials whose page was present */
-	double call_ns;		 /* median syscall wall time in the arm's trials; NAN if none */
-	double extra_call_ns;	 /* call_ns minus the main group's; NAN if no main group */
-	double delay_ns;	 /* deferred arms: median enter-to-callback delay; else NAN */
+	/* optional (UNITS.md): has == false, or NAN (0 for call_ns, delay_ns: never written) when
+	 * not measured */
+	bool has_kept;
+	uint64_t kept; /* fault whose destination was left as it was */
+	struct res_cond absent, present;
+	double call_ns, extra_call_ns, delay_ns;
+	bool is_tool;
+	struct res_tool tool;
 };
 
 struct res_pair {
@@ -60,7 +71,8 @@ struct res_pair {
 struct res_cell {
 	char syscall[RES_NAME], state[RES_NAME], sink[RES_NAME];
 	uint32_t size, offset;
-	char status[256];	     /* "ok", "unsupported: <why>", "invalid: <why>", "pending" */
+	enum res_status status;
+	char reason[RES_WHY];	     /* why, for RS_UNSUPPORTED and RS_INVALID */
 	uint64_t trials;	     /* trials of the main (non-perturbing) group */
 	uint64_t nonresident_before; /* pagemap: PTE not present just before the call */
 	uint64_t swapped_before;     /* pagemap: swapped bit */
@@ -73,8 +85,47 @@ struct res_cell {
 	int nunsup; /* arms asked for that this kernel cannot run: reported, never counted */
 	struct {
 		char name[RES_NAME];
-		char why[256];
+		char why[RES_WHY];
 	} unsup[RES_MAX_ARMS];
+};
+
+/* ---- meta.units (UNITS.md): the facts of every unit as used in the run ---- */
+
+struct res_hook {
+	char syscall[RES_NAME];
+	char hook[256];
+};
+
+struct res_uarm {
+	char name[RES_NAME], family[24], pair[RES_NAME], reads[96];
+	bool at_exit, perturbing;
+	int style; /* plot-style slot, 0-based */
+	int nhooks;
+	struct res_hook *hooks;
+};
+
+struct res_usys {
+	char name[RES_NAME], buffer[96], kind[8], help[256];
+	bool forks, replaces_image;
+};
+
+struct res_ustate {
+	char name[RES_NAME], help[256];
+	bool control, absent, graded;
+};
+
+struct res_usink {
+	char name[RES_NAME], help[256];
+	bool touches_buffer;
+};
+
+struct res_units {
+	bool present; /* false: an old file; views fall back to order of appearance */
+	int narms, nsys, nstates, nsinks;
+	struct res_uarm *arms;
+	struct res_usys *sys;
+	struct res_ustate *states;
+	struct res_usink *sinks;
 };
 
 struct res_run {
@@ -84,17 +135,31 @@ struct res_run {
 	char kernel[128];   /* meta.kernel */
 	int ncells;
 	struct res_cell *cells;
+	struct res_units units; /* parsed from meta.units by res_load() */
 };
 
-/* status helpers */
+/* ---- status ---- */
+
 static inline bool res_cell_ok(const struct res_cell *c)
 {
-	return c->status[0] == 'o' && c->status[1] == 'k' && c->status[2] == 0;
+	return c->status == RS_OK;
 }
+
+/* "pending", "ok", "unsupported", "invalid" */
+const char *res_status_name(enum res_status s);
+/* the JSON/CSV form: "ok", "unsupported: <why>" ...; returns buf */
+char *res_status_str(const struct res_cell *c, char *buf, size_t len);
+/* parse the JSON form; 0 or -EINVAL */
+int res_status_parse(const char *s, enum res_status *st, char *reason, size_t len);
+/* set status and reason (printf-style, may be NULL) */
+void res_set_status(struct res_cell *c, enum res_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- cells and arms ---- */
 
 /* fill rates, intervals and bounds of an arm from its counts (uses stats.h) */
 void res_arm_finish(struct res_arm *a);
-/* the rate and interval of a conditional count */
+/* fill rate and interval of a conditional count */
 void res_cond_finish(struct res_cond *c);
 
 /* key of a cell "write/file-pageout/file/64/0"; buf >= 128 */
@@ -104,15 +169,93 @@ const struct res_arm *res_find_arm(const struct res_cell *c, const char *name);
 /* find a cell by key fields, NULL if absent */
 const struct res_cell *res_find_cell(const struct res_run *r, const struct res_cell *like);
 
-/* JSON form */
+/* ---- unit facts (NULL / false when the run did not record them) ---- */
+
+const struct res_uarm *res_unit_arm(const struct res_run *r, const char *name);
+const struct res_usys *res_unit_sys(const struct res_run *r, const char *name);
+const struct res_ustate *res_unit_state(const struct res_run *r, const char *name);
+const struct res_usink *res_unit_sink(const struct res_run *r, const char *name);
+/* units.arms[arm].hooks[sys], or NULL */
+const char *res_arm_hook(const struct res_run *r, const char *arm, const char *sys);
+/*
+ * The control rule the measuring side applies: in a control cell, must this arm read every
+ * trial? False for an arm that reads at exit of a call that replaces the image (execve), and
+ * for a tool arm.
+ */
+bool res_control_binds(const struct res_run *r, const struct res_cell *c, const char *arm);
+
+/* ---- JSON and CSV ---- */
+
 json_t *res_to_json(const struct res_run *r);
 /* write DIR/results.json and DIR/cells.csv atomically; 0 or -errno */
 int res_write_dir(const struct res_run *r, const char *dir);
 /*
- * Load and validate DIR/results.json (or a file path ending in .json). Returns 0, or -1 with a
- * one-line reason in err (e.g. "results.json: cells[3].arms.exit: missing \"fault\"").
+ * Load and validate DIR/results.json (or a file path ending in .json). Returns 0, or -EINVAL
+ * (-ENOMEM) with a one-line reason in err (e.g. "results.json: cells[3].arms.exit: missing
+ * \"fault\"").
  */
 int res_load(const char *path, struct res_run *r, char *err, size_t errlen);
 void res_free(struct res_run *r);
+/* parse meta.units into r->units (res_load() calls it); 0 or -EINVAL with err */
+int res_units_load(struct res_run *r, json_t *units, char *err, size_t errlen);
+void res_units_free(struct res_units *u);
+
+/* ---- the results index: built once, every view groups from it ---- */
+
+/*
+ * The four axes in canonical order (meta.units order, then order of appearance), every cell's
+ * place on them, and every cell x arm as a pointer (NULL: the cell has no such arm).
+ */
+struct res_index {
+	const struct res_run *run;
+	int nsys, nsinks, nstates, narms;
+	const char **sys, **sinks, **states, **arms; /* point into the run */
+	int *arm_style;				     /* per arm: its plot-style slot, 0-based */
+	bool *state_control;			     /* per state: a control (must never fail) */
+	int *cs, *ck, *ct;			     /* per cell: syscall, sink, state index */
+	const struct res_arm **ca;		     /* [cell * narms + arm] */
+	int nunsup;				     /* distinct (arm, reason) pairs not run */
+	struct res_unsup {
+		const char *arm, *why;
+		int ncells;
+	} * unsup;
+};
+
+int res_index_build(const struct res_run *r, struct res_index *x);
+void res_index_free(struct res_index *x);
+/* position on an axis, or -1 */
+int res_index_arm(const struct res_index *x, const char *name);
+int res_index_state(const struct res_index *x, const char *name);
+static inline const struct res_arm *res_index_cell_arm(const struct res_index *x, int cell, int arm)
+{
+	return x->ca[(size_t)cell * (size_t)x->narms + (size_t)arm];
+}
+/* an arm that has a rate (measured, n > 0) */
+static inline bool res_arm_measured(const struct res_arm *a)
+{
+	return a && a->n > 0;
+}
+/*
+ * The size/offset that stands for a syscall x sink: the one with the most cells "ok", the first
+ * on ties. Returns that count (0: none ok; -1: no cell).
+ */
+int res_index_combo(const struct res_index *x, int sys, int sink, uint32_t *size, uint32_t *off);
+/* the cell of sys x sink x state at size/off, or -1 */
+int res_index_find(const struct res_index *x, int sys, int sink, int state, uint32_t size,
+		   uint32_t off);
+
+/* ---- matching two runs ---- */
+
+/* one cell x arm of run a, matched in run b; a side's pointers are NULL when it lacks it */
+struct res_match {
+	const struct res_cell *ac, *bc;
+	const struct res_arm *aa, *ba;
+};
+
+/*
+ * Every cell x arm of a, in a's order (bc/ba NULL when b lacks the cell or the arm), then every
+ * cell x arm that only b has (ac/aa NULL). Returns 0 or -ENOMEM; free(*out).
+ */
+int res_match(const struct res_run *a, const struct res_run *b, struct res_match **out, size_t *n);
 
 #endif

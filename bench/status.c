@@ -60,15 +60,12 @@ enum cell_status cell_status_rule(const struct cell_facts *f, char *why, size_t 
 
 void cell_status_store(struct res_cell *r, enum cell_status s, const char *why)
 {
-	static const char *const word[] = {
-		[CELL_PENDING] = "pending",
-		[CELL_OK] = "ok",
-		[CELL_UNSUPPORTED] = "unsupported",
-		[CELL_INVALID] = "invalid",
-	};
-
-	if (s == CELL_PENDING || s == CELL_OK)
-		snprintf(r->status, sizeof(r->status), "%s", word[s]);
+	_Static_assert((int)CELL_PENDING == (int)RS_PENDING && (int)CELL_OK == (int)RS_OK &&
+			       (int)CELL_UNSUPPORTED == (int)RS_UNSUPPORTED &&
+			       (int)CELL_INVALID == (int)RS_INVALID,
+		       "enum cell_status follows enum res_status");
+	if (s == CELL_PENDING || s == CELL_OK || !why)
+		res_set_status(r, (enum res_status)s, NULL);
 	else
-		snprintf(r->status, sizeof(r->status), "%s: %s", word[s], why);
+		res_set_status(r, (enum res_status)s, "%s", why);
 }

@@ -69,7 +69,7 @@ void truth_call(struct truth *t, uint32_t mask, double call_ns)
 
 void truth_clear(struct res_arm *a)
 {
-	a->has_truth = false;
+	a->has_kept = false;
 	memset(&a->absent, 0, sizeof(a->absent));
 	memset(&a->present, 0, sizeof(a->present));
 	a->call_ns = a->extra_call_ns = a->delay_ns = NAN;
@@ -79,7 +79,8 @@ void truth_finish(const struct truth *t, int id, struct res_arm *a)
 {
 	const struct truth_arm *ta = &t->arm[id];
 
-	a->has_truth = true;
+	a->has_kept = true;
+	a->absent.has = a->present.has = true;
 	a->absent.n = ta->absent_n;
 	a->absent.fails = ta->absent_fails;
 	a->present.n = ta->present_n;

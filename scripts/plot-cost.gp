@@ -34,8 +34,8 @@ do for [f in fmts] {
 		sprintf('%.1f ms', v / 1e6)
 	above(m, h) = (h > m ? h : m) * (logy ? 1.12 : 1) + (logy ? 0 : 0.015 * ytop)
 	plot for [i=1:narms] data using (column(3*i-1)):(column(3*i)):(column(3*i+1)):xtic(1) \
-		title 'arm '.word(arms, i) lc rgb C[slot(i)] \
-		fs pattern P[slot(i)] border lc rgb BC[slot(i)], \
+		title 'arm '.word(arms, i) lc rgb C(slot(i)) \
+		fs pattern P(slot(i)) border lc rgb BC(slot(i)), \
 	     for [i=1:narms] data using ($0 + dx(i)):(above(column(3*i-1), column(3*i+1))):(lab(column(3*i-1))) \
 		with labels rotate by 90 left offset 0.3,0 font ',8' notitle
 	set output

@@ -15,9 +15,9 @@ do for [f in fmts] {
 	set ylabel 'failure rate (% of reads)'
 	set key outside right top vertical Left reverse
 	plot for [i=1:narms] data index i-1 using 1:3:4 with filledcurves \
-		fs transparent solid 0.22 noborder lc rgb C[slot(i)] notitle, \
+		fs transparent solid 0.22 noborder lc rgb C(slot(i)) notitle, \
 	     for [i=1:narms] data index i-1 using 1:2 with linespoints lw 2.5 \
-		dt DT[slot(i)] pt PT[slot(i)] ps 1.4 lc rgb C[slot(i)] title 'arm '.word(arms, i), \
+		dt DT(slot(i)) pt PT(slot(i)) ps 1.4 lc rgb C(slot(i)) title 'arm '.word(arms, i), \
 	     data index narms using 1:2 with linespoints lw 1.5 dt 3 pt 13 ps 1.6 lc rgb 'black' \
 		title 'non-resident before call (%)'
 	set output

@@ -1,7 +1,9 @@
 # Failure rate (%) per arm across page states for one syscall x sink: clustered bars with 95%
 # intervals and values, and the ground-truth non-resident fraction as a dashed line across
 # each cluster.
-# Vars: narms, arms, ai, nrows. Data: "state" nonres% then per arm: rate% lo% hi%.
+# Vars: narms, arms, ai, nrows. Data: "state" nonres% then per arm: rate% lo% hi% "label" label-y.
+# The label is the rate ("0" for a measured 0%) or "n/m" for an arm not measured in that state,
+# so a 0% bar and a missing one never look alike.
 load gpdir.'/plot-common.gp'
 W = 240 + nrows * (narms * 34 + 40)
 W = W < 900 ? 900 : W
@@ -23,11 +25,10 @@ do for [f in fmts] {
 	# bar i of a cluster is centred at cluster + dx(i); the ground truth spans the cluster
 	bw = 1.0 / (narms + 1.5)
 	dx(i) = (i - (narms + 1) / 2.0) * bw
-	lab(v) = v < 0.995 && v > 0 ? sprintf('%.1f', v) : sprintf('%.0f', v)
-	plot for [i=1:narms] data using (column(3*i)):(column(3*i+1)):(column(3*i+2)):xtic(1) \
-		title 'arm '.word(arms, i) lc rgb C[slot(i)] \
-		fs pattern P[slot(i)] border lc rgb BC[slot(i)], \
-	     for [i=1:narms] data using ($0 + dx(i) - 0.2 * bw):(column(3*i+2) + 1.5):(lab(column(3*i))) \
+	plot for [i=1:narms] data using (column(5*i-2)):(column(5*i-1)):(column(5*i)):xtic(1) \
+		title 'arm '.word(arms, i) lc rgb C(slot(i)) \
+		fs pattern P(slot(i)) border lc rgb BC(slot(i)), \
+	     for [i=1:narms] data using ($0 + dx(i) - 0.2 * bw):(column(5*i+2)):(stringcolumn(5*i+1)) \
 		with labels rotate by 90 left font ',8' notitle, \
 	     data using 0:2:($0 - narms * bw / 2):($0 + narms * bw / 2) with xerrorbars \
 		pt 0 lw 2.5 dt 2 lc rgb 'black' title 'non-resident before call (%)'

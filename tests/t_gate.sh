@@ -28,6 +28,12 @@ gate() {
 rc_is() { [ "$(cat "$T/rc")" = "$1" ]; }
 out_has() { grep -qE -- "$1" "$T/out"; }
 err_has() { grep -qE -- "$1" "$T/err"; }
+# row CELL PATTERN: a row under cell CELL of the grouped table in $T/out matches PATTERN (ERE)
+row() { awk -v c="$1" '$0 == c {g = 1; next} /^[^ ]/ {g = 0} g' "$T/out" | grep -qE -- "$2"; }
+# nognuplot CMD...: CMD where /usr/bin/gnuplot cannot be executed (a private mount namespace)
+nognuplot() { unshare -m sh -c 'mount --bind /dev/null "$(readlink -f /usr/bin/gnuplot)" && exec "$@"' sh "$@"; }
+# every line of $T/out fits 100 columns
+fits() { awk 'length > 100 {bad = 1} END {exit bad}' "$T/out"; }
 one_line_err() { [ "$(wc -l <"$T/err")" = 1 ] && grep -q '^bpfault: ' "$T/err"; }
 xml_ok() { python3 -c 'import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])' "$1"; }
 json_true() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; }
@@ -62,7 +68,8 @@ check "gate: independent rerun passes an --exact-zero baseline" rc_is 0
 gate --baseline "$T/base.json" $D/run-regress --junit "$T/j.xml" --markdown "$T/g.md"
 check "gate: injected regression exits 1" rc_is 1
 check "gate: regression named on stdout, first" \
-	bash -c "sed -n 2p '$T/out' | grep -qE '^REGRESSION +write/file-pageout/file/64/0 +exit'"
+	bash -c "sed -n 2p '$T/out' | grep -qx 'write/file-pageout/file/64/0' && sed -n 3p '$T/out' | grep -qE '^ +REGRESSION +exit '"
+check "gate: every line fits 100 columns" fits
 check "gate: regression summary" out_has '^gate: 15 comparisons, 2 regressions'
 check "gate: JUnit is well-formed XML" xml_ok "$T/j.xml"
 check "gate: JUnit names the failing cell" grep -q \
@@ -77,7 +84,7 @@ check "gate: a wider --margin lets a 3-point rise pass" rc_is 0
 # ---- exact control ----
 gate --baseline "$T/base.json" $D/run-resident1
 check "gate: resident cell with one failure fails" rc_is 1
-check "gate: exact failure named" out_has '^REGRESSION +write/resident/file/64/0 +exit\*'
+check "gate: exact failure named" row write/resident/file/64/0 '^ +REGRESSION +exit\* '
 
 # ---- bad input ----
 gate --baseline $D/no-such-baseline.json $D/run-a
@@ -124,11 +131,11 @@ check "gate: kernel difference warns in Markdown" grep -q '^> \*\*WARNING:\*\* k
 # ---- invalid, missing, incomplete runs ----
 gate --baseline "$T/base.json" $D/run-invalid --junit "$T/inv.xml"
 check "gate: cell invalid in the run fails" rc_is 1
-check "gate: invalid cell named" out_has '^INVALID +write/anon-pageout/pipe/4096/0 +enter'
+check "gate: invalid cell named" row write/anon-pageout/pipe/4096/0 '^ +INVALID +enter '
 check "gate: JUnit with <&\"' in a status is well-formed" xml_ok "$T/inv.xml"
 gate --baseline "$T/base.json" $D/run-missing
 check "gate: cell missing from the run fails" rc_is 1
-check "gate: missing cell named" out_has '^MISSING +write/pressure/file/64/0'
+check "gate: missing cell named" row write/pressure/file/64/0 '^ +MISSING '
 gate --baseline "$T/base.json" $D/run-incomplete
 check "gate: incomplete run fails" rc_is 1
 check "gate: incomplete run said" out_has 'incomplete run'
@@ -147,14 +154,43 @@ check "gate: step summary equals the Markdown file" \
 echo $? >"$T/rc"
 check "compare exits 0" rc_is 0
 check "compare shows the significant change" \
-	out_has '^write/file-pageout/file/64/0 +exit +0\.00% \[0\.00, 0\.19\] +3\.00% \[2\.34, 3\.84\] +\+3\.00pp +[0-9.e-]+ '
-check "compare shows ~ for noise" out_has '^write/pressure/file/64/0 +enter .* ~ '
+	row write/file-pageout/file/64/0 '^ +exit +0\.0% \[0\.0, 0\.19\] +3\.00% \[2\.34, 3\.84\] +\+3\.00pp +[0-9.e-]+ '
+check "compare shows ~ for noise" row write/pressure/file/64/0 '^ +enter .* ~ '
+check "compare: every line fits 100 columns" fits
+check "compare: a one-line summary count" out_has '^compare: 2 of 15 cell x arm rows changed \(2 rates, 0 costs\); 0 only in A, 0 only in B$'
+"$B" compare --changed $D/run-a $D/run-regress >"$T/out" 2>"$T/err"
+check "compare --changed: only the changed rows, and the count" \
+	bash -c "[ \$(grep -c '^  [a-z].*pp ' '$T/out') = 2 ] && grep -q '^compare: 2 of 15' '$T/out' && ! grep -q 'write/resident' '$T/out'"
+for cmd in gate compare report baseline; do
+	"$B" $cmd --help >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+	check "$cmd --help: usage on stdout, exit 0, lines within 80 columns" \
+		bash -c "[ \$(cat '$T/rc') = 0 ] && grep -q '^usage: bpfault $cmd' '$T/out' && [ ! -s '$T/err' ] && awk 'length > 80 {b = 1} END {exit b}' '$T/out'"
+	"$B" $cmd --no-such-option x y >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+	check "$cmd with a bad option: one bpfault line, exit 2" \
+		bash -c "[ \$(cat '$T/rc') = 2 ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q '^bpfault: $cmd: ' '$T/err'"
+done
 "$B" compare $D/run-a $D/run-other-matrix >"$T/out" 2>"$T/err"
 check "compare lists cells only on one side" \
 	bash -c "grep -q '^only in A: write/pressure/file/64/0 enter' '$T/out' && grep -q '^only in B: write/pressure/file/4096/0 enter' '$T/out'"
 "$B" compare $D/run-a $D/baseline-garbled.json >"$T/out" 2>"$T/err"
 echo $? >"$T/rc"
 check "compare: bad input exits 2 with one line" bash -c "[ \$(cat '$T/rc') = 2 ] && [ \$(wc -l <'$T/err') = 1 ]"
+
+# ---- the optional per-arm fields: absent-page rates gated, tool arms never exact ----
+FX=tests/data/report/fields.json
+"$B" baseline $FX >"$T/fb.json" 2>"$T/err"
+check "baseline: a tool arm of a control cell is not made exact" \
+	json_true "$T/fb.json" "'exact' not in [c for c in d['cells'] if c['state'] == 'resident' and c['syscall'] == 'openat'][0]['arms']['tool:opensnoop']"
+gate --baseline "$T/fb.json" $FX
+check "gate: runs with absent/present counts and a tool arm pass against themselves" rc_is 0
+check "gate: where both runs have them, the absent-page rates are gated" \
+	row write/anon-pageout/file/64/0 '^ +~ +enter \(absent\) +100\.0% '
+check "gate with the new fields: every line fits 100 columns" fits
+"$B" compare $FX $FX >"$T/out" 2>"$T/err"
+check "compare shows the absent-page rates and a tool's misses under their rows" \
+	bash -c "grep -q '^    absent pages: A 100.0% \\[99.8, 100.0\\], B 100.0%' '$T/out' && grep -q '^    tool missing A 50, B 50; truncated A 50, B 50; garbled A 50, B 50' '$T/out'"
 
 # ---- --plots: baseline against run, regressions highlighted ----
 png_ok() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] && [ "$(stat -c %s "$1")" -gt 5000 ]; }
@@ -171,7 +207,7 @@ check "gate --plots: the verdict is unchanged (exit 1)" rc_is 1
 check "gate --plots: DIR created, compare.png is a PNG" png_ok "$T/p1/sub/compare.png"
 check "gate --plots: compare.svg parses as XML" xml_ok "$T/p1/sub/compare.svg"
 check "gate --plots: no work directory left" bash -c "[ \$(ls -A '$T/p1/sub' | wc -l) = 2 ]"
-check "gate --plots: stdout names the plot" out_has "^gate: plot: $T/p1/sub/compare.png, $T/p1/sub/compare.svg\$"
+check "gate --plots: stdout names the plot" out_has "^gate: plot: $T/p1/sub/compare.svg, $T/p1/sub/compare.png\$"
 check "gate --plots: the Markdown names the plot" grep -q "^Plot, baseline against run .*\`$T/p1/sub/compare.png\`" "$T/p1.md"
 svg_rows "$T/p1/sub/compare.svg" >"$T/rows"
 check "gate --plots: one y label per gated cell x arm" [ "$(wc -l <"$T/rows")" = 15 ]
@@ -187,14 +223,14 @@ gate --baseline "$T/base.json" $D/run-resident1 --plots "$T/p3"
 check "gate --plots: an exact arm's single failure is marked" \
 	bash -c "$(declare -f svg_rows); svg_rows '$T/p3/compare.svg' | grep -qx 'write/resident/file/64/0 exit  \[REGRESSION +0.05pp\]'"
 # a plot that cannot be drawn never hides the verdict
-PATH=/nonexistent "$B" gate --baseline "$T/base.json" $D/run-b --plots "$T/p4" --markdown "$T/p4.md" >"$T/out" 2>"$T/err"
+nognuplot "$B" gate --baseline "$T/base.json" $D/run-b --plots "$T/p4" --markdown "$T/p4.md" >"$T/out" 2>"$T/err"
 echo $? >"$T/rc"
 check "gate --plots, no gnuplot, passing gate: exit 99" rc_is 99
 check "gate --plots, no gnuplot: one line on stderr, the verdict on stdout" \
 	bash -c "[ \$(wc -l <'$T/err') = 1 ] && grep -q '^bpfault: gate: plot not drawn: gnuplot not found' '$T/err' && grep -q '^gate: 15 comparisons, 0 regressions' '$T/out'"
 check "gate --plots, no gnuplot: Markdown written, without a plot" \
 	bash -c "grep -q '^## bpfault gate: pass' '$T/p4.md' && ! grep -q '^Plot' '$T/p4.md' && [ ! -e '$T/p4/compare.png' ]"
-PATH=/nonexistent "$B" gate --baseline "$T/base.json" $D/run-regress --plots "$T/p5" >"$T/out" 2>"$T/err"
+nognuplot "$B" gate --baseline "$T/base.json" $D/run-regress --plots "$T/p5" >"$T/out" 2>"$T/err"
 echo $? >"$T/rc"
 check "gate --plots, no gnuplot, regression: still exit 1" rc_is 1
 touch "$T/afile"
@@ -208,12 +244,12 @@ check "gate --plots '': exit 2" rc_is 2
 echo $? >"$T/rc"
 check "compare --plots: exit 0, PNG and SVG written" \
 	bash -c "[ \$(cat '$T/rc') = 0 ] && $(declare -f png_ok xml_ok); png_ok '$T/c1/compare.png' && xml_ok '$T/c1/compare.svg'"
-check "compare --plots: the table is still printed" out_has '^write/file-pageout/file/64/0 +exit +0\.00%'
+check "compare --plots: the table is still printed" row write/file-pageout/file/64/0 '^ +exit +0\.0%'
 check "compare --plots: the regressed cell x arm is marked" \
 	bash -c "$(declare -f svg_rows); svg_rows '$T/c1/compare.svg' | grep -qxF 'write/file-pageout/file/64/0 exit  [REGRESSION +3.00pp]'"
 check "compare --plots: the legend names both runs" \
 	bash -c "grep -q 'baseline: tests/data/gate/run-a, kernel 6.1.0-18-amd64' '$T/c1/compare.svg' && grep -q 'current: tests/data/gate/run-regress, kernel' '$T/c1/compare.svg'"
-PATH=/nonexistent "$B" compare $D/run-a $D/run-regress --plots "$T/c2" >"$T/out" 2>"$T/err"
+nognuplot "$B" compare $D/run-a $D/run-regress --plots "$T/c2" >"$T/out" 2>"$T/err"
 echo $? >"$T/rc"
 check "compare --plots, no gnuplot: exit 77, one line" \
 	bash -c "[ \$(cat '$T/rc') = 77 ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q '^bpfault: compare: plot: gnuplot' '$T/err'"

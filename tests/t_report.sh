@@ -53,7 +53,7 @@ done
 
 # ---- the complete fixture ----
 R=$(newdir full complete.json)
-report "$R"
+report "$R" --format svg,png
 check "report exits 0" test "$(cat "$T/rc")" = 0
 check "report prints the page's path" grep -qx "$R/report.html" "$T/out"
 check "report writes nothing on stderr" test ! -s "$T/err"
@@ -70,7 +70,7 @@ def first_order(xs):
     out = []
     [out.append(x) for x in xs if x not in out]
     return out
-exp = {}  # plot name -> (arms expected in its legend, svg series groups)
+exp = {"summary": (set(), None)}  # plot name -> (arms expected in its legend, svg series groups)
 for sc in first_order(c["syscall"] for c in ok):
     for sk in first_order(c["sink"] for c in ok if c["syscall"] == sc):
         mine = [c for c in ok if c["syscall"] == sc and c["sink"] == sk]
@@ -130,6 +130,8 @@ plots, expect = sys.argv[1], sys.argv[2]
 bad = []
 for line in open(expect):
     name, groups, *arms = line.split()
+    if name == "summary":
+        continue
     path = f"{plots}/{name}.svg"
     try:
         dom = md.parse(path)
@@ -164,7 +166,7 @@ pngwidths() { for f in "$1"/*.png; do echo "$(basename "$f") $(od -An -tu1 -j16 
 pngwidths "$R/plots" >"$T/widths"
 check "every PNG is at most 2800 px wide" awk '$2 > 2800 {print; bad=1} END {exit bad}' "$T/widths"
 H="$R/report.html"
-check "html: complete banner, no INCOMPLETE" bash -c "grep -q 'banner complete' '$H' && ! grep -q INCOMPLETE '$H'"
+check "html: a complete run with an invalid cell says so in its banner, no INCOMPLETE" bash -c "grep -q 'banner incomplete\">Complete run with 1 invalid cell' '$H' && ! grep -q INCOMPLETE '$H'"
 check "html: meta shown with labels (kernel, CPU, cores, memory, swap as found and used, seed, command line, start, end)" \
 	bash -c "for k in host kernel 'machine (architecture)' CPU cores memory 'swap (as found)' 'swap (used)' libbpf tool 'git revision' 'command line' matrix 'matrix file' 'dropped from the matrix' seed 'trials per cell, at least' 'trials per cell, at most' precision block 'pinned to' 'trial order' 'start (UTC)' 'end (UTC)' elapsed 'peak memory of bpfault (RSS)' status; do grep -q \"<th>\$k</th>\" '$H' || { echo \"no <th>\$k</th>\"; exit 1; }; done; grep -q '1234567' '$H' && grep -q '2025-11-24T19:42:17Z (42 min 17 s after the start)' '$H'"
 check "html: no meta key shown under its raw name, nothing 'not recorded'" \
@@ -176,10 +178,10 @@ check "html: command line from the argv array, shell-quoted, escaped" \
 	grep -q "<code>bpfault run -s write,openat -p all -k file,null -n 2000 --seed 1234567 -o &#39;results/&lt;x&gt; y&#39;</code>" "$H"
 check "html: precision 0 and a null matrix file said in words" \
 	bash -c "grep -q '<th>precision</th><td>0: off' '$H' && grep -q '<th>matrix file</th><td>none: the matrix came from the command line' '$H'"
-check "fixtures complete.json, regressed.json and twelve.json validate against the schema" python3 -c "
+check "fixtures complete.json, regressed.json, twelve.json and default-units.json validate against the schema" python3 -c "
 import json, jsonschema
 s = json.load(open('bench/schema/bpfault-1.schema.json'))
-for f in ('complete', 'regressed', 'twelve'):
+for f in ('complete', 'regressed', 'twelve', 'default-units'):
     jsonschema.validate(json.load(open('$D/' + f + '.json')), s)"
 check "html: strings from the JSON are escaped" \
 	bash -c "grep -q '6.18.0-bpfault &lt;test&gt;' '$H' && grep -q '&lt;tmpfs&gt; &amp; &quot;overlay&quot;' '$H' && ! grep -q '<tmpfs>' '$H' && ! grep -q '<test>' '$H'"
@@ -188,28 +190,28 @@ check "html: unsupported and invalid cells with their reasons" \
 check "html: summary has a column per arm and McNemar p" \
 	bash -c "for a in enter exit retry sleep; do grep -q \"<th>\$a fail%</th>\" '$H' || exit 1; done; grep -q 'enter/exit 1996/0 p&lt;0.0001' '$H'"
 check "html: notes derived from the numbers" \
-	bash -c "grep -q 'exit: <span class=\"safe\">safe on this kernel' '$H' && grep -q 'exit: <span class=\"unusable\">unusable' '$H' && grep -q 'exit fails as often as enter' '$H' && grep -q 'never touched the buffer for sink null' '$H' && grep -q 'fewer than 90% of trials' '$H'"
+	bash -c "grep -q 'exit (tracepoint/syscalls/sys_exit_write (pointer saved at enter)): <span class=\"safe\">safe on this kernel' '$H' && grep -q 'exit (tracepoint/syscalls/sys_exit_write (pointer saved at enter)): <span class=\"unusable\">unusable' '$H' && grep -q 'saved at enter)) fails as often as enter' '$H' && grep -q 'never touched the buffer for sink null' '$H' && grep -q 'fewer than 90% of trials' '$H'"
 python3 - "$H" "$R" >"$T/imgs" <<'EOF'
-import re, sys, os
+import base64, os, re, sys
 html, root = open(sys.argv[1]).read(), sys.argv[2]
-srcs = re.findall(r'<img src="([^"]+)"', html)
-svgs = sorted(f for f in os.listdir(root + "/plots") if f.endswith(".svg"))
-missing = [s for s in srcs if not os.path.isfile(os.path.join(root, s))]
-print(len(srcs), len(svgs), " ".join(missing))
-sys.exit(0 if srcs and len(srcs) == len(svgs) and not missing else 1)
+figs = re.findall(r'<figure id="fig-([^"]+)"><img alt="[^"]*" src="data:image/svg\+xml;base64,([^"]+)"', html)
+svgs = sorted(f[:-4] for f in os.listdir(root + "/plots") if f.endswith(".svg"))
+bad = [n for n, b in figs if base64.b64decode(b) != open(f"{root}/plots/{n}.svg", "rb").read()]
+print(len(figs), len(svgs), bad)
+sys.exit(0 if figs and sorted(n for n, _ in figs) == svgs and not bad else 1)
 EOF
-[ $? -eq 0 ] && ok "html: one <img> per plot, each file present" || notok "html: one <img> per plot, each file present" "$(cat "$T/imgs")"
+[ $? -eq 0 ] && ok "html: every plot inline, once, as the SVG file's own bytes (self-contained)" || notok "html: every plot inline, once, as the SVG file's own bytes (self-contained)" "$(cat "$T/imgs")"
 
 python3 - "$H" >"$T/pairs" <<'EOF'
 import re, sys
-srcs = re.findall(r'<img src="plots/([^".]+)\.svg"', open(sys.argv[1]).read())
+srcs = re.findall(r'<figure id="fig-([^"]+)"', open(sys.argv[1]).read())
 bad = [s for i, s in enumerate(srcs) if s.startswith("cost-") and ("fail-" + s[5:] in srcs) and (i == 0 or srcs[i - 1] != "fail-" + s[5:])]
 costs = [s for s in srcs if s.startswith("cost-")]
-print(len(costs), "cost plots;", "misplaced:", bad)
-sys.exit(0 if costs and not bad else 1)
+print(len(costs), "cost plots;", "misplaced:", bad, "first:", srcs[:1])
+sys.exit(0 if costs and not bad and srcs[0] == "summary" else 1)
 EOF
-[ $? -eq 0 ] && ok "html: each cost plot right after the fail plot of its syscall and sink" ||
-	notok "html: each cost plot right after the fail plot of its syscall and sink" "$(cat "$T/pairs")"
+[ $? -eq 0 ] && ok "html: the summary figure first; each cost plot right after the fail plot of its syscall and sink" ||
+	notok "html: the summary figure first; each cost plot right after the fail plot of its syscall and sink" "$(cat "$T/pairs")"
 
 # ---- the reference run of the default matrix: one readable cost plot per syscall x sink ----
 if [ -s results/reference/default/results.json ]; then
@@ -329,6 +331,95 @@ else
 	notok "chromium: report.html loads and renders" "chromium is not installed"
 fi
 
+# ---- the answer first, from meta.units (the reference default run with its units) ----
+U=$(newdir units default-units.json)
+t0=$(date +%s.%N)
+report "$U"
+t1=$(date +%s.%N)
+UH="$U/report.html"
+check "default run with meta.units: report exits 0 in $(echo "$t1 - $t0" | bc | cut -c1-4) s (target 1.5 s; checked <= 3 s)" \
+	bash -c "[ \"\$(cat '$T/rc')\" = 0 ] && [ \$(echo '$t1 - $t0 <= 3' | bc) = 1 ]"
+check "default run: the answer table comes before any detail, one row per syscall x sink" \
+	python3 -c "
+import json, re, sys
+h = open('$UH').read()
+a, m = h.find('<table class=\"answer\">'), h.find('id=\"meaning\"')
+rows = h[a:h.find('</table>', a)].count('<tr>') - 1
+cells = json.load(open('$U/results.json'))['cells']
+want = len({(c['syscall'], c['sink']) for c in cells if c['state'] != 'resident'})
+sys.exit(0 if 0 < a < m and rows == want else 'answer at %d, notes at %d, %d rows of %d' % (a, m, rows, want))"
+check "default run: openat's answer names the cheapest safe arm with its cost" \
+	grep -qE '<tr><td>openat</td><td>none</td><td class="use">[a-z-]+ \([0-9.]+ (ns|µs)\)</td>' "$UH"
+check "default run: unsupported arms appear with their reasons" \
+	bash -c "grep -q '<li><b>fentry</b>: load failed: Operation not permitted' '$UH' && grep -q '<li><b>kprobe</b>: attach kprobe/vfs_write failed' '$UH'"
+check "default run: a valid run has no 'Control failed'; execve's exit failures are the replaced image" \
+	bash -c "grep -q 'banner complete' '$UH' && ! grep -q 'Control failed' '$UH' && grep -q 'because the call replaced the image' '$UH' && grep -q 'execve replaced the image' '$UH' && ! grep -q 'never touched the buffer for sink none' '$UH'"
+check "default run: execve's later is sched_process_exec, io_uring's is io_uring_complete" \
+	python3 -c "
+import re, sys
+h = open('$UH').read()
+ex = h[h.index('<b>execve, sink none</b>'):]
+ex = ex[:ex.index('</ul></li>')]
+ur = h[h.index('<b>uring-write, sink file</b>'):]
+ur = ur[:ur.index('</ul></li>')]
+sys.exit(0 if 'later (tracepoint/sched/sched_process_exec' in ex and 'io_uring_complete' not in ex and 'later (tracepoint/io_uring/io_uring_complete)' in ur else 1)"
+O=$(newdir old default-units.json)
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); del d['meta']['units']; json.dump(d,open(sys.argv[1],'w'))" "$O/results.json"
+report "$O"
+check "the same run without meta.units (an old file) still renders: the answer, generic notes, no false alarm" \
+	bash -c "[ \"\$(cat '$T/rc')\" = 0 ] && grep -q '<table class=\"answer\">' '$O/report.html' && ! grep -q 'Control failed' '$O/report.html' && grep -q 'the run accepted the cell' '$O/report.html'"
+# a 0% bar and an unmeasured one look different: drop retry from one state of write/file
+Z=$(newdir zero complete.json)
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d['cells']:
+    if (c['syscall'], c['state'], c['sink'], c['size']) == ('write', 'anon-pageout', 'file', 64):
+        del c['arms']['retry']
+json.dump(d, open(sys.argv[1], 'w'))" "$Z/results.json"
+report "$Z"
+check "bar plot: a 0% arm is labelled 0, an unmeasured one n/m" python3 -c "
+import sys, xml.dom.minidom as md
+texts = [''.join(n.data for n in t.childNodes if n.nodeType == n.TEXT_NODE).strip() for t in md.parse('$Z/plots/fail-write-file.svg').getElementsByTagName('text')]
+sys.exit(0 if texts.count('n/m') == 1 and texts.count('0') >= 3 else 'n/m %d, 0 %d' % (texts.count('n/m'), texts.count('0')))"
+check "html: an unmeasured arm says n/m, a 0% arm says 0%" \
+	bash -c "grep -q '<td class=\"nm\">n/m</td>' '$Z/report.html' && grep -q '>0% <span class=\"ci\">&le;' '$Z/report.html'"
+if command -v chromium >/dev/null; then
+	# the first screen (1280 x 800) shows the answer table, its first rows included
+	{ cat "$UH"; echo "<script>const t = document.querySelector('table.answer'), r = t.rows[2].getBoundingClientRect(); console.log('ANSWER-ROW ' + Math.round(r.bottom) + ' ' + window.innerHeight + ' ' + t.rows.length);</script>"; } >"$U/first.html"
+	chrome "$T/first" "file://$U/first.html" --window-size=1280,800 --dump-dom --virtual-time-budget=3000
+	read -r bottom height nrows < <(grep -o 'ANSWER-ROW [0-9]* [0-9]* [0-9]*' "$T/first.log" | head -1 | cut -d' ' -f2-)
+	[ -n "${bottom:-}" ] && [ "$bottom" -le "$height" ] && [ "$nrows" -gt 3 ] &&
+		ok "chromium: the first screen (1280x800) shows the answer table (second row ends at ${bottom}px)" ||
+		notok "chromium: the first screen shows the answer table" "bottom=${bottom:-?} height=${height:-?} $(tail -c 200 "$T/first.log")"
+fi
+
+# ---- the optional per-arm fields (UNITS.md): conditional counts, cost of the call, tool arms ----
+F=$(newdir fields fields.json)
+report "$F"
+check "fields: fixture validates against the schema" python3 -c "
+import json, jsonschema
+jsonschema.validate(json.load(open('$D/fields.json')), json.load(open('bench/schema/bpfault-1.schema.json')))"
+check "fields: report shows absent/present counts, the extra call time and a tool's outcomes" \
+	bash -c "[ \"\$(cat '$T/rc')\" = 0 ] && grep -q 'absent 2000/2000, present 0/0' '$F/report.html' && grep -q 'call +48.0 µs' '$F/report.html' && grep -q 'ok 1800, empty 50, truncated 50, garbled 50, missing 50' '$F/report.html' && grep -q '<th>tool:opensnoop fail%</th>' '$F/report.html'"
+check "fields: the answer uses the absent-page rate and a tool's misses do not fail a control" \
+	bash -c "grep -q 'title=\"write/[a-z-]*/file/64/0 (absent-page trials)\"' '$F/report.html' && ! grep -q 'Control failed' '$F/report.html'"
+check "schema: every property has a description" python3 -c "
+import json, sys
+bad = []
+def walk(o, path):
+    if isinstance(o, dict):
+        for k, v in o.get('properties', {}).items():
+            if 'description' not in v:
+                bad.append(path + '.' + k)
+        for k, v in o.items():
+            walk(v, path + '.' + k)
+    elif isinstance(o, list):
+        for i, v in enumerate(o):
+            walk(v, path + '[%d]' % i)
+walk(json.load(open('bench/schema/bpfault-1.schema.json')), '')
+sys.exit(', '.join(bad[:5]) if bad else 0)"
+
 # ---- a second run replaces the report; an incomplete run says so ----
 report "$R"
 check "report runs again over an existing report" bash -c "[ \"\$(cat '$T/rc')\" = 0 ] && [ -d '$R/plots' ] && ! ls -d '$R'/.report.tmp.* '$R'/plots/plots* 2>/dev/null"
@@ -422,17 +513,39 @@ check "twelve arms: submit and later do not take enter's and exit's styles" \
 	bash -c "grep -q '^fail-uring-write-file.svg submit #d6e4f5 solid-89' '$T/styles' && grep -q '^fail-uring-write-file.svg later #aa3377 outline' '$T/styles'"
 WH="$W/report.html"
 check "notes: 'too few trials' says how many trials" \
-	grep -q '<li>exit: no failure in 400 trials (200 per cell), but too few trials to bound the rate below 1%: upper 95% bound 1.88%; 381 trials per cell would.</li>' "$WH"
-check "notes: io_uring arms named with their tracepoints" \
-	bash -c "grep -q '<li>later (io_uring_complete): no failure in 400 trials' '$WH' && grep -q '<li>submit (io_uring_submit_req): <span class=\"unusable\">' '$WH'"
+	grep -q '<li>exit (tracepoint/syscalls/sys_exit_write (pointer saved at enter)): no failure in 400 trials (200 per cell), but too few trials to bound the rate below 1%: upper 95% bound 1.88%; 381 trials per cell would.</li>' "$WH"
+check "notes: io_uring arms named with their tracepoints (from meta.units)" \
+	bash -c "grep -q '<li>later (tracepoint/io_uring/io_uring_complete): no failure in 400 trials' '$WH' && grep -q '<li>submit (tracepoint/io_uring/io_uring_submit_req): <span class=\"unusable\">' '$WH'"
 check "notes: later against submit, as exit against enter" \
-	bash -c "grep -q '<li>later (io_uring_complete) works where submit (io_uring_submit_req) fails: submit failed 100.0% of reads, later at most 0.0%; the io_uring write brought the page in, so a read at completion sees it.</li>' '$WH' && grep -q '<li>later (io_uring_complete) fails as often as submit (io_uring_submit_req) (100.0% against 100.0% on average): the kernel never touched the buffer for sink null, so the page was still absent at completion' '$WH'"
+	bash -c "grep -q '<li>later (tracepoint/io_uring/io_uring_complete) works where submit (tracepoint/io_uring/io_uring_submit_req) fails: submit failed 100.0% of reads, later at most 0.0%; the call brought the page in before it read.</li>' '$WH' && grep -q '<li>later (tracepoint/io_uring/io_uring_complete) fails as often as submit (tracepoint/io_uring/io_uring_submit_req) (100.0% against 100.0% on average): the kernel never touched the buffer for sink null, so the page was still absent when later read' '$WH'"
 check "notes: sleep faults the page in, with its cost against enter's" \
-	grep -q '<li>sleep (sleepable uprobe, bpf_copy_from_user) faults the page in instead of failing: no failure in 400 trials, in the cells where enter failed 100.0% of reads; its median cost per read was 52.1 &micro;s, against 950 ns for enter.</li>' "$WH"
+	grep -q '<li>sleep (uprobe.s on the workload&#39;s call site) faults the page in instead of failing: no failure in 400 trials, in the cells where enter (tracepoint/syscalls/sys_enter_write) failed 100.0% of reads; its median cost per read was 52.1 µs, against 950 ns for enter.</li>' "$WH"
 check "notes: one arm's rate is said once when the range is a point" \
-	bash -c "grep -q 'fentry (vfs_write): <span class=\"unusable\">unusable</span>; fails in 100.0% of reads when' '$WH' && ! grep -q '100.0% to 100.0%' '$WH'"
+	bash -c "grep -q 'fentry (fentry/vfs_write): <span class=\"unusable\">unusable</span>; fails in 100.0% of reads when' '$WH' && ! grep -q '100.0% to 100.0%' '$WH'"
 check "cost plot: log scale when medians differ 30-fold, linear otherwise" \
 	bash -c "grep -q 'log scale' '$W/plots/cost-write-file.svg' && ! grep -q 'log scale' '$W/plots/cost-uring-write-file.svg'"
+
+# ---- a 13th arm: its style is derived from its slot, distinct from the twelve ----
+W13=$(newdir thirteen twelve.json)
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['meta']['units']['arms'].append({'name': 'deferred', 'family': 'task_work', 'at_exit': False, 'perturbing': True, 'pair': 'enter', 'style': 12, 'hooks': {'write': 'tracepoint/syscalls/sys_enter_write, then task_work'}})
+for c in d['cells']:
+    if c['syscall'] == 'write' and 'enter' in c['arms']:
+        c['arms']['deferred'] = dict(c['arms']['enter'])
+        c.setdefault('cost_ns', {})['deferred'] = c['cost_ns'].get('enter', 1000) * 3
+json.dump(d, open(sys.argv[1], 'w'))" "$W13/results.json"
+report "$W13"
+python3 "$T/styles.py" "$W13/plots/cost-write-file.svg" "$W13/plots/fail-write-file.svg" >"$T/styles13"
+check "13 arms: report exits 0; the 13th arm has a colour of its own, the same in every plot" python3 -c "
+import sys
+rows = [l.split() for l in open('$T/styles13')]
+cost = {r[1]: r[2] for r in rows if r[0].startswith('cost-')}
+fail = {r[1]: r[2] for r in rows if r[0].startswith('fail-')}
+ok = open('$T/rc').read().strip() == '0' and 'deferred' in cost and cost['deferred'] != 'unknown'
+ok = ok and list(cost.values()).count(cost['deferred']) == 1 and fail.get('deferred') == cost['deferred']
+sys.exit(0 if ok else 'styles: %s' % rows)"
 
 # ---- bad input: exit 2, one line, nothing written ----
 for fx in garbled.json truncated.json bad-schema.json; do
@@ -447,23 +560,46 @@ report "$R" --format gif
 check "bad --format: exit 2" test "$(cat "$T/rc")" = 2
 
 # ---- environment and drawing failures: nothing written, an old report kept ----
+# nognuplot CMD...: CMD where /usr/bin/gnuplot cannot be executed (a private mount namespace)
+nognuplot() { unshare -m sh -c 'mount --bind /dev/null "$(readlink -f /usr/bin/gnuplot)" && exec "$@"' sh "$@"; }
 X=$(newdir nognuplot complete.json)
-PATH=/nonexistent "$B" report "$X" >"$T/out" 2>"$T/err"
-echo $? >"$T/rc"
-check "no gnuplot: exit 77, one line, nothing written" \
-	bash -c "[ \"\$(cat '$T/rc')\" = 77 ] && $(declare -f one_line nothing_left); one_line '$T/err' && grep -q gnuplot '$T/err' && nothing_left '$X'"
+if [ "$(id -u)" -eq 0 ]; then
+	nognuplot "$B" report "$X" >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+	check "no gnuplot in /usr/bin or /bin (PATH is not searched): exit 77, one line, nothing written" \
+		bash -c "[ \"\$(cat '$T/rc')\" = 77 ] && $(declare -f one_line nothing_left); one_line '$T/err' && grep -q gnuplot '$T/err' && nothing_left '$X'"
+else
+	ok "no gnuplot: exit 77 # SKIP needs root for a mount namespace"
+fi
+# the scripts come from beside the binary's real path: a copy of the binary with broken ones
+mkdir -p "$T/bin/scripts"
+cp "$B" "$T/bin/bpfault"
+cp scripts/plot-*.gp "$T/bin/scripts/"
+echo 'plot undefined_variable_xyz' >>"$T/bin/scripts/plot-cost.gp"
 X=$(newdir brokenplot complete.json)
-mkdir -p "$T/scripts"
-cp scripts/plot-*.gp "$T/scripts/"
-echo 'plot undefined_variable_xyz' >>"$T/scripts/plot-cost.gp"
-BPFAULT_SCRIPTS="$T/scripts" "$B" report "$X" >"$T/out" 2>"$T/err"
+"$T/bin/bpfault" report "$X" >"$T/out" 2>"$T/err"
 echo $? >"$T/rc"
 check "gnuplot failing late: exit 99, one line naming the plot, nothing written" \
-	bash -c "[ \"\$(cat '$T/rc')\" = 99 ] && $(declare -f one_line nothing_left); one_line '$T/err' && grep -q 'cost' '$T/err' && nothing_left '$X'"
+	bash -c "[ \"\$(cat '$T/rc')\" = 99 ] && $(declare -f one_line nothing_left); one_line '$T/err' && grep -q 'drawing cost-' '$T/err' && nothing_left '$X'"
 cp -r "$R/plots" "$R/report.html" "$X/"
-BPFAULT_SCRIPTS="$T/scripts" "$B" report "$X" >/dev/null 2>&1
+"$T/bin/bpfault" report "$X" >/dev/null 2>&1
 check "gnuplot failing late: the previous report is left as it was" \
 	bash -c "cmp -s '$R/report.html' '$X/report.html' && diff -r '$R/plots' '$X/plots' && ! ls -d '$X'/.report.tmp.* 2>/dev/null"
+# a relocated install: the scripts in ../share/bpfault beside the binary's real path
+mkdir -p "$T/inst/sbin" "$T/inst/share/bpfault"
+cp "$B" "$T/inst/sbin/bpfault"
+cp scripts/plot-*.gp "$T/inst/share/bpfault/"
+X=$(newdir relocated complete.json)
+(cd "$T" && "$T/inst/sbin/bpfault" report "$X") >"$T/out" 2>"$T/err"
+check "a relocated install finds its scripts in ../share/bpfault beside its real path" \
+	bash -c "[ \"\$(grep -c . '$T/err')\" = 0 ] && [ -s '$X/report.html' ]"
+# no scripts beside the binary: ./scripts (here, the repository's) is never used
+rm -rf "$T/bin/scripts"
+X=$(newdir noscripts complete.json)
+"$T/bin/bpfault" report "$X" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "no scripts beside the binary: ./scripts is never used (exit 77 unless installed)" \
+	bash -c "if [ -r /usr/local/share/bpfault/plot-common.gp ]; then [ \"\$(cat '$T/rc')\" = 0 ]; else [ \"\$(cat '$T/rc')\" = 77 ] && grep -q 'plot scripts not found' '$T/err'; fi"
 
 # ---- no root needed ----
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then

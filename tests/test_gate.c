@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "esc.h"
 #include "gate.h"
 #include "results.h"
 #include "stats.h"
@@ -141,7 +142,7 @@ static void test_xml_escape(void **state)
 	struct sbuf b = {};
 
 	(void)state;
-	sb_xml(&b, "a<b>&\"c'\x01\n");
+	esc_xml(&b, "a<b>&\"c'\x01\n");
 	assert_int_equal(b.err, 0);
 	assert_string_equal(b.s, "a&lt;b&gt;&amp;&quot;c&apos;?&#10;");
 	sb_free(&b);
@@ -152,7 +153,7 @@ static void test_md_escape(void **state)
 	struct sbuf b = {};
 
 	(void)state;
-	sb_md(&b, "a|b_c*d\ne<x>");
+	esc_md(&b, "a|b_c*d\ne<x>");
 	assert_string_equal(b.s, "a\\|b\\_c\\*d e\\<x\\>");
 	sb_free(&b);
 }
@@ -214,7 +215,7 @@ static void test_markdown_plot(void **state)
 				     "`out/plots/compare.svg`)\n\n| verdict |"));
 	sb_free(&md);
 	/* a code span cannot hold a backtick or a line break */
-	sb_code(&code, "a`b\nc");
+	esc_md_code(&code, "a`b\nc");
 	assert_string_equal(code.s, "a?b?c");
 	sb_free(&code);
 }
@@ -227,7 +228,7 @@ static void add_cell(struct res_run *r, const char *state, const char *arm1, con
 	snprintf(c->syscall, sizeof(c->syscall), "write");
 	snprintf(c->state, sizeof(c->state), "%s", state);
 	snprintf(c->sink, sizeof(c->sink), "file");
-	snprintf(c->status, sizeof(c->status), "ok");
+	res_set_status(c, RS_OK, NULL);
 	c->size = 64;
 	snprintf(c->arms[c->narms++].name, RES_NAME, "%s", arm1);
 	if (arm2)
@@ -238,7 +239,7 @@ static void test_match(void **state)
 {
 	struct res_cell ca[2], cb[2];
 	struct res_run a = {.cells = ca}, b = {.cells = cb};
-	struct gate_match *m;
+	struct res_match *m;
 	size_t n;
 
 	(void)state;
@@ -246,7 +247,7 @@ static void test_match(void **state)
 	add_cell(&a, "file-pageout", "enter", NULL);
 	add_cell(&b, "resident", "enter", "retry");
 	add_cell(&b, "pressure", "enter", NULL);
-	assert_int_equal(gate_match(&a, &b, &m, &n), 0);
+	assert_int_equal(res_match(&a, &b, &m, &n), 0);
 	assert_int_equal(n, 5);
 	assert_non_null(m[0].ba); /* resident enter in both */
 	assert_null(m[1].ba);	  /* resident exit only in a */

@@ -16,23 +16,62 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include "cmds.h"
 #include "common.h"
+#include "analysis.h"
+#include "esc.h"
+#include "html.h"
 #include "report.h"
 #include "results.h"
 
 #define FIX "tests/data/report/"
 
-static void test_html_escape(void **state)
+/* each escaper quotes what its language needs, and nothing else */
+static void test_escapers(void **state)
 {
-	char buf[128];
+	static const struct {
+		void (*f)(struct sbuf *, const char *);
+		const char *in, *out;
+	} t[] = {
+		{esc_html, "<script>a & \"b\" 'c'</script>",
+		 "&lt;script&gt;a &amp; &quot;b&quot; &#39;c&#39;&lt;/script&gt;"},
+		{esc_html, "plain", "plain"},
+		{esc_gp, "it's\n", "'it''s '"},
+		{esc_gpdata, "a\"b", "\"a'b\""},
+		{esc_csv, "plain", "plain"},
+		{esc_csv, "invalid: a, \"b\"", "\"invalid: a, \"\"b\"\"\""},
+		{esc_shell, "-o", "-o"},
+		{esc_shell, "a b'c", "'a b'\\''c'"},
+		{esc_md, "a|b*", "a\\|b\\*"},
+	};
 
 	(void)state;
-	assert_string_equal(report_html_escape("<script>a & \"b\" 'c'</script>", buf, sizeof(buf)),
-			    "&lt;script&gt;a &amp; &quot;b&quot; &#39;c&#39;&lt;/script&gt;");
-	assert_string_equal(report_html_escape("plain", buf, sizeof(buf)), "plain");
-	/* truncation stays NUL-terminated */
-	assert_int_equal(strlen(report_html_escape("<<<<", buf, 6)), 5);
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		struct sbuf b = {0};
+
+		t[i].f(&b, t[i].in);
+		assert_string_equal(b.s, t[i].out);
+		sb_free(&b);
+	}
+}
+
+/* one formatter per kind of number */
+static void test_formatters(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(fmt_pct(buf, sizeof(buf), 0.0004), "0.04");
+	assert_string_equal(fmt_pct(buf, sizeof(buf), 0.99999), "99.999");
+	assert_string_equal(fmt_rate_kn(buf, sizeof(buf), 0, 0), "-");
+	assert_string_equal(fmt_rate_kn(buf, sizeof(buf), 60, 2000), "3.00% [2.34, 3.84]");
+	assert_string_equal(fmt_p(buf, sizeof(buf), 1.23e-5), "1.2e-05");
+	assert_string_equal(fmt_ns(buf, sizeof(buf), 850), "850 ns");
+	assert_string_equal(fmt_ns(buf, sizeof(buf), 62600), "62.6 \u00b5s");
+	assert_string_equal(fmt_ns(buf, sizeof(buf), NAN), "-");
 }
 
 static bool have_gnuplot(void)
@@ -59,13 +98,13 @@ static void test_compare_draws(void **state)
 	assert_int_equal(res_load(FIX "regressed.json", &cur, err, sizeof(err)), 0);
 	ret = report_plot_compare(&base, &cur, dir, err, sizeof(err));
 	if (!have_gnuplot()) {
-		assert_int_equal(ret, EXIT_SKIP);
+		assert_int_equal(ret, -ENOENT);
 		assert_null(strchr(err, '\n'));
 		goto out;
 	}
 	if (ret)
 		fprintf(stderr, "report_plot_compare: %s\n", err);
-	assert_int_equal(ret, EXIT_OK);
+	assert_int_equal(ret, 0);
 	snprintf(path, sizeof(path), "%s/compare.png", dir);
 	assert_true(file_size(path) > 1000);
 	snprintf(path, sizeof(path), "%s/compare.svg", dir);
@@ -112,10 +151,10 @@ static void test_compare_marked(void **state)
 	assert_int_equal(res_load(FIX "complete.json", &cur, err, sizeof(err)), 0);
 	ret = report_plot_compare_marked(&base, &cur, dir, &o, err, sizeof(err));
 	if (!have_gnuplot()) {
-		assert_int_equal(ret, EXIT_SKIP);
+		assert_int_equal(ret, -ENOENT);
 		goto out;
 	}
-	assert_int_equal(ret, EXIT_OK);
+	assert_int_equal(ret, 0);
 	assert_true(calls > 10); /* asked once per row, in each of the two passes */
 	snprintf(path, sizeof(path), "%s/compare.svg", dir);
 	assert_int_equal(read_file(path, &svg, NULL), 0);
@@ -148,7 +187,8 @@ static void test_compare_nothing_shared(void **state)
 	for (int i = 0; i < cur.ncells; i++)
 		snprintf(cur.cells[i].syscall, sizeof(cur.cells[i].syscall), "other");
 	ret = report_plot_compare(&base, &cur, dir, err, sizeof(err));
-	assert_int_equal(ret, have_gnuplot() ? EXIT_USAGE : EXIT_SKIP);
+	assert_int_equal(ret, have_gnuplot() ? -EINVAL : -ENOENT);
+	assert_int_equal(report_exit_status(ret), have_gnuplot() ? EXIT_USAGE : EXIT_SKIP);
 	assert_true(strlen(err) > 0);
 	assert_null(strchr(err, '\n'));
 	assert_int_equal(rmdir(dir), 0); /* empty: no partial plot, no work directory */
@@ -185,7 +225,7 @@ static long png_width(const char *path)
  */
 static int report_on(char *dir, const char *fixture, const char *edit)
 {
-	char cmd[1024], *argv[] = {"report", dir, NULL};
+	char cmd[1024], *argv[] = {"report", dir, "--format", "svg,png", NULL};
 
 	if (!mkdtemp(dir))
 		return -1;
@@ -200,7 +240,7 @@ static int report_on(char *dir, const char *fixture, const char *edit)
 	if (system(cmd))
 		return -1;
 	fflush(stdout);
-	return cmd_report(2, argv);
+	return cmd_report(4, argv);
 }
 
 static void rm_dir(const char *dir)
@@ -243,15 +283,18 @@ static void test_report_cost_per_syscall_sink(void **state)
 		assert_in_range(png_width(path), 900, 2800);
 		/* the cost figure comes straight after the fail figure of the same syscall x sink
 		 */
-		snprintf(pair, sizeof(pair), "<img src=\"plots/fail-%s.svg\"", want[i]);
+		snprintf(pair, sizeof(pair), "<figure id=\"fig-fail-%s\">", want[i]);
 		char *f = strstr(html, pair), *c;
 
 		assert_non_null(f);
-		snprintf(pair, sizeof(pair), "<img src=\"plots/cost-%s.svg\"", want[i]);
+		snprintf(pair, sizeof(pair), "<figure id=\"fig-cost-%s\">", want[i]);
 		c = strstr(html, pair);
 		assert_non_null(c);
 		assert_true(c > f);
-		assert_null(memmem(f + 1, (size_t)(c - f - 1), "<img ", 5));
+		assert_null(memmem(f + 1, (size_t)(c - f - 1), "<figure ", 8));
+		/* inline: the file alone shows it */
+		assert_non_null(memmem(f, (size_t)(c - f), "src=\"data:image/svg+xml;base64,",
+				       strlen("src=\"data:image/svg+xml;base64,")));
 	}
 	snprintf(path, sizeof(path), "%s/plots/cost-write-file.svg", dir);
 	assert_int_equal(read_file(path, &svg, NULL), 0);
@@ -294,10 +337,218 @@ static void test_report_cost_other_size(void **state)
 	rm_dir(dir);
 }
 
+/* ---- the analysis: structured notes and the answer, from meta.units ---- */
+
+struct fixture {
+	struct res_run run;
+	struct res_index x;
+	struct an_notes notes;
+	struct an_summary sum;
+};
+
+static void fixture_load(struct fixture *f, const char *path, bool drop_units)
+{
+	char err[512];
+
+	assert_int_equal(res_load(path, &f->run, err, sizeof(err)), 0);
+	if (drop_units)
+		res_units_free(&f->run.units);
+	assert_int_equal(res_index_build(&f->run, &f->x), 0);
+	assert_int_equal(an_notes_build(&f->x, &f->notes), 0);
+	assert_int_equal(an_summary_build(&f->x, &f->sum), 0);
+}
+
+static void fixture_free(struct fixture *f)
+{
+	an_summary_free(&f->sum);
+	an_notes_free(&f->notes);
+	res_index_free(&f->x);
+	res_free(&f->run);
+}
+
+/* the first note of kind about sys x sink (NULL: any) with arms a, b (NULL: any) */
+static const struct an_note *find_note(const struct fixture *f, enum an_note_kind kind,
+				       const char *sys, const char *sink, const char *a,
+				       const char *b)
+{
+	const struct res_index *x = &f->x;
+
+	for (size_t i = 0; i < f->notes.n; i++) {
+		const struct an_note *n = &f->notes.v[i];
+
+		if (n->kind != kind || (sys && (n->sys < 0 || strcmp(x->sys[n->sys], sys))) ||
+		    (sink && (n->sink < 0 || strcmp(x->sinks[n->sink], sink))) ||
+		    (a && (n->arm < 0 || strcmp(x->arms[n->arm], a))) ||
+		    (b && (n->arm2 < 0 || strcmp(x->arms[n->arm2], b))))
+			continue;
+		return n;
+	}
+	return NULL;
+}
+
+static size_t count_notes(const struct fixture *f, enum an_note_kind kind)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < f->notes.n; i++)
+		k += f->notes.v[i].kind == kind;
+	return k;
+}
+
+static void test_notes_units(void **state)
+{
+	struct fixture f = {0};
+	const struct an_note *n;
+
+	(void)state;
+	fixture_load(&f, FIX "default-units.json", false);
+	/* a valid run: no control failed; execve's exit arms failed because the image went */
+	assert_int_equal(count_notes(&f, AN_CONTROL_FAILED), 0);
+	assert_int_equal(count_notes(&f, AN_CONTROL_INVALID), 0);
+	assert_int_equal(count_notes(&f, AN_INCOMPLETE), 0);
+	n = find_note(&f, AN_CONTROL_EXEMPT, NULL, NULL, "exit", NULL);
+	assert_non_null(n);
+	assert_int_equal(n->cause, AN_CAUSE_IMAGE_REPLACED);
+	assert_string_equal(f.run.cells[n->cell].syscall, "execve");
+	assert_string_equal(f.run.cells[n->cell].state, "resident");
+	assert_true(n->k[0] > 0 && n->k[0] <= n->k[1]);
+	/* exit fails like enter for execve (image replaced) and for /dev/null (never touched) */
+	n = find_note(&f, AN_SAME_LATE, "execve", "none", "enter", "exit");
+	assert_non_null(n);
+	assert_int_equal(n->cause, AN_CAUSE_IMAGE_REPLACED);
+	n = find_note(&f, AN_SAME_LATE, "write", "null", "enter", "exit");
+	assert_non_null(n);
+	assert_int_equal(n->cause, AN_CAUSE_UNTOUCHED);
+	assert_true(n->v[0] >= 0.9 * n->v[1]);
+	/* where the kernel reads the buffer, the read at exit finds it */
+	assert_non_null(find_note(&f, AN_LATE_WORKS, "write", "file", "enter", "exit"));
+	assert_non_null(find_note(&f, AN_LATE_WORKS, "uring-write", "file", "submit", "later"));
+	assert_null(find_note(&f, AN_SAME_LATE, "write", "file", "enter", "exit"));
+	/* the sleepable read faults pages in where enter failed, with both costs */
+	n = find_note(&f, AN_FAULTS_IN, "write", "file", "enter", "sleep");
+	assert_non_null(n);
+	assert_true(n->k[0] > 0 && n->v[0] >= 0.5 && isfinite(n->v[2]) && n->v[2] > n->v[4]);
+	/* verdicts: enter unusable on write/file, exit safe */
+	assert_non_null(find_note(&f, AN_UNUSABLE, "write", "file", "enter", NULL));
+	assert_non_null(find_note(&f, AN_SAFE, "write", "file", "exit", NULL));
+	fixture_free(&f);
+}
+
+/* an old file: the same numbers, generic text, and still no false control failure */
+static void test_notes_old_file(void **state)
+{
+	struct fixture f = {0};
+	const struct an_note *n;
+
+	(void)state;
+	fixture_load(&f, FIX "default-units.json", true);
+	assert_false(f.run.units.present);
+	assert_int_equal(count_notes(&f, AN_CONTROL_FAILED), 0);
+	n = find_note(&f, AN_CONTROL_EXEMPT, NULL, NULL, "exit", NULL);
+	assert_non_null(n);
+	assert_int_equal(n->cause, AN_CAUSE_UNKNOWN);
+	assert_null(find_note(&f, AN_SAME_LATE, NULL, NULL, NULL, NULL)); /* no pairs known */
+	/* no unit facts: pressure-high (94.5% absent) counts, so enter is "unreliable" */
+	assert_non_null(find_note(&f, AN_UNRELIABLE, "write", "file", "enter", NULL));
+	fixture_free(&f);
+}
+
+static const struct an_row *find_row(const struct fixture *f, const char *sys, const char *sink)
+{
+	for (size_t i = 0; i < f->sum.n; i++)
+		if (!strcmp(f->x.sys[f->sum.rows[i].sys], sys) &&
+		    !strcmp(f->x.sinks[f->sum.rows[i].sink], sink))
+			return &f->sum.rows[i];
+	return NULL;
+}
+
+/* the answer: per syscall x sink, worst rates, safe arms, the cheapest safe one */
+static void test_summary_units(void **state)
+{
+	struct fixture f = {0};
+	const struct an_row *r;
+	int enter, exit_, later;
+
+	(void)state;
+	fixture_load(&f, FIX "default-units.json", false);
+	enter = res_index_arm(&f.x, "enter");
+	exit_ = res_index_arm(&f.x, "exit");
+	later = res_index_arm(&f.x, "later");
+	assert_true(enter >= 0 && exit_ >= 0 && later >= 0);
+	assert_int_equal(res_index_arm(&f.x, "fentry"), -1); /* never ran: not an axis... */
+	assert_true(f.x.nunsup >= 2);			     /* ...but listed with its reason */
+	r = find_row(&f, "openat", "none");
+	assert_non_null(r);
+	assert_true(r->arms[enter].worst >= 0.95 && !r->arms[enter].safe);
+	assert_true(r->arms[exit_].safe && r->arms[exit_].upper < AN_SAFE_UPPER);
+	assert_true(r->cheapest >= 0 && r->arms[r->cheapest].safe);
+	for (int a = 0; a < f.x.narms; a++)
+		if (r->arms[a].safe)
+			assert_true(r->arms[r->cheapest].cost_ns <= r->arms[a].cost_ns);
+	/* execve: exit loses the image, later (sched_process_exec) reads the new one */
+	r = find_row(&f, "execve", "none");
+	assert_non_null(r);
+	assert_false(r->arms[exit_].safe);
+	assert_true(r->arms[later].safe);
+	/* no arm is safe for io_uring writes to /dev/null: nothing ever reads the buffer */
+	r = find_row(&f, "uring-write", "null");
+	assert_non_null(r);
+	assert_int_equal(r->nsafe, 0);
+	assert_int_equal(r->cheapest, -1);
+	/* the resident control is no part of the answer */
+	assert_false(find_row(&f, "write", "file")->arms[enter].worst < 0.5);
+	fixture_free(&f);
+}
+
+/* rendered from meta.units: the right hook per syscall, the right reason, no false alarm */
+static void test_html_units(void **state)
+{
+	struct fixture f = {0};
+	struct sbuf b = {0};
+	char *ex;
+
+	(void)state;
+	fixture_load(&f, FIX "default-units.json", false);
+	html_notes(&b, &f.x, &f.notes);
+	assert_int_equal(b.err, 0);
+	assert_null(strstr(b.s, "Control failed"));
+	assert_non_null(strstr(b.s, "because the call replaced the image"));
+	ex = strstr(b.s, "<b>execve, sink none</b>");
+	assert_non_null(ex);
+	assert_non_null(strstr(ex, "later (tracepoint/sched/sched_process_exec"));
+	assert_null(memmem(ex, strcspn(ex + 1, "\n") + 1, "io_uring_complete", 17));
+	assert_non_null(strstr(ex, "execve replaced the image"));
+	assert_null(strstr(b.s, "never touched the buffer for sink none"));
+	assert_non_null(strstr(b.s, "never touched the buffer for sink null"));
+	assert_non_null(strstr(b.s, "later (tracepoint/io_uring/io_uring_complete) works where "
+				    "submit (tracepoint/io_uring/io_uring_submit_req) fails"));
+	sb_free(&b);
+	fixture_free(&f);
+}
+
+/* the plot scripts are found beside the binary only: give the test binary its scripts/ */
+static int link_scripts(void)
+{
+	char exe[PATH_MAX], link[PATH_MAX + 16], target[PATH_MAX + 16], *slash;
+
+	if (!realpath("/proc/self/exe", exe) || !(slash = strrchr(exe, '/')) ||
+	    !realpath("scripts", target))
+		return -1;
+	*slash = 0;
+	snprintf(link, sizeof(link), "%s/scripts", exe);
+	unlink(link);
+	return symlink(target, link);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_html_escape),
+		cmocka_unit_test(test_escapers),
+		cmocka_unit_test(test_formatters),
+		cmocka_unit_test(test_notes_units),
+		cmocka_unit_test(test_notes_old_file),
+		cmocka_unit_test(test_summary_units),
+		cmocka_unit_test(test_html_units),
 		cmocka_unit_test(test_compare_draws),
 		cmocka_unit_test(test_compare_marked),
 		cmocka_unit_test(test_compare_nothing_shared),
@@ -305,5 +556,7 @@ int main(void)
 		cmocka_unit_test(test_report_cost_other_size),
 	};
 
+	if (link_scripts())
+		fprintf(stderr, "cannot link scripts/ beside the test binary\n");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

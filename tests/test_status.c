@@ -124,20 +124,29 @@ static void test_control_exempt(void **state)
 	assert_string_equal(why, "control read failed: arm exit failed 50 of 50");
 }
 
+/* the rule's status reaches the results as their enum and the JSON form's string */
+static void expect_stored(const struct res_cell *r, enum res_status st, const char *json)
+{
+	char buf[RES_WHY + 32];
+
+	assert_int_equal(r->status, st);
+	assert_string_equal(res_status_str(r, buf, sizeof(buf)), json);
+}
+
 static void test_store(void **state)
 {
 	static struct res_cell r;
 
 	(void)state;
 	cell_status_store(&r, CELL_OK, "ignored");
-	assert_string_equal(r.status, "ok");
+	expect_stored(&r, RS_OK, "ok");
 	assert_true(res_cell_ok(&r));
 	cell_status_store(&r, CELL_PENDING, NULL);
-	assert_string_equal(r.status, "pending");
+	expect_stored(&r, RS_PENDING, "pending");
 	cell_status_store(&r, CELL_UNSUPPORTED, "no memory cgroup: none mounted");
-	assert_string_equal(r.status, "unsupported: no memory cgroup: none mounted");
+	expect_stored(&r, RS_UNSUPPORTED, "unsupported: no memory cgroup: none mounted");
 	cell_status_store(&r, CELL_INVALID, "arm enter did not fire on 1 of 2 trials");
-	assert_string_equal(r.status, "invalid: arm enter did not fire on 1 of 2 trials");
+	expect_stored(&r, RS_INVALID, "invalid: arm enter did not fire on 1 of 2 trials");
 }
 
 int main(void)

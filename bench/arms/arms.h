@@ -12,4 +12,15 @@ int tp_syscall_progs(struct probe_bpf *s, int sc, bool exit, struct bpf_program 
  * kernel has no <any[0]> kfunc (added in <since>)") */
 int kernel_has_kfunc(const char *const *any, const char *since, char *why, size_t len);
 
+/* an arm's progs() when it needs one program, whatever the syscall: ONE_PROG(fn, skeleton prog) */
+#define ONE_PROG(fn, prog)                                                                         \
+	static int fn(struct probe_bpf *s, int sc, struct bpf_program **out, int max)              \
+	{                                                                                          \
+		(void)sc;                                                                          \
+		if (max < 1)                                                                       \
+			return 0;                                                                  \
+		out[0] = s->progs.prog;                                                            \
+		return 1;                                                                          \
+	}
+
 #endif

@@ -3,14 +3,7 @@
 #include "arms.h"
 #include "probe.skel.h"
 
-static int raw_enter_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
-{
-	(void)sc;
-	if (max < 1)
-		return 0;
-	out[0] = s->progs.raw_enter;
-	return 1;
-}
+ONE_PROG(raw_enter_progs, raw_enter)
 
 static int raw_exit_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
 {
@@ -22,14 +15,7 @@ static int raw_exit_progs(struct probe_bpf *s, int sc, struct bpf_program **out,
 	return 2;
 }
 
-static int btf_enter_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
-{
-	(void)sc;
-	if (max < 1)
-		return 0;
-	out[0] = s->progs.btf_enter;
-	return 1;
-}
+ONE_PROG(btf_enter_progs, btf_enter)
 
 static int btf_exit_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
 {

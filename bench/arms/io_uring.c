@@ -6,14 +6,7 @@
 #include "arms.h"
 #include "probe.skel.h"
 
-static int submit_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
-{
-	(void)sc;
-	if (max < 1)
-		return 0;
-	out[0] = s->progs.uring_submit;
-	return 1;
-}
+ONE_PROG(submit_progs, uring_submit)
 
 static int later_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
 {

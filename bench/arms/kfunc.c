@@ -6,23 +6,9 @@
 #include "arms.h"
 #include "probe.skel.h"
 
-static int fentry_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
-{
-	(void)sc;
-	if (max < 1)
-		return 0;
-	out[0] = s->progs.fentry_vfs_write;
-	return 1;
-}
+ONE_PROG(fentry_progs, fentry_vfs_write)
 
-static int kprobe_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
-{
-	(void)sc;
-	if (max < 1)
-		return 0;
-	out[0] = s->progs.kprobe_vfs_write;
-	return 1;
-}
+ONE_PROG(kprobe_progs, kprobe_vfs_write)
 
 static const char *fentry_reason(int err)
 {

@@ -5,14 +5,7 @@
 #include "arms.h"
 #include "probe.skel.h"
 
-static int sleep_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
-{
-	(void)sc;
-	if (max < 1)
-		return 0;
-	out[0] = s->progs.sleep_call;
-	return 1;
-}
+ONE_PROG(sleep_progs, sleep_call)
 
 /*
  * Every process of this binary at bpfault_call: forked trials (execve) call it too; BPF filters.

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The HTML view: report.html from the results index, the answer, the notes and the drawn plots
+ * (inlined, so the file alone shows them). Appends to a struct sbuf; b->err tells of failure.
+ */
+#ifndef BPFAULT_HTML_H
+#define BPFAULT_HTML_H
+
+#include "analysis.h"
+#include "common.h"
+#include "plot.h"
+#include "results.h"
+
+struct html_in {
+	const struct res_index *x;
+	const struct an_summary *sum;
+	const struct an_notes *notes;
+	const struct plotter *plots; /* drawn; their SVG is read from plots->plots */
+};
+
+void html_page(struct sbuf *b, const struct html_in *in);
+/* pieces, for the page and for tests */
+void html_meta(struct sbuf *b, const struct res_run *run);
+void html_answer(struct sbuf *b, const struct html_in *in);
+void html_notes(struct sbuf *b, const struct res_index *x, const struct an_notes *n);
+/* an arm for a sentence: its name, and its hook for that syscall when the run recorded it */
+void html_arm(struct sbuf *b, const struct res_index *x, int arm, int sys);
+
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * bpfault run and selfbench, by responsibility: the command line (cli.c) -> one session set-up
+ * shared by both (session.c) -> the runner's rounds (runner.c) -> the engine (../engine.c) ->
+ * the units and the host state. meta.c and table.c write what a run found.
+ */
+#ifndef BPFAULT_RUN_H
+#define BPFAULT_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "engine.h"
+
+/* what the command line asked for; the matrix options it set are in over/set */
+struct run_opts {
+	const char *matrix_file, *outdir;
+	struct mx_lists lists;
+	bool have_lists;
+	struct matrix *over; /* the option table's values given on the command line */
+	uint32_t set;	     /* bit i: mx_options[i] was given */
+	int cpu;	     /* -1: the last one */
+	int argc;
+	char **argv;
+};
+
+/* 0, or -1 after printing the error (bad usage); exits 0 after --help */
+int run_parse(const char *cmd, int argc, char **argv, struct run_opts *o);
+/* the command line's options over the matrix's */
+void run_apply(const struct run_opts *o, struct matrix *m);
+
+/* what a run or selfbench sets up, in this order: pin, lock, host state, engine */
+struct session {
+	const char *cmd;
+	struct matrix *m;
+	struct engine eng;
+	struct host_caps host;
+	char no_swap[160], no_memcg[160]; /* host's reasons */
+	char swap_found[256], swap_used[256];
+	char workdir[32];
+	bool want_arm[ARM__COUNT], want_sc[SC__COUNT];
+	int cpu;
+	char why[512]; /* when session_open failed */
+};
+
+/* before any output: pin to the workload CPU and exec again (see session.c) */
+void session_pin_early(const struct run_opts *o);
+/* the checks that need nothing set up (root, BTF) and the pin; 0, or -errno with the reason in
+ * s->why: -EINVAL bad usage, -EINTR interrupted, else the environment cannot run it */
+int session_open(struct session *s, const char *cmd, struct matrix *m, const struct run_opts *o);
+/* then the lock, the host state and the engine; 0 or -errno as session_open */
+int session_start(struct session *s);
+/* (re)load and attach the BPF programs the matrix wants; 0 or -errno with s->why */
+int session_probe(struct session *s);
+void session_close(struct session *s);
+/* why cells of state st cannot run in this session (into buf), or NULL */
+const char *session_blocked(const struct session *s, const struct state_desc *st, char *buf,
+			    size_t len);
+/* an exit status for session_open's error (printed) */
+int session_status(const struct session *s, int err);
+
+struct runner {
+	struct session *s;
+	struct cellacc *cells;
+	struct res_run res;
+	const char *outdir;
+	uint64_t rng;
+	uint64_t t_start;
+};
+
+uint64_t splitmix(uint64_t *state);
+/* every cell initialised and set up; 0 or -ENOMEM */
+int runner_init(struct runner *r, struct session *s, const char *outdir);
+/* the rounds; returns the stop signal or 0 (or -ENOMEM) */
+int runner_rounds(struct runner *r);
+/* results to r->outdir; 0 or -errno */
+int runner_flush(struct runner *r, bool complete);
+/* tear the cells down; returns how many are invalid */
+int runner_done(struct runner *r);
+
+/* meta.c */
+int prepare_outdir(const char *cmd, const char *dir);
+void utc_now(char *buf, size_t len, const char *fmt);
+json_t *make_meta(const struct session *s, const struct run_opts *o, const char *mxid);
+/* table.c */
+void print_table(const struct res_run *r);
+/* selfbench.c */
+int selfbench(struct session *s, struct runner *r);
+
+#endif

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The runner: cells run in shuffled rounds of blocks; results are flushed as they come, and the
+ * run is marked complete only when every cell has finished. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include "common.h"
+#include "run.h"
+#include "sysstate.h"
+
+uint64_t splitmix(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+int runner_init(struct runner *r, struct session *s, const char *outdir)
+{
+	const struct matrix *m = s->m;
+
+	memset(r, 0, sizeof(*r));
+	r->s = s;
+	r->outdir = outdir;
+	r->rng = m->seed;
+	r->t_start = now_ns();
+	r->cells = calloc((size_t)m->ncells, sizeof(*r->cells));
+	r->res.cells = calloc((size_t)m->ncells, sizeof(*r->res.cells));
+	if (!r->cells || !r->res.cells)
+		return -ENOMEM;
+	r->res.ncells = m->ncells;
+	for (int i = 0; i < m->ncells; i++) {
+		char buf[200];
+		const char *why = session_blocked(s, m->cells[i].st, buf, sizeof(buf));
+
+		cell_init(&r->cells[i], &m->cells[i], &s->eng.probe, i, m->seed, why);
+		if (!why)
+			cell_setup(&s->eng, &r->cells[i]);
+	}
+	return 0;
+}
+
+int runner_flush(struct runner *r, bool complete)
+{
+	struct rusage ru;
+	char end[64];
+	int err;
+
+	for (int i = 0; i < r->res.ncells; i++) {
+		cell_finish(&r->cells[i]);
+		r->res.cells[i] = r->cells[i].res;
+	}
+	utc_now(end, sizeof(end), "%Y-%m-%dT%H:%M:%SZ");
+	json_object_set_new(r->res.meta, "end_utc", json_string(end));
+	json_object_set_new(r->res.meta, "complete", json_boolean(complete));
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		json_object_set_new(r->res.meta, "max_rss_kib", json_integer(ru.ru_maxrss));
+	json_object_set_new(r->res.meta, "elapsed_s",
+			    json_real((double)(now_ns() - r->t_start) / 1e9));
+	r->res.complete = complete;
+	err = res_write_dir(&r->res, r->outdir);
+	if (err)
+		err_msg("run: writing results to %s: %s", r->outdir, strerror(-err));
+	return err;
+}
+
+static bool cell_is_done(const struct matrix *m, const struct cellacc *c)
+{
+	if (c->done || c->err[0] || c->unsup[0])
+		return true;
+	if (c->res.trials >= m->max_trials)
+		return true;
+	if (m->precision > 0 && c->res.trials >= m->min_trials && cell_halfwidth(c) <= m->precision)
+		return true;
+	return false;
+}
+
+static void progress(const struct runner *r, int done, uint64_t trials, uint64_t t0)
+{
+	const struct matrix *m = r->s->m;
+	double el = (double)(now_ns() - t0) / 1e9, rate = el > 0 ? (double)trials / el : 0;
+	uint64_t left = 0;
+
+	/* an upper bound: unfinished cells may stop early on precision */
+	for (int i = 0; i < m->ncells; i++)
+		if (!r->cells[i].done && r->cells[i].res.trials < m->max_trials)
+			left += m->max_trials - r->cells[i].res.trials;
+	fprintf(stderr,
+		"\r\033[Kcell %d/%d done, %llu trials, %.0f trials/s, %.0f s, ETA <= %.0f s", done,
+		m->ncells, (unsigned long long)trials, rate, el,
+		rate > 0 ? (double)left / rate : 0.0);
+}
+
+static uint64_t next_nonce(void *rng)
+{
+	return splitmix(rng);
+}
+
+/* one block of trials of cell c; returns the trials run */
+static uint64_t run_block(struct runner *r, struct cellacc *c)
+{
+	const struct matrix *m = r->s->m;
+	uint64_t n = 0;
+
+	for (uint64_t t = 0; t < m->block && !c->err[0]; t++) {
+		if (cell_round(&r->s->eng, c, next_nonce, &r->rng))
+			break;
+		n++;
+		if (c->res.trials >= m->max_trials)
+			break;
+	}
+	return n;
+}
+
+/* the unfinished cells in a seeded random order; returns how many, *ndone the others */
+static int round_order(struct runner *r, int *order, int *ndone)
+{
+	const struct matrix *m = r->s->m;
+	int n = 0;
+
+	*ndone = 0;
+	for (int i = 0; i < m->ncells; i++) {
+		if (cell_is_done(m, &r->cells[i]))
+			r->cells[i].done = true, (*ndone)++;
+		else
+			order[n++] = i;
+	}
+	for (int i = n - 1; i > 0; i--) { /* Fisher–Yates, seeded */
+		int j = (int)(splitmix(&r->rng) % (uint64_t)(i + 1)), t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	return n;
+}
+
+int runner_rounds(struct runner *r)
+{
+	int *order = calloc((size_t)r->s->m->ncells, sizeof(int));
+	bool tty = isatty(STDERR_FILENO) && !g_quiet;
+	uint64_t t0 = now_ns(), last_flush = t0, total = 0;
+	int sig = 0;
+
+	if (!order)
+		return -ENOMEM;
+	for (;;) {
+		int ndone, n = round_order(r, order, &ndone);
+
+		if (tty)
+			progress(r, ndone, total, t0);
+		if (n == 0)
+			break;
+		for (int k = 0; k < n && !sig; k++) {
+			total += run_block(r, &r->cells[order[k]]);
+			sig = sys_stop_signal();
+		}
+		if (sig)
+			break;
+		if (now_ns() - last_flush > 2000000000ull) {
+			runner_flush(r, false);
+			last_flush = now_ns();
+		}
+	}
+	if (tty)
+		fputc('\n', stderr);
+	free(order);
+	return sig;
+}
+
+int runner_done(struct runner *r)
+{
+	int ninvalid = 0;
+
+	for (int i = 0; i < r->res.ncells; i++) {
+		if (r->cells[i].set_up)
+			cell_teardown(&r->cells[i]);
+		cell_free(&r->cells[i]);
+		if (r->res.cells[i].status == RS_INVALID)
+			ninvalid++;
+	}
+	free(r->cells);
+	r->cells = NULL;
+	return ninvalid;
+}
