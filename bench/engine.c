@@ -58,6 +58,7 @@ static void cell_arms(struct cellacc *c, const struct cellspec *s, const struct 
 		c->arm[r->narms] = a;
 		snprintf(r->arms[r->narms].name, RES_NAME, "%s", a->name);
 		r->arms[r->narms].cost_ns = NAN;
+		truth_clear(&r->arms[r->narms]);
 		r->narms++;
 		if (a->perturbing)
 			c->pert_mask |= 1u << a->id;
@@ -164,20 +165,6 @@ void cell_teardown(struct cellacc *c)
 	c->set_up = false;
 }
 
-static void sample_add(struct samples *s, double v)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		double *nv = realloc(s->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return; /* cost is a side figure: drop the sample rather than the trial */
-		s->v = nv;
-		s->cap = cap;
-	}
-	s->v[s->n++] = v;
-}
-
 #define GT_NONRES  1u
 #define GT_SWAPPED 2u
 #define GT_INCORE  4u
@@ -226,7 +213,7 @@ static void count_truth(struct cellacc *c, unsigned bits)
  * truth in its own page tables, tells BPF its tgid, and makes the call. Returns the child's exit
  * status (the exec'd program's), or -errno.
  */
-static long call_in_child(struct engine *e, struct cellacc *c, bool primary, unsigned *bits)
+static long call_in_child(struct engine *e, struct cellacc *c, unsigned *bits)
 {
 	volatile unsigned *report = c->rt.shared;
 	int status;
@@ -241,7 +228,7 @@ static long call_in_child(struct engine *e, struct cellacc *c, bool primary, uns
 		int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 		unsigned b = 0;
 
-		if (fd < 0 || (primary && ground_truth(fd, c, &b)))
+		if (fd < 0 || ground_truth(fd, c, &b))
 			_exit(120);
 		*report = b;
 		if (e->probe.ctl)
@@ -272,17 +259,47 @@ static void count_read(struct cellacc *c, int id, const struct bpfault_rec *rec)
 	a->ok += !!(rec->flags & RD_OK);
 	a->fault += !!(rec->flags & RD_FAULT);
 	a->zeroed += !!(rec->flags & RD_ZEROED);
+	a->kept += !!(rec->flags & RD_KEPT);
 	a->mismatch += !!(rec->flags & RD_MISMATCH);
-	sample_add(&c->cost[id], (double)rec->cost_ns);
+	samples_add(&c->cost[id], (double)rec->cost_ns);
 }
 
-/* prepare, ground truth, call: the part of a trial that a run without BPF does too */
+/* arms that read after the call returned, from user space (iter): read now */
+static int fetch_after(struct engine *e, uint32_t mask)
+{
+	int err = 0;
+
+	if (!e->probe.ctl)
+		return 0;
+	e->probe.ctl->t_return = now_ns();
+	for (int id = 0; id < ARM__COUNT && !err; id++)
+		if ((mask & (1u << id)) && arms[id].impl->after_call &&
+		    e->probe.after_link[id] >= 0)
+			err = arms[id].impl->after_call(e->probe.after_link[id]);
+	return err;
+}
+
+/* the arm a perturbing trial group runs, for messages ("" for the main group) */
+static const char *group_name(const struct cellacc *c, uint32_t mask)
+{
+	for (size_t i = 0; i < narms; i++)
+		if (mask == (1u << arms[i].id) && (c->pert_mask & mask))
+			return arms[i].name;
+	return "";
+}
+
+/*
+ * prepare, ground truth, call: the part of a trial that a run without BPF does too. Every trial
+ * records its ground truth (*bits, GT_*) and the syscall's wall time (*call_ns); the primary
+ * group's also go into the cell's counts.
+ */
 static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonce,
-		      bool primary)
+		      bool primary, unsigned *bits_out, double *call_ns)
 {
 	volatile struct bpfault_ctl *ctl = e->probe.ctl;
 	unsigned bits = 0;
 	const char *why;
+	uint64_t t0;
 	long r;
 	int err;
 
@@ -304,23 +321,34 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		ctl->argi = (__u32)c->spec.sc->argi;
 		ctl->kind = (__u32)c->spec.sc->kind;
 		ctl->later_off = c->rt.later_off;
+		ctl->iter_tid = (__u32)gettid();
+		ctl->t_return = 0;
 		memset((void *)e->probe.out, 0, sizeof(*e->probe.out));
 	}
 	c->last = (struct trial_rec){.nonce = nonce, .pid = getpid(), .size = c->rt.size};
 	c->last.t_ns = now_ns();
 	if (c->spec.sc->impl->forks) {
-		r = call_in_child(e, c, primary, &bits);
+		t0 = now_ns();
+		r = call_in_child(e, c, &bits);
+		*call_ns = (double)(now_ns() - t0);
 	} else {
-		if (primary) {
-			err = ground_truth(e->pagemap_fd, c, &bits);
-			if (err) {
-				snprintf(c->err, sizeof(c->err), "reading /proc/self/pagemap: %s",
-					 strerror(-err));
-				return err;
-			}
+		err = ground_truth(e->pagemap_fd, c, &bits);
+		if (err) {
+			snprintf(c->err, sizeof(c->err), "reading /proc/self/pagemap: %s",
+				 strerror(-err));
+			return err;
 		}
+		t0 = now_ns();
 		r = c->spec.sc->impl->issue(&c->rt);
+		*call_ns = (double)(now_ns() - t0);
+		err = fetch_after(e, mask);
+		if (err) {
+			snprintf(c->err, sizeof(c->err), "reading after the call failed: %s",
+				 strerror(-err));
+			return err;
+		}
 	}
+	*bits_out = bits;
 	if (primary)
 		count_truth(c, bits);
 	c->last.absent = !!(bits & GT_NONRES);
@@ -330,8 +358,12 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		c->spec.st->after(&c->rt);
 	why = c->spec.sc->impl->check(&c->rt, r);
 	if (why) {
-		snprintf(c->err, sizeof(c->err), "%s returned %ld (%s): %s", c->spec.sc->name, r,
-			 r < 0 ? strerror((int)-r) : "", why);
+		/* in a perturbing arm's trial: the strategy changed the workload's own result */
+		const char *g = group_name(c, mask);
+
+		snprintf(c->err, sizeof(c->err), "%s returned %ld (%s)%s%s: %s", c->spec.sc->name,
+			 r, r < 0 ? strerror((int)-r) : "", *g ? " in a trial of arm " : "", g,
+			 why);
 		return r < 0 ? (int)r : -EIO;
 	}
 	if (primary)
@@ -343,27 +375,52 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 
 int cell_trial_bare(struct engine *e, struct cellacc *c, uint64_t nonce)
 {
-	return trial_call(e, c, 0, nonce, true);
+	unsigned bits;
+	double call_ns;
+
+	return trial_call(e, c, 0, nonce, true, &bits, &call_ns);
+}
+
+int cell_round(struct engine *e, struct cellacc *c, uint64_t (*nonce)(void *), void *arg)
+{
+	int err = 0;
+
+	if (c->main_mask)
+		err = cell_trial(e, c, c->main_mask, nonce(arg));
+	/* each perturbing arm in trials of its own: one arm's fault-in must not serve another */
+	for (int id = 0; id < ARM__COUNT && !err; id++)
+		if (c->pert_mask & (1u << id))
+			err = cell_trial(e, c, 1u << id, nonce(arg));
+	/* and the same call with no arm reading, the reference of what a strategy adds to it */
+	if (c->pert_mask && !err)
+		err = cell_trial(e, c, 0, nonce(arg));
+	return err;
 }
 
 int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonce)
 {
 	bool fail[ARM__COUNT] = {false};
-	/* the primary group gets the ground truth, the trial count and the pairs */
-	bool primary = mask == c->main_mask || c->main_mask == 0;
+	/* the primary group gets the cell's ground truth, the trial count and the pairs: the main
+	 * group, or without one the first perturbing arm's */
+	uint32_t first = c->main_mask ? c->main_mask : c->pert_mask & -c->pert_mask;
+	bool primary = mask == first;
 	struct bpfault_out out;
+	unsigned bits = 0;
+	double call_ns = 0;
 	int err;
 
-	err = trial_call(e, c, mask, nonce, primary);
+	err = trial_call(e, c, mask, nonce, primary, &bits, &call_ns);
 	if (err)
 		return err;
 	memcpy(&out, (const void *)e->probe.out, sizeof(out));
+	truth_call(&c->truth, mask, call_ns);
 	for (int id = 0; id < ARM__COUNT; id++) {
 		if (!(mask & (1u << id)))
 			continue;
 		count_read(c, id, &out.arm[id]);
 		fail[id] = !(out.arm[id].flags & RD_OK);
 		c->last.fail |= (uint32_t)fail[id] << id;
+		truth_count(&c->truth, id, bits & GT_NONRES, fail[id], out.arm[id].delay_ns);
 	}
 	c->last.primary = primary;
 	if (c->on_trial)
@@ -447,6 +504,7 @@ void cell_finish(struct cellacc *c)
 			continue;
 		a = &r->arms[c->idx[id]];
 		res_arm_finish(a);
+		truth_finish(&c->truth, id, a);
 		a->cost_ns = NAN;
 		a->cost_ci95[0] = a->cost_ci95[1] = NAN;
 		a->ncost = 0;
@@ -481,6 +539,6 @@ void cell_finish(struct cellacc *c)
 void cell_free(struct cellacc *c)
 {
 	for (int i = 0; i < ARM__COUNT; i++)
-		free(c->cost[i].v);
-	memset(c->cost, 0, sizeof(c->cost));
+		samples_free(&c->cost[i]);
+	truth_free(&c->truth);
 }

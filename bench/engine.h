@@ -7,16 +7,12 @@
 #include "loader.h"
 #include "results.h"
 #include "status.h"
+#include "truth.h"
 
 /* every arm fits in a cell's results, in the arms it measured or in the ones it could not */
 _Static_assert(ARM__COUNT <= RES_MAX_ARMS, "results.h: RES_MAX_ARMS must hold every arm");
 /* a cell pairs each arm with its registry partner: at most one pair per arm */
 _Static_assert(ARM__COUNT <= RES_MAX_PAIRS, "results.h: RES_MAX_PAIRS must hold a pair per arm");
-
-struct samples {
-	double *v;
-	size_t n, cap;
-};
 
 /* what one trial was, for an observer of the trials (the tool arms, bench/toolarm.c) */
 struct trial_rec {
@@ -40,6 +36,7 @@ struct cellacc {
 	uint64_t pert_trials;
 	uint8_t pair_id[RES_MAX_PAIRS][2]; /* arm ids of res.pairs[i] */
 	struct samples cost[ARM__COUNT];
+	struct truth truth; /* per-trial ground truth and call times, by arm (truth.h) */
 	bool set_up, done;
 	char err[160];	       /* set-up or trial error: the cell becomes invalid */
 	char unsup[160];       /* the cell cannot run here (its page state): why */
@@ -64,6 +61,9 @@ int cell_setup(struct engine *e, struct cellacc *c);
 void cell_teardown(struct cellacc *c);
 /* one trial of the given group (mask); 0 or -errno (c->err says why) */
 int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonce);
+/* one trial of the main group, then one of each perturbing arm; nonce(arg) gives each its nonce
+ */
+int cell_round(struct engine *e, struct cellacc *c, uint64_t (*nonce)(void *), void *arg);
 /* the same trial with no BPF attached (e->probe.ctl NULL): for the overhead benchmark */
 int cell_trial_bare(struct engine *e, struct cellacc *c, uint64_t nonce);
 /* the widest 95% half-width over the cell's arms */

@@ -22,22 +22,55 @@
 #define MAX_PROGS (2 * SC__COUNT + 4)
 
 static char last_msg[256];
-static char failed_prog[64]; /* the program the last failed load names, if any */
+static char failed_prog[64];   /* the program the last failed load names, if any */
+static char verifier_msg[200]; /* the last meaningful line of the last verifier log libbpf shows */
+
+/* the verifier's reason in the log [b, e): its last line that is not its statistics */
+static void verifier_reason(const char *b, const char *e, char *out, size_t len)
+{
+	const char *best = NULL, *nl;
+	size_t best_len = 0;
+
+	for (const char *p = b; p && p < e; p = nl ? nl + 1 : NULL) {
+		size_t n;
+
+		nl = memchr(p, '\n', (size_t)(e - p));
+		n = (size_t)((nl ? nl : e) - p);
+		if (n && strncmp(p, "processed ", 10) && strncmp(p, "verification time", 17))
+			best = p, best_len = n;
+	}
+	if (best)
+		snprintf(out, len, "%.*s", (int)best_len, best);
+}
+
+/* libbpf shows a failed program's verifier log between these lines, in one message */
+static void keep_verifier_reason(const char *msg)
+{
+	const char *b = strstr(msg, "-- BEGIN PROG LOAD LOG --"), *e;
+
+	if (b && (e = strstr(b, "-- END PROG LOAD LOG --")))
+		verifier_reason(b + strlen("-- BEGIN PROG LOAD LOG --"), e, verifier_msg,
+				sizeof(verifier_msg));
+}
 
 static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[512], *q;
+	static char line[65536]; /* a verifier log comes in one message */
+	char *q, *m = line;
 
 	if (level == LIBBPF_DEBUG && g_verbose < 2)
 		return 0;
 	vsnprintf(line, sizeof(line), fmt, ap);
+	if (level == LIBBPF_WARN)
+		keep_verifier_reason(line);
 	line[strcspn(line, "\n")] = 0;
+	if (!strncmp(m, "libbpf: ", 8)) /* libbpf 1.1 puts its name in the message */
+		m += 8;
 	if (level == LIBBPF_WARN && line[0]) {
 		snprintf(last_msg, sizeof(last_msg), "%.255s", line);
 		/* "prog 'NAME': BPF program load failed: ..." */
-		if (!failed_prog[0] && !strncmp(line, "prog '", 6) && (q = strchr(line + 6, '\'')))
-			snprintf(failed_prog, sizeof(failed_prog), "%.*s", (int)(q - line - 6),
-				 line + 6);
+		if (!failed_prog[0] && !strncmp(m, "prog '", 6) && (q = strchr(m + 6, '\'')))
+			snprintf(failed_prog, sizeof(failed_prog), "%.*s", (int)(q - m - 6), m + 6);
 	}
 	if (g_verbose)
 		fprintf(stderr, "libbpf: %s\n", line);
@@ -163,6 +196,30 @@ static const char *reason(const struct arm_desc *a, int err)
 	return a->impl->reason ? a->impl->reason(err) : "";
 }
 
+/* libbpf 1.1.2 has no tp.s/ section names: a sleepable arm's programs get the flag by hand */
+static void mark_sleepable(struct probe_bpf *s, const bool *cand, const bool *want_sc)
+{
+	struct bpf_program *progs[MAX_PROGS];
+
+	for (size_t i = 0; i < narms; i++) {
+		int n = cand[i] && arms[i].impl->sleepable ? arm_progs(s, &arms[i], want_sc, progs)
+							   : 0;
+
+		for (int j = 0; j < n; j++)
+			bpf_program__set_flags(progs[j],
+					       bpf_program__flags(progs[j]) | BPF_F_SLEEPABLE);
+	}
+}
+
+/* arm a's programs did not load: in the verifier's words if it gave some */
+static void load_failed(struct probe *p, const struct arm_desc *a, int err)
+{
+	if (verifier_msg[0])
+		fail_arm(p, a, "load failed: %s (verifier: %s)", strerror(-err), verifier_msg);
+	else
+		fail_arm(p, a, "load failed: %s%s", strerror(-err), reason(a, err));
+}
+
 /* a fresh object with the programs of the candidate arms set to load */
 static int open_for(struct probe *p, const bool *cand, const bool *want_sc)
 {
@@ -179,8 +236,9 @@ static int open_for(struct probe *p, const bool *cand, const bool *want_sc)
 		for (int j = 0; j < n; j++)
 			bpf_program__set_autoload(progs[j], true);
 	}
+	mark_sleepable(p->skel, cand, want_sc);
 	p->skel->rodata->targ_tgid = (__u32)getpid();
-	last_msg[0] = failed_prog[0] = 0;
+	last_msg[0] = failed_prog[0] = verifier_msg[0] = 0;
 	return 0;
 }
 
@@ -198,8 +256,7 @@ static bool blame(struct probe *p, bool *cand, const bool *want_sc, int err)
 		for (int j = 0; j < n; j++) {
 			if (strcmp(bpf_program__name(progs[j]), failed_prog))
 				continue;
-			fail_arm(p, &arms[i], "load failed: %s%s", strerror(-err),
-				 reason(&arms[i], err));
+			load_failed(p, &arms[i], err);
 			cand[i] = false;
 			found = true;
 			break;
@@ -225,8 +282,7 @@ static void probe_each(struct probe *p, bool *cand, const bool *want_sc)
 			err = probe_bpf__load(p->skel);
 		p->loads++;
 		if (err) {
-			fail_arm(p, &arms[i], "load failed: %s%s", strerror(-err),
-				 reason(&arms[i], err));
+			load_failed(p, &arms[i], err);
 			cand[i] = false;
 		}
 	}
@@ -305,6 +361,9 @@ static int attach_btf_id(struct btf **btf, const char *sec)
 	if (!strncmp(sec, "tp_btf/", 7)) {
 		snprintf(tname, sizeof(tname), "btf_trace_%s", name + 1);
 		id = btf__find_by_name_kind(*btf, tname, BTF_KIND_TYPEDEF);
+	} else if (!strncmp(sec, "iter", 4)) { /* iter/task, iter.s/task: bpf_iter_task */
+		snprintf(tname, sizeof(tname), "bpf_iter_%s", name + 1);
+		id = btf__find_by_name_kind(*btf, tname, BTF_KIND_FUNC);
 	} else {
 		id = btf__find_by_name_kind(*btf, name + 1, BTF_KIND_FUNC);
 	}
@@ -324,7 +383,7 @@ static int load_minimal(struct bpf_program *prog, struct btf **btf, char *why, s
 	};
 	const char *sec = bpf_program__section_name(prog), *slash = strchr(sec, '/');
 	enum bpf_prog_type type = bpf_program__type(prog);
-	char log[4096] = "", *nl;
+	char log[4096] = "", reason[200] = "";
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = sizeof(log), .log_level = 1);
 	int fd;
 
@@ -348,11 +407,11 @@ static int load_minimal(struct bpf_program *prog, struct btf **btf, char *why, s
 		return 0;
 	}
 	fd = -errno;
-	while ((nl = strrchr(log, '\n')) && !nl[1])
-		*nl = 0; /* the last line of the verifier's log, if it wrote one */
-	nl = strrchr(log, '\n');
-	snprintf(why, len, "load failed: %s%s%s", strerror(-fd), log[0] ? ": " : "",
-		 nl ? nl + 1 : log);
+	verifier_reason(log, log + strlen(log), reason, sizeof(reason));
+	if (reason[0]) /* the kernel's own words, as a run reports them (blame) */
+		snprintf(why, len, "load failed: %s (verifier: %s)", strerror(-fd), reason);
+	else
+		snprintf(why, len, "load failed: %s", strerror(-fd));
 	return fd;
 }
 
@@ -401,6 +460,8 @@ static void attach_arm(struct probe *p, const struct arm_desc *a, const bool *wa
 		if (!slot || *slot)
 			continue; /* shared by several arms, attached already */
 		*slot = a->impl->attach ? a->impl->attach(progs[j]) : bpf_program__attach(progs[j]);
+		if (*slot && j == 0 && a->impl->after_call)
+			p->after_link[a->id] = bpf_link__fd(*slot);
 		if (*slot)
 			continue;
 		err = -errno;
@@ -417,6 +478,8 @@ int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, enum
 	int err;
 
 	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < narms; i++)
+		p->after_link[i] = -1;
 	libbpf_set_print(print_fn);
 	p->skel = skel_open();
 	if (!p->skel) {
@@ -430,6 +493,7 @@ int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, enum
 		return -ENOENT;
 	}
 	if (mode == PROBE_LOAD_ONLY) {
+		mark_sleepable(p->skel, cand, want_sc);
 		probe_minimal(p, cand, want_sc);
 		for (size_t i = 0; i < narms; i++)
 			p->ok[i] = cand[i];
@@ -491,4 +555,6 @@ void probe_stop(struct probe *p)
 	p->skel = NULL;
 	p->ctl = NULL;
 	p->out = NULL;
+	for (size_t i = 0; i < narms; i++)
+		p->after_link[i] = -1;
 }

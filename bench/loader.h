@@ -17,6 +17,7 @@ struct probe {
 	int loads; /* object loads it took (1 unless some arm failed); list: minimal programs */
 	volatile struct bpfault_ctl *ctl;
 	volatile struct bpfault_out *out;
+	int after_link[ARM__COUNT]; /* arms with after_call: their link's fd, else -1 */
 };
 
 enum probe_mode {

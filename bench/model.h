@@ -140,13 +140,17 @@ struct arm_impl {
 	int (*supported)(char *why, size_t len);
 	/* optional: what an errno from loading or attaching its programs means ("" if nothing) */
 	const char *(*reason)(int err);
+	bool sleepable; /* its programs load with BPF_F_SLEEPABLE (libbpf 1.1.2 has no tp.s/) */
+	/* optional: read after the call returned, from user space (iter): link_fd is the link of
+	 * its first program; 0 or -errno */
+	int (*after_call)(int link_fd);
 };
 
 /* one read strategy at one hook: the registry's facts and its behaviour */
 struct arm_desc {
 	const char *name;
 	int id;		    /* enum bpfault_arm */
-	const char *family; /* tracepoint, raw_tp, tp_btf, uprobe, fentry, kprobe, io_uring */
+	const char *family; /* tracepoint, raw_tp, tp_btf, uprobe, fentry, kprobe, io_uring, ... */
 	bool at_exit;	    /* reads at the syscall's exit, through a pointer saved at enter */
 	bool perturbing;    /* faults pages in: runs in trials of its own */
 	int pair;	    /* the arm it is compared with first, or ARM_NONE */

@@ -9,6 +9,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "probe.h"
+#include "kfuncs.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -62,19 +63,39 @@ static __always_inline int armed(int arm)
 	return ctl.arm_mask & (1u << arm);
 }
 
-static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int sleepable, int str)
+/* how an arm reads: the plain helper, the sleepable copy, or into a dynptr (bpf/kfuncs.h) */
+enum read_method {
+	RM_PROBE = 0,  /* bpf_probe_read_user(_str): fails and zeroes on a missing page */
+	RM_COPY = 1,   /* bpf_copy_from_user: sleepable, faults the page in */
+	RM_DYNPTR = 2, /* bpf_probe_read_user(_str)_dynptr into the scratch: fails, keeps it */
+	RM_TASK = 3,   /* bpf_copy_from_user_task: sleepable, another task's memory (iter) */
+};
+
+#define DST_CANARY 0xa5c3a5c3a5c3a5c3ULL /* a dynptr read's prior fill: non-zero, not a pattern */
+
+/* copied over the scratch before a dynptr read (one helper call, not a loop to verify) */
+static const __u64 canary_fill[BPFAULT_MAX_BUF / 8 + 1] = {[0 ... BPFAULT_MAX_BUF / 8] =
+								   DST_CANARY};
+
+static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int method, int str,
+				      struct task_struct *task)
 {
 	if (size == 0 || size > BPFAULT_MAX_BUF + 8)
 		return -22;
-	if (sleepable)
+	if (method == RM_COPY)
 		return bpf_copy_from_user(dst, size, (const void *)ptr);
+	if (method == RM_TASK)
+		return task ? bpf_copy_from_user_task(dst, size, (const void *)ptr, task, 0) : -3;
+	if (method == RM_DYNPTR)
+		return read_user_dynptr(dst, sizeof(struct scratch), size, ptr, str);
 	if (str)
 		return bpf_probe_read_user_str(dst, size, (const void *)ptr);
 	return bpf_probe_read_user(dst, size, (const void *)ptr);
 }
 
-#define CMP_ANY 1 /* a word is not zero */
-#define CMP_BAD 2 /* a word is not what was expected */
+#define CMP_ANY	  1 /* a word is not zero */
+#define CMP_BAD	  2 /* a word is not what was expected */
+#define CMP_MOVED 4 /* a word is not the prior fill DST_CANARY (dynptr reads) */
 
 /*
  * Compare the first nwords words of s with the pattern of nonce (str: the printable string
@@ -85,7 +106,7 @@ static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int slee
 __noinline int compare_words(const struct scratch *s, __u32 nwords, __u64 nonce, __u32 expect_zero,
 			     __u32 str)
 {
-	__u64 any = 0, bad = 0;
+	__u64 any = 0, bad = 0, moved = 0;
 	__u32 i;
 
 	if (!s)
@@ -101,16 +122,21 @@ __noinline int compare_words(const struct scratch *s, __u32 nwords, __u64 nonce,
 				   : bpfault_pattern_word(nonce, i);
 		any |= got;
 		bad |= got ^ want;
+		moved |= got ^ DST_CANARY;
 	}
-	return (any ? CMP_ANY : 0) | (bad ? CMP_BAD : 0);
+	return (any ? CMP_ANY : 0) | (bad ? CMP_BAD : 0) | (moved ? CMP_MOVED : 0);
 }
 
-/* read ptr, compare with the pattern, return RD_* flags; *ret gets the helper's return */
-static __noinline int read_check(__u64 ptr, int sleepable, __u32 kind, __s32 *ret)
+/* read ptr (task's memory for RM_TASK), compare with the pattern, return RD_* flags; *ret gets
+ * the helper's return */
+static __noinline int read_check(__u64 ptr, int method, __u32 kind, __s32 *ret,
+				 struct task_struct *task)
 {
 	__u32 zero = 0, size = ctl.size, nwords;
 	__u64 nonce = ctl.nonce;
-	int expect_zero = ctl.expect_zero, extra = 0, any, bad, cmp;
+	int expect_zero = ctl.expect_zero, extra = 0, any, bad, moved, cmp;
+	int sleepable = method == RM_COPY || method == RM_TASK;
+	int plain = !sleepable; /* string reads that return the string's length */
 	struct scratch *s;
 	long r;
 
@@ -119,36 +145,43 @@ static __noinline int read_check(__u64 ptr, int sleepable, __u32 kind, __s32 *re
 		return 0;
 	if (size == 0 || size > BPFAULT_MAX_BUF)
 		return 0;
+	nwords = size / 8;
+	if (method == RM_DYNPTR) /* a known prior fill, to tell "kept" from "zeroed" */
+		bpf_probe_read_kernel(s, size + 8, canary_fill);
 	if (kind == KIND_IOV || kind == KIND_ARGV) {
 		/* the array first (iov_base, iov_len or argv[0], argv[1]), then what it points at
 		 */
-		r = read_user(s, 16, ptr, sleepable, 0);
+		r = read_user(s, 16, ptr, method, 0, task);
 		if (r < 0) {
 			*ret = r;
-			return RD_FIRED | RD_FAULT | RD_IOV_FAULT;
+			return RD_FIRED | RD_FAULT | RD_IOV_FAULT |
+			       (method == RM_DYNPTR && s->w[1] == DST_CANARY ? RD_KEPT : 0);
 		}
 		ptr = kind == KIND_IOV ? s->w[0] : s->w[1];
+		if (method == RM_DYNPTR)
+			s->w[0] = s->w[1] = DST_CANARY;
 	}
 	if (kind == KIND_STR || kind == KIND_ARGV) {
 		/* size bytes and the NUL; a sleepable read copies them as plain bytes */
-		r = read_user(s, size + 1, ptr, sleepable, !sleepable);
+		r = read_user(s, size + 1, ptr, method, plain, task);
 		if (r >= 0 && (sleepable ? ((__u8 *)s->w)[size] != 0 : r != (long)size + 1))
 			extra = 1; /* a string of the wrong length */
 		if (expect_zero && r >= 0)
 			extra = sleepable ? ((__u8 *)s->w)[0] != 0 : r != 1;
 	} else {
-		r = read_user(s, size, ptr, sleepable, 0);
+		r = read_user(s, size, ptr, method, 0, task);
 	}
 	*ret = r;
-	nwords = size / 8;
 	/* an empty string read from a zero page copies one byte: compare nothing else */
-	if ((kind == KIND_STR || kind == KIND_ARGV) && expect_zero && !sleepable)
+	if ((kind == KIND_STR || kind == KIND_ARGV) && expect_zero && plain)
 		nwords = 0;
 	cmp = compare_words(s, nwords, nonce, expect_zero, kind == KIND_STR || kind == KIND_ARGV);
 	any = cmp & CMP_ANY;
 	bad = cmp & CMP_BAD;
+	moved = cmp & CMP_MOVED;
 	if (r < 0)
-		return RD_FIRED | RD_FAULT | (!any && !expect_zero ? RD_ZEROED : 0);
+		return RD_FIRED | RD_FAULT | (!any && !expect_zero ? RD_ZEROED : 0) |
+		       (method == RM_DYNPTR && !moved && s->w[0] == DST_CANARY ? RD_KEPT : 0);
 	if (!bad && !extra)
 		return RD_FIRED | RD_OK;
 	if (!any && !expect_zero)
@@ -156,11 +189,12 @@ static __noinline int read_check(__u64 ptr, int sleepable, __u32 kind, __s32 *re
 	return RD_FIRED | RD_MISMATCH;
 }
 
-static __always_inline void do_arm_kind(int arm, __u64 ptr, int sleepable, __u32 kind)
+static __always_inline void do_arm_task(int arm, __u64 ptr, int method, __u32 kind,
+					struct task_struct *task)
 {
 	__u64 t0 = bpf_ktime_get_ns();
 	__s32 ret = 0;
-	int flags = read_check(ptr, sleepable, kind, &ret);
+	int flags = read_check(ptr, method, kind, &ret, task);
 
 	if (arm < 0 || arm >= ARM__COUNT)
 		return;
@@ -169,9 +203,14 @@ static __always_inline void do_arm_kind(int arm, __u64 ptr, int sleepable, __u32
 	out.arm[arm].cost_ns = bpf_ktime_get_ns() - t0;
 }
 
-static __always_inline void do_arm(int arm, __u64 ptr, int sleepable)
+static __always_inline void do_arm_kind(int arm, __u64 ptr, int method, __u32 kind)
 {
-	do_arm_kind(arm, ptr, sleepable, ctl.kind);
+	do_arm_task(arm, ptr, method, kind, NULL);
+}
+
+static __always_inline void do_arm(int arm, __u64 ptr, int method)
+{
+	do_arm_kind(arm, ptr, method, ctl.kind);
 }
 
 static __always_inline struct saved_ptr *saved_get(__u32 tid)
@@ -445,3 +484,22 @@ int exec_later(void *ctx)
 	do_arm_kind(ARM_LATER, start + ctl.later_off, 0, KIND_STR);
 	return 0;
 }
+
+/* ---- arms at the kernel's frontier, each with programs of its own ---- */
+
+/* an arm's own sys_enter_<id> program <prefix>_<id>, calling fn(argument argi); the arm's
+ * BPFAULT_SYSCALLS(X, ARM_TP_NONE) line makes one per syscall of the registry */
+#define ARM_TP_ENTER(prefix, id, argi, fn)                                                         \
+	SEC("tracepoint/syscalls/sys_enter_" #id)                                                  \
+	int prefix##_##id(struct trace_event_raw_sys_enter *ctx)                                   \
+	{                                                                                          \
+		return fn(ctx->args[argi]);                                                        \
+	}
+#define ARM_TP_NONE(id, name, kind, where)
+#define ARM_TP_VAR(id, name, base, argi, argname, kind) /* the programs of its base syscall */
+
+#include "deferred.bpf.h"
+#include "dynptr.bpf.h"
+#include "exitmm.bpf.h"
+#include "sleeptp.bpf.h"
+#include "iter.bpf.h"

@@ -38,6 +38,7 @@ enum bpfault_kind {
 #define RD_ZEROED    (1u << 3) /* destination all zero (pattern expected non-zero) */
 #define RD_MISMATCH  (1u << 4) /* no error, not all zero, not the pattern */
 #define RD_IOV_FAULT (1u << 5) /* KIND_IOV: the iovec array itself could not be read */
+#define RD_KEPT	     (1u << 6) /* fault, and the destination still holds its prior fill (dynptr) */
 
 /* what user space asks for, one trial at a time */
 struct bpfault_ctl {
@@ -51,12 +52,15 @@ struct bpfault_ctl {
 	__u32 kind;	   /* enum bpfault_kind: how the pointer leads to the bytes */
 	__u32 tgid;	   /* a forked trial's process (execve), counted besides bpfault's own */
 	__u32 later_off;   /* execve: argv[1]'s offset from mm->arg_start in the new image */
+	__u32 iter_tid;	   /* the thread that makes the call, for the iter arm's task iterator */
+	__u64 t_return;	   /* iter: CLOCK_MONOTONIC ns when the call returned, before the fetch */
 };
 
 struct bpfault_rec {
-	__s32 ret;     /* helper return of the (last) read */
-	__u32 flags;   /* RD_* */
-	__u64 cost_ns; /* time in the arm's read and check */
+	__s32 ret;	/* helper return of the (last) read */
+	__u32 flags;	/* RD_* */
+	__u64 cost_ns;	/* time in the arm's read and check */
+	__u64 delay_ns; /* deferred arms: from the enter hook to the callback's read; 0 otherwise */
 };
 
 struct bpfault_out {

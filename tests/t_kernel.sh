@@ -266,6 +266,8 @@ for c in d["cells"]:
         a = c["arms"]["exit"]
         a["ok"] -= 60; a["fault"] += 60; a["zeroed"] += 60; a["fails"] += 60
         a["fail_rate"] = a["fails"] / a["n"]
+        if "absent" in a:  # the split by ground truth must still add up (results_load checks)
+            a["absent"]["fails"] += 60
 json.dump(d, open(sys.argv[2], "w"))
 PYEOF
 "$B" gate --baseline results/baselines/ci-small.json "$T/ci3" --junit "$T/ci3.xml" >"$T/gate.out" 2>&1

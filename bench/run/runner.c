@@ -96,6 +96,11 @@ static void progress(const struct runner *r, int done, uint64_t trials, uint64_t
 		rate > 0 ? (double)left / rate : 0.0);
 }
 
+static uint64_t next_nonce(void *rng)
+{
+	return splitmix(rng);
+}
+
 /* one block of trials of cell c; returns the trials run */
 static uint64_t run_block(struct runner *r, struct cellacc *c)
 {
@@ -103,11 +108,7 @@ static uint64_t run_block(struct runner *r, struct cellacc *c)
 	uint64_t n = 0;
 
 	for (uint64_t t = 0; t < m->block && !c->err[0]; t++) {
-		uint64_t nonce = splitmix(&r->rng);
-
-		if (c->main_mask && cell_trial(&r->s->eng, c, c->main_mask, nonce))
-			break;
-		if (c->pert_mask && cell_trial(&r->s->eng, c, c->pert_mask, splitmix(&r->rng)))
+		if (cell_round(&r->s->eng, c, next_nonce, &r->rng))
 			break;
 		n++;
 		if (c->res.trials >= m->max_trials)

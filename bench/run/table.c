@@ -14,13 +14,33 @@ static void fmt_rate(char *b, size_t l, const struct res_arm *a)
 			 100 * a->ci95[1]);
 }
 
+/* the arm's failures among absent-page and present-page trials, and what it adds to the call */
+static void fmt_truth(char *b, size_t l, const struct res_arm *a)
+{
+	char ab[24], pr[24];
+
+	if (!a->absent.has || !a->present.has) {
+		snprintf(b, l, "-");
+		return;
+	}
+	snprintf(ab, sizeof(ab), "%llu/%llu", (unsigned long long)a->absent.fails,
+		 (unsigned long long)a->absent.n);
+	snprintf(pr, sizeof(pr), "%llu/%llu", (unsigned long long)a->present.fails,
+		 (unsigned long long)a->present.n);
+	if (isfinite(a->extra_call_ns) && a->extra_call_ns != 0)
+		snprintf(b, l, "%11s %11s %+.0f", ab, pr, a->extra_call_ns);
+	else
+		snprintf(b, l, "%11s %11s", ab, pr);
+}
+
 void print_table(const struct res_run *r)
 {
 	char hdr[128];
 
 	snprintf(hdr, sizeof(hdr), "%-11s %-13s %-6s %5s %7s %8s", "syscall", "state", "sink",
 		 "size", "trials", "nonres%");
-	printf("%-56s  %-9s %-26s %s\n", hdr, "arm", "fail%  [95% CI]", "cost ns");
+	printf("%-56s  %-16s %-26s %8s  %-23s %s\n", hdr, "arm", "fail%  [95% CI]", "cost ns",
+	       "fails/n: absent present", "+call ns");
 	for (int i = 0; i < r->ncells; i++) {
 		const struct res_cell *c = &r->cells[i];
 		char head[256];
@@ -30,19 +50,21 @@ void print_table(const struct res_run *r)
 			 c->trials ? 100.0 * (double)c->nonresident_before / (double)c->trials
 				   : 0.0);
 		for (int j = 0; j < c->narms; j++) {
-			char rate[64], cost[32];
+			char rate[64], cost[32], truth[64];
 
 			fmt_rate(rate, sizeof(rate), &c->arms[j]);
 			if (isfinite(c->arms[j].cost_ns))
 				snprintf(cost, sizeof(cost), "%.0f", c->arms[j].cost_ns);
 			else
 				snprintf(cost, sizeof(cost), "-");
-			printf("%-56s  %-9s %-26s %s\n", j == 0 ? head : "", c->arms[j].name, rate,
-			       cost);
+			fmt_truth(truth, sizeof(truth), &c->arms[j]);
+			printf("%-56s  %-16s %-26s %8s  %s\n", j == 0 ? head : "", c->arms[j].name,
+			       rate, cost, truth);
 		}
 		for (int j = 0; j < c->nunsup; j++)
-			printf("%-56s  %-9s unsupported: %s\n", c->narms == 0 && j == 0 ? head : "",
-			       c->unsup[j].name, c->unsup[j].why);
+			printf("%-56s  %-16s unsupported: %s\n",
+			       c->narms == 0 && j == 0 ? head : "", c->unsup[j].name,
+			       c->unsup[j].why);
 		for (int j = 0; j < c->npairs; j++) {
 			const struct res_pair *p = &c->pairs[j];
 

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The deferred arms (bpf/deferred.bpf.h): sys_enter_<syscall> schedules a BPF task_work whose
+ * sleepable callback reads the buffer before the call returns to user space.
+ */
+#include "arms.h"
+#include "probe.skel.h"
+
+static int deferred_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
+{
+	if (max < 1)
+		return 0;
+	switch (sc) {
+#define DEFERRED_CASE(id, name, argi, argname, kind)                                               \
+	case SC_##id:                                                                              \
+		out[0] = s->progs.deferred_##id;                                                   \
+		return 1;
+#define DEFERRED_NONE(id, name, kind, where)
+#define DEFERRED_VAR(id, name, base, argi, argname, kind)                                          \
+	case SC_##id:                                                                              \
+		out[0] = s->progs.deferred_##base;                                                 \
+		return 1;
+		BPFAULT_SYSCALLS(DEFERRED_CASE, DEFERRED_NONE, DEFERRED_VAR)
+	}
+	return 0;
+}
+
+/* the 6.18 names end in _impl; later kernels drop it (bpf/kfuncs.h declares both, weak) */
+static int resume_supported(char *why, size_t len)
+{
+	static const char *const names[] = {"bpf_task_work_schedule_resume",
+					    "bpf_task_work_schedule_resume_impl", NULL};
+
+	return kernel_has_kfunc(names, "6.18", why, len);
+}
+
+static int signal_supported(char *why, size_t len)
+{
+	static const char *const names[] = {"bpf_task_work_schedule_signal",
+					    "bpf_task_work_schedule_signal_impl", NULL};
+
+	return kernel_has_kfunc(names, "6.18", why, len);
+}
+
+/* not execve: the callback runs on the way back to user space, in the new image */
+#define DEFERRED_HOOKS(text)                                                                       \
+	(const struct arm_hook[])                                                                  \
+	{                                                                                          \
+		{SC_write, text}, {SC_writev, text}, {SC_openat, text}, {SC_pwrite64, text},       \
+			{SC_read, text}, {SC_pread64, text}, {SC_sendto, text},                    \
+			{SC_connect, text}, {SC_openat2, text}, {SC_unlinkat, text},               \
+			{SC_renameat2, text}, {SC_openat_einval, text},                            \
+		{                                                                                  \
+			0                                                                          \
+		}                                                                                  \
+	}
+
+const struct arm_impl arm_deferred = {
+	.hooks = DEFERRED_HOOKS("tracepoint/syscalls/sys_enter_%s schedules a BPF task_work "
+				"(resume); its sleepable callback reads with bpf_copy_from_user "
+				"before the call returns (faults pages in)"),
+	.progs = deferred_progs,
+	.supported = resume_supported,
+};
+
+const struct arm_impl arm_deferred_signal = {
+	.hooks = DEFERRED_HOOKS("tracepoint/syscalls/sys_enter_%s schedules a BPF task_work "
+				"(signal: interrupts a blocking call); its callback reads with "
+				"bpf_copy_from_user"),
+	.progs = deferred_progs,
+	.supported = signal_supported,
+};
+
+const struct arm_impl arm_deferred_on_fail = {
+	.hooks = DEFERRED_HOOKS("bpf_probe_read_user at tracepoint/syscalls/sys_enter_%s; only if "
+				"that failed, a BPF task_work reads with bpf_copy_from_user"),
+	.progs = deferred_progs,
+	.supported = resume_supported,
+};

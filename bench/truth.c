@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "results.h"
+#include "stats.h"
+#include "truth.h"
+
+void samples_add(struct samples *s, double v)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		double *nv = realloc(s->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return;
+		s->v = nv;
+		s->cap = cap;
+	}
+	s->v[s->n++] = v;
+}
+
+double samples_median(const struct samples *s)
+{
+	struct stats_median m;
+	double *tmp, r = NAN;
+
+	if (s->n == 0)
+		return NAN;
+	tmp = malloc(s->n * sizeof(*tmp));
+	if (!tmp)
+		return NAN;
+	memcpy(tmp, s->v, s->n * sizeof(*tmp));
+	if (stats_median_ci(tmp, s->n, 0.05, &m) == 0)
+		r = m.median;
+	free(tmp);
+	return r;
+}
+
+void samples_free(struct samples *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+void truth_count(struct truth *t, int id, bool absent, bool fail, uint64_t delay_ns)
+{
+	struct truth_arm *a = &t->arm[id];
+
+	if (absent) {
+		a->absent_n++;
+		a->absent_fails += fail;
+	} else {
+		a->present_n++;
+		a->present_fails += fail;
+	}
+	if (delay_ns)
+		samples_add(&a->delay, (double)delay_ns);
+}
+
+void truth_call(struct truth *t, uint32_t mask, double call_ns)
+{
+	if (!mask)
+		samples_add(&t->ref_call, call_ns);
+	for (int id = 0; id < ARM__COUNT; id++)
+		if (mask & (1u << id))
+			samples_add(&t->arm[id].call, call_ns);
+}
+
+void truth_clear(struct res_arm *a)
+{
+	a->has_kept = false;
+	memset(&a->absent, 0, sizeof(a->absent));
+	memset(&a->present, 0, sizeof(a->present));
+	a->call_ns = a->extra_call_ns = a->delay_ns = NAN;
+}
+
+void truth_finish(const struct truth *t, int id, struct res_arm *a)
+{
+	const struct truth_arm *ta = &t->arm[id];
+
+	a->has_kept = true;
+	a->absent.has = a->present.has = true;
+	a->absent.n = ta->absent_n;
+	a->absent.fails = ta->absent_fails;
+	a->present.n = ta->present_n;
+	a->present.fails = ta->present_fails;
+	res_cond_finish(&a->absent);
+	res_cond_finish(&a->present);
+	a->call_ns = samples_median(&ta->call);
+	/* NAN without reference trials (a cell with no perturbing arm has none) */
+	a->extra_call_ns = a->call_ns - samples_median(&t->ref_call);
+	a->delay_ns = samples_median(&ta->delay);
+}
+
+void truth_free(struct truth *t)
+{
+	for (int id = 0; id < ARM__COUNT; id++) {
+		samples_free(&t->arm[id].call);
+		samples_free(&t->arm[id].delay);
+	}
+	samples_free(&t->ref_call);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The truth behind every arm's number (issue 8): each trial's pagemap ground truth, failures
+ * counted per arm among absent-page and present-page trials, the syscall's own wall time per
+ * trial group (what a perturbing strategy costs the workload) and a deferred read's delay.
+ */
+#ifndef BPFAULT_TRUTH_H
+#define BPFAULT_TRUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include "probe.h"
+
+struct res_arm;
+
+struct samples {
+	double *v;
+	size_t n, cap;
+};
+
+/* append v; on allocation failure the sample is dropped (side figures, never a trial) */
+void samples_add(struct samples *s, double v);
+/* the median of s (s's order is kept), NAN if empty */
+double samples_median(const struct samples *s);
+void samples_free(struct samples *s);
+
+struct truth_arm {
+	uint64_t absent_n, absent_fails, present_n, present_fails;
+	struct samples call;  /* ns of the syscall in the arm's trials */
+	struct samples delay; /* ns from the enter hook to the deferred read */
+};
+
+struct truth {
+	struct truth_arm arm[ARM__COUNT];
+	struct samples ref_call; /* ns of the syscall in trials where no arm reads (mask 0) */
+};
+
+/* one arm's read in one trial: absent = the page was not present just before the call */
+void truth_count(struct truth *t, int id, bool absent, bool fail, uint64_t delay_ns);
+/* one trial's syscall time, for every arm of mask; mask 0: a reference trial */
+void truth_call(struct truth *t, uint32_t mask, double call_ns);
+/* fill a's kept-independent truth fields (absent, present, call_ns, extra_call_ns, delay_ns) */
+void truth_finish(const struct truth *t, int id, struct res_arm *a);
+/* an arm's truth fields when it has none yet (all NAN) */
+void truth_clear(struct res_arm *a);
+void truth_free(struct truth *t);
+
+#endif
