@@ -294,7 +294,7 @@ int mx_load_file(struct matrix *m, const char *path, char *err, size_t len)
 	size_t i;
 	int rc = -1;
 
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	root = json_load_input(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		if (je.line <= 0)
 			return fail(err, len, "%s: cannot read: %s", path, je.text);

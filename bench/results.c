@@ -508,7 +508,7 @@ int res_load(const char *path, struct res_run *r, char *err, size_t errlen)
 		snprintf(file, sizeof(file), "%s", path);
 	else
 		snprintf(file, sizeof(file), "%s/results.json", path);
-	root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+	root = json_load_input(file, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		if (je.line <= 0)
 			return bad(&l, "cannot read: %s", je.text);

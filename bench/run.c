@@ -192,24 +192,36 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
-/* make DIR and prove it writable before any trial runs */
+/* make DIR and prove it writable before any trial runs; never through a symlink */
 static int prepare_outdir(const char *dir)
 {
-	char probe[PATH_MAX + 32];
-	int err = mkdir_p(dir, 0755), fd;
+	char probe[NAME_MAX + 1];
+	int err = *dir ? mkdir_p(dir, 0755) : -ENOENT, dfd, fd;
 
+	if (!*dir) {
+		err_msg("run: the output directory (-o) must not be empty");
+		return -1;
+	}
 	if (err) {
 		err_msg("run: cannot create output directory '%s': %s", dir, strerror(-err));
 		return -1;
 	}
-	snprintf(probe, sizeof(probe), "%s/.bpfault-write-test", dir);
-	fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dfd = open_dir_nofollow(dir);
+	if (dfd < 0) {
+		err_msg("run: output directory '%s': %s", dir,
+			dfd == -ELOOP ? "is a symlink (refused: bpfault never writes through one)"
+				      : strerror(-dfd));
+		return -1;
+	}
+	fd = create_temp_at(dfd, ".bpfault-write-test", 0600, probe, sizeof(probe));
 	if (fd < 0) {
-		err_msg("run: output directory '%s' is not writable: %s", dir, strerror(errno));
+		err_msg("run: output directory '%s' is not writable: %s", dir, strerror(-fd));
+		close(dfd);
 		return -1;
 	}
 	close(fd);
-	unlink(probe);
+	unlinkat(dfd, probe, 0);
+	close(dfd);
 	return 0;
 }
 
@@ -294,6 +306,7 @@ struct runner {
 	uint64_t t_start;
 	char no_swap[160];  /* set when swap could not be had: why */
 	char no_memcg[160]; /* set when no memory cgroup could be had: why */
+	int flush_err;	    /* the first failed flush (said once; the run then exits 99) */
 };
 
 static uint64_t splitmix(uint64_t *s)
@@ -324,8 +337,11 @@ static int flush(struct runner *r, bool complete)
 			    json_real((double)(now_ns() - r->t_start) / 1e9));
 	r->res.complete = complete;
 	err = res_write_dir(&r->res, r->outdir);
-	if (err)
-		err_msg("run: writing results to %s: %s", r->outdir, strerror(-err));
+	if (err && !r->flush_err)
+		err_msg("run: cannot write results to %s: %s", r->outdir,
+			err == -ELOOP ? "a symlink is in the way (refused)" : strerror(-err));
+	if (err && !r->flush_err)
+		r->flush_err = err;
 	return err;
 }
 
@@ -662,14 +678,14 @@ int cmd_run(int argc, char **argv)
 		snprintf(outbuf, sizeof(outbuf), "results/%s", t);
 		o.outdir = outbuf;
 	}
-	if (prepare_outdir(o.outdir))
-		return EXIT_USAGE;
 	for (int i = 0; i < m.ndropped; i++)
 		info("bpfault: dropped %s", m.dropped[i]);
 
 	rc = session_lock();
 	if (rc)
 		return rc;
+	if (prepare_outdir(o.outdir)) /* after the lock: no empty directory from a wait */
+		return EXIT_USAGE;
 	sys_swap_summary(swap_found, sizeof(swap_found));
 	r.m = &m;
 	r.t_start = now_ns();
@@ -717,6 +733,8 @@ int cmd_run(int argc, char **argv)
 	free(r.cells);
 	free(r.res.cells);
 	sys_restore();
+	if (r.flush_err)
+		return EXIT_INTERNAL; /* said by flush(); no "results in" */
 	if (sig) {
 		err_msg("run: interrupted by signal %d; partial results in %s (marked incomplete)",
 			sig, o.outdir);
