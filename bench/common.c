@@ -392,6 +392,24 @@ void sb_free(struct sbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+int find_helper(const char *name, char *path, size_t len)
+{
+	char dirs[] = SAFE_PATH;
+
+	if (!*name || strchr(name, '/'))
+		return -ENOENT;
+	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+
+		if (snprintf(path, len, "%s/%s", d, name) >= (int)len)
+			continue;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

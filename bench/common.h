@@ -81,6 +81,11 @@ void sb_vprintf(struct sbuf *b, const char *fmt, va_list ap) __attribute__((form
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_free(struct sbuf *b); /* and zero it for reuse */
 
+/* helper programs (mkswap, gnuplot) are looked up here only, never through the caller's PATH */
+#define SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+/* the absolute path of an executable regular file name in SAFE_PATH; 0 or -ENOENT */
+int find_helper(const char *name, char *path, size_t len);
+
 /* monotonic time in ns */
 uint64_t now_ns(void);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
@@ -559,6 +560,8 @@ static void pin_from_start(const struct run_opts *o)
 	char v[16];
 
 	snprintf(v, sizeof(v), "%d", cpu);
+	if (done && !strcmp(done, v))
+		prctl(PR_SET_NAME, "bpfault"); /* not "exe", after the exec of /proc/self/exe */
 	if ((done && !strcmp(done, v)) || !g_argv || sys_pin_cpu(cpu))
 		return;
 	setenv("BPFAULT_PINNED", v, 1);

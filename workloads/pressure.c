@@ -132,9 +132,8 @@ static void hog_main(struct hogctl *ctl, int avoid_cpu)
 	uint8_t *a;
 
 	/* terminal signals must not reach it, nor bpfault's handlers run in it */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
+	sys_child_signals();
+	prctl(PR_SET_NAME, "bpfault-hog");
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
@@ -161,6 +160,11 @@ static void hog_main(struct hogctl *ctl, int avoid_cpu)
 	madvise(a, HOG_MAX, MADV_NOHUGEPAGE);
 	while (!ctl->go)
 		nanosleep(&ms, NULL);
+	{
+		const char *e = getenv("HOG_US");
+		if (e)
+			ms.tv_nsec = atol(e) * 1000;
+	}
 	for (uint64_t pass = 1;; pass++) {
 		size_t t = ctl->target < HOG_MAX ? ctl->target : HOG_MAX;
 
