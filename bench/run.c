@@ -321,6 +321,7 @@ static uint64_t splitmix(uint64_t *s)
 
 static int flush(struct runner *r, bool complete)
 {
+	json_t *pr;
 	struct rusage ru;
 	char end[64];
 	int err;
@@ -336,6 +337,8 @@ static int flush(struct runner *r, bool complete)
 		json_object_set_new(r->res.meta, "max_rss_kib", json_integer(ru.ru_maxrss));
 	json_object_set_new(r->res.meta, "elapsed_s",
 			    json_real((double)(now_ns() - r->t_start) / 1e9));
+	if ((pr = pressure_record())) /* the pressure levels as sampled (workloads/pressure.c) */
+		json_object_set_new(r->res.meta, "pressure", pr);
 	r->res.complete = complete;
 	err = res_write_dir(&r->res, r->outdir);
 	if (err && !r->flush_err)

@@ -699,6 +699,40 @@ int sys_memcg_child(const char *name, char *path, size_t len)
 	return 0;
 }
 
+int sys_memcg_hold(const char *path, uint64_t target, uint64_t slack)
+{
+	char p[PATH_MAX + 32], v[32];
+	int err;
+
+	if (cg.version != 2)
+		return sys_memcg_limit(path, target + slack);
+	/* v2: memory.high reclaims in the charging task on its way back to user space (never an
+	 * OOM kill); memory.max is the hard stop above it */
+	snprintf(p, sizeof(p), "%s/memory.max", path);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)(target + slack));
+	err = write_str(p, v);
+	snprintf(p, sizeof(p), "%s/memory.high", path);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)target);
+	return err ? err : write_str(p, v);
+}
+
+int sys_memcg_squeeze(const char *path, uint64_t target, uint64_t slack)
+{
+	char p[PATH_MAX + 32], v[32];
+	uint64_t usage, swap;
+
+	if (cg.version != 1)
+		return 0; /* memory.high does it */
+	if (sys_memcg_usage(path, &usage, &swap) || usage <= target)
+		return 0;
+	/* a lower limit reclaims down to it in this task (or fails with EBUSY: no OOM kill) */
+	snprintf(p, sizeof(p), "%s/memory.limit_in_bytes", path);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)target);
+	write_str(p, v);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)(target + slack));
+	return write_str(p, v);
+}
+
 int sys_memcg_limit(const char *path, unsigned long long bytes)
 {
 	char p[PATH_MAX + 32], v[32];
@@ -707,6 +741,39 @@ int sys_memcg_limit(const char *path, unsigned long long bytes)
 		 cg.version == 2 ? "memory.max" : "memory.limit_in_bytes");
 	snprintf(v, sizeof(v), "%llu", bytes);
 	return write_str(p, v);
+}
+
+static uint64_t read_u64_file(const char *path)
+{
+	char buf[64];
+
+	return read_str(path, buf, sizeof(buf)) == 0 ? strtoull(buf, NULL, 10) : 0;
+}
+
+int sys_memcg_usage(const char *path, uint64_t *usage, uint64_t *swap)
+{
+	char p[PATH_MAX + 32], *data, *l;
+
+	if (!cg.version)
+		return -ENODEV;
+	snprintf(p, sizeof(p), "%s/%s", path,
+		 cg.version == 2 ? "memory.current" : "memory.usage_in_bytes");
+	*usage = read_u64_file(p);
+	*swap = 0;
+	if (cg.version == 2) {
+		snprintf(p, sizeof(p), "%s/memory.swap.current", path);
+		*swap = read_u64_file(p);
+		return 0;
+	}
+	snprintf(p, sizeof(p), "%s/memory.stat", path);
+	if (read_file(p, &data, NULL) == 0) {
+		if (!strncmp(data, "swap ", 5))
+			*swap = strtoull(data + 5, NULL, 10);
+		else if ((l = strstr(data, "\nswap ")))
+			*swap = strtoull(l + 6, NULL, 10);
+		free(data);
+	}
+	return 0;
 }
 
 int sys_memcg_enter(const char *path)

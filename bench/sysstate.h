@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* install SIGINT/SIGTERM/SIGHUP handlers and the atexit restore */
@@ -53,6 +54,20 @@ const char *sys_memcg_desc(void);
 int sys_memcg_child(const char *name, char *path, size_t len);
 /* a cgroup's memory limit (memory.max, or v1 memory.limit_in_bytes), in bytes */
 int sys_memcg_limit(const char *path, unsigned long long bytes);
+/*
+ * Hold a cgroup at target bytes without its OOM killer: the charges of a workload that swaps
+ * pages back in must never fail (a failed charge in a copy from user space would fail the call).
+ * v2: memory.high = target, memory.max = target + slack (set once). v1 has no memory.high:
+ * the limit is target + slack, and sys_memcg_squeeze(), called every millisecond by a helper
+ * process, reclaims back to target (by writing the limit down and up again) when usage is above.
+ */
+int sys_memcg_hold(const char *path, uint64_t target, uint64_t slack);
+int sys_memcg_squeeze(const char *path, uint64_t target, uint64_t slack);
+/* a cgroup's charged memory (memory.current / memory.usage_in_bytes) and swap in bytes */
+int sys_memcg_usage(const char *path, uint64_t *usage, uint64_t *swap);
+/* workloads/pressure.c: the pressure cells' levels as sampled over time, for meta.pressure
+ * (an object keyed by cell key), or NULL when no pressure cell was set up */
+struct json_t *pressure_record(void);
 /* move this process into the cgroup at path, or back where it was found (path NULL) */
 int sys_memcg_enter(const char *path);
 /* SIGKILL and reap a child process at restore time; register it after its cgroup, so that it
