@@ -42,18 +42,17 @@
 #include "model.h"
 #include "sysstate.h"
 
-#define POOL_SLOTS  2048u	  /* SLOT_PAGES each: 16 MiB of address space per cell */
-#define HEADROOM    (32ull << 20) /* the cgroup's limit: the pool plus this */
-#define HOG_TIMEOUT 60		  /* s to wait for a hog's ballast */
-#define MAX_CELLS   256		  /* pressure cells in one run */
-#define SAMPLE_NS   1000000000ull /* the level is sampled this often while a cell runs */
-#define MAX_SAMPLES 4096	  /* kept per cell (then every other one is dropped) */
-#define SLACK	    (4ull << 20)  /* a held level: cgroup usage within this of its limit */
-#define HOLD_SLACK  (4ull << 20)  /* the hard limit above the level (sys_memcg_hold) */
+#define POOL_SLOTS    2048u	    /* SLOT_PAGES each: 16 MiB of address space per cell */
+#define HEADROOM      (32ull << 20) /* the cgroup's limit: the pool plus this */
+#define HOG_TIMEOUT   60	    /* s to wait for a hog's ballast */
+#define MAX_CELLS     256	    /* pressure cells in one run */
+#define SAMPLE_NS     1000000000ull /* the level is sampled this often while a cell runs */
+#define MAX_SAMPLES   4096	    /* kept per cell (then every other one is dropped) */
+#define SLACK	      (4ull << 20)  /* a held level: cgroup usage within this of its limit */
+#define HOLD_SLACK    (4ull << 20)  /* the hard limit above the level (sys_memcg_hold) */
+#define SQUEEZE_EVERY 4		    /* trials (each swaps in at most a slot) between squeezes */
 
 struct hogctl {
-	char cg[1600];		  /* the cell's cgroup */
-	uint64_t limit;		  /* the level: the cgroup is held at this */
 	volatile uint64_t go;	  /* set by bpfault once the pool is written */
 	volatile uint64_t target; /* bytes of ballast the hog locks (set before go) */
 	volatile uint64_t ready;  /* 1: locked; 2: mlock failed (errno in err) */
@@ -96,6 +95,7 @@ struct pcell {
 	size_t nsamples, step; /* kept samples; every step-th sample is kept */
 	uint64_t nseen;	       /* samples taken */
 	int low;	       /* consecutive samples below the limit */
+	int noswap;	       /* consecutive samples with (almost) nothing in swap */
 	struct cellrt *c;
 };
 
@@ -193,11 +193,8 @@ static void hog_main(struct hogctl *ctl, int avoid_cpu)
 	for (size_t off = 0; off < ctl->target; off += PAGE_SZ)
 		a[off] = 1; /* dirty: never shared with the zero page */
 	ctl->ready = 1;
-	/* v1: reclaim back to the level whenever the trials' swap-ins took the cgroup above it */
-	for (;;) {
-		sys_memcg_squeeze(ctl->cg, ctl->limit, HOLD_SLACK);
-		nanosleep(&ms, NULL);
-	}
+	for (;;)
+		pause();
 }
 
 static int hog_start(struct pcell *pc)
@@ -211,8 +208,6 @@ static int hog_start(struct pcell *pc)
 		pc->ctl = NULL;
 		return -errno;
 	}
-	snprintf(pc->ctl->cg, sizeof(pc->ctl->cg), "%s", pc->cg);
-	pc->ctl->limit = pc->limit;
 	fflush(NULL);
 	pid = fork(); /* bpfault is in the cell's cgroup now: so is the child */
 	if (pid < 0)
@@ -256,6 +251,10 @@ static void sample(struct pcell *pc)
 	sys_memcg_usage(pc->cg, &usage, &swap);
 	pc->last = now_ns();
 	pc->low = usage + SLACK < pc->limit ? pc->low + 1 : 0;
+	/* the pool's evicted share is in swap: a quarter of the level's share at least */
+	pc->noswap = pc->nseen && (double)swap < pc->lv->over * (double)(pc->npages * PAGE_SZ) / 4
+			     ? pc->noswap + 1
+			     : 0;
 	if (pc->nseen++ % pc->step)
 		return;
 	if (pc->nsamples == MAX_SAMPLES) { /* keep every other one: the whole cell, coarser */
@@ -414,14 +413,19 @@ int pressure_prepare(struct cellrt *c, uint64_t *nonce)
 
 	if (hog_dead(pc))
 		return -ECHILD; /* no pressure any more: the cell must not go on */
+	/* v1: reclaim back to the level (in bpfault, between trials, never inside a call) once
+	 * the trials' swap-ins took the cgroup above it; v2's memory.high does the same */
+	if (c->slot % SQUEEZE_EVERY == 0)
+		sys_memcg_squeeze(pc->cg, pc->limit, HOLD_SLACK);
 	if (now_ns() - pc->last >= SAMPLE_NS) {
 		sample(pc);
-		if (pc->low >= 3) {
-			err_msg("pressure-%s: the cgroup held %.1f MiB of its %.1f MiB limit for 3 "
-				"s: "
-				"the level is lost, its cell stops",
+		if (pc->low >= 3 || pc->noswap >= 3) {
+			err_msg("pressure-%s: for 3 s the cgroup held %.1f MiB of its %.1f MiB "
+				"level "
+				"with %.2f MiB in swap: the level is lost, its cell stops",
 				pc->lv->name, (double)pc->samples[pc->nsamples - 1].usage / 1048576,
-				(double)pc->limit / 1048576);
+				(double)pc->limit / 1048576,
+				(double)pc->samples[pc->nsamples - 1].swap / 1048576);
 			return -EIO;
 		}
 	}
