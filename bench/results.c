@@ -82,6 +82,16 @@ static json_t *arm_to_json(const struct res_arm *a)
 	return o;
 }
 
+/* a cost sample as an integer ns, range-checked (a float cast out of range is undefined) */
+static json_t *cost_sample_json(float x)
+{
+	if (!(x >= 0))
+		return json_integer(0);
+	if (x > RES_MAX_COST_NS)
+		return json_integer((json_int_t)RES_MAX_COST_NS);
+	return json_integer((json_int_t)x);
+}
+
 static json_t *cell_to_json(const struct res_cell *c)
 {
 	json_t *o, *arms, *paired, *cost, *cost_ci, *cost_s;
@@ -111,8 +121,7 @@ static json_t *cell_to_json(const struct res_cell *c)
 			json_object_set_new(cost_ci, a->name,
 					    jpair(a->cost_ci95[0], a->cost_ci95[1]));
 			for (uint32_t k = 0; k < a->ncost && k < RES_COST_SAMPLES; k++)
-				json_array_append_new(sv,
-						      json_integer((json_int_t)a->cost_samples[k]));
+				json_array_append_new(sv, cost_sample_json(a->cost_samples[k]));
 			json_object_set_new(cost_s, a->name, sv);
 		}
 	}
@@ -322,6 +331,8 @@ static int get_u64(struct ld *l, json_t *o, const char *where, const char *k, ui
 		return bad(l, "%s: missing \"%s\"", where, k);
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return bad(l, "%s: \"%s\" must be a non-negative integer", where, k);
+	if (json_integer_value(v) > (json_int_t)RES_MAX_COUNT)
+		return bad(l, "%s: \"%s\" is above the maximum count 2^40", where, k);
 	*out = (uint64_t)json_integer_value(v);
 	return 0;
 }
@@ -439,6 +450,9 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 			a->cost_ci95[0] = num_or_nan(json_array_get(p, 0));
 			a->cost_ci95[1] = num_or_nan(json_array_get(p, 1));
 		}
+		if (fabs(a->cost_ns) > RES_MAX_COST_NS || fabs(a->cost_ci95[0]) > RES_MAX_COST_NS ||
+		    fabs(a->cost_ci95[1]) > RES_MAX_COST_NS)
+			return bad(l, "%s: a cost above the maximum 1e15 ns", w2);
 		if (json_is_object(cost_s)) {
 			json_t *sv = json_object_get(cost_s, name), *x;
 			size_t k;
@@ -446,7 +460,8 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 			a->ncost = 0;
 			json_array_foreach(sv, k, x)
 			{
-				if (!json_is_number(x) || json_number_value(x) < 0)
+				if (!json_is_number(x) || json_number_value(x) < 0 ||
+				    json_number_value(x) > RES_MAX_COST_NS)
 					return bad(l, "%s: bad cost sample", w2);
 				if (a->ncost < RES_COST_SAMPLES)
 					a->cost_samples[a->ncost++] = (float)json_number_value(x);

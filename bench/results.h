@@ -17,6 +17,10 @@
 #define RES_NAME	     24
 #define BPFAULT_RES_MAX_SIZE (1u << 20)
 #define RES_COST_SAMPLES     128 /* per arm: an evenly spaced subsample of the cost figures */
+/* what a results file may claim: counts above 2^40 and costs above 1e15 ns (11 days) are bad
+ * input (exit 2), so no crafted file makes the tests run for hours or the views overflow */
+#define RES_MAX_COUNT	(1ull << 40)
+#define RES_MAX_COST_NS 1e15
 
 struct res_arm {
 	char name[RES_NAME];

@@ -166,8 +166,8 @@ static double lbinom_down(uint64_t k, uint64_t n, double p, double q)
 		if (r < 1 && t * r <= TAIL_EPS * s * (1 - r))
 			break;
 		if (k - j + 1 >= TERMS_MAX && j > 1) { /* the rest, from j - 2 down: bounded cost */
-			struct lpmf d = {lpmf_binom, (double)n, p, q, NULL, 0, (double)n,
-					 sqrt((double)n * p * q)};
+			struct lpmf d = {lpmf_binom, (double)n, p,	   q,
+					 NULL,	     0,		(double)n, sqrt((double)n * p * q)};
 
 			s += em_tail(&d, (double)(j - 2), -1, ldbinom(k, n, p, q));
 			break;
@@ -189,8 +189,8 @@ static double lbinom_up(uint64_t k, uint64_t n, double p, double q)
 		if (r < 1 && t * r <= TAIL_EPS * s * (1 - r))
 			break;
 		if (j - k + 1 >= TERMS_MAX && j + 2 <= n) { /* the rest, from j + 2 up */
-			struct lpmf d = {lpmf_binom, (double)n, p, q, NULL, 0, (double)n,
-					 sqrt((double)n * p * q)};
+			struct lpmf d = {lpmf_binom, (double)n, p,	   q,
+					 NULL,	     0,		(double)n, sqrt((double)n * p * q)};
 
 			s += em_tail(&d, (double)(j + 2), +1, ldbinom(k, n, p, q));
 			break;

@@ -14,6 +14,8 @@
  *         presidential approval, discordant counts 150 and 86.
  *  [HW73] Hollander & Wolfe (1973) p. 69, the data of R's ?wilcox.test: W = 35.
  *  [WIKI] Wikipedia, "Holm-Bonferroni method", worked example with p = .01, .04, .03, .005.
+ *  [MP]   tests/ref/tail_ref.py: term-by-term sums in 30-digit arithmetic (mpmath 1.3.0), for
+ *         tails too wide to sum term by term in bench/stats.c (its Euler-Maclaurin remainder).
  *  [REF]  tests/ref/stats_ref.py (python 3.11.2, scipy 1.10.1, numpy 1.24.2): exact rational
  *         arithmetic (Fraction) or 60-digit decimal arithmetic (Decimal), cross-checked against
  *         scipy; SciPy alone for the Mann-Whitney p-values. Values pasted as the shortest
@@ -27,6 +29,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include "stats.h"
 
@@ -382,6 +385,41 @@ static void test_fisher(void **state)
 	assert_true(isnan(stats_fisher_greater(1, 4, 5, 4)));
 }
 
+/* tails wider than TERMS_MAX terms: the Euler-Maclaurin remainder, against [MP] */
+static void test_wide_tails(void **state)
+{
+	(void)state;
+	assert_rel(stats_fisher_greater(50000000, 100000000, 49990000, 100000000),
+		   0.078670359851292967, TOL);
+	assert_rel(stats_fisher_greater(5000000, 10000000, 4995000, 10000000), 0.012688301264520867,
+		   TOL);
+	assert_rel(stats_binom_cdf(49990000, 100000000, 0.5), 0.022755531314807857, TOL);
+	assert_rel(stats_fisher_greater((1ull << 39) + 300000, 1ull << 40, 1ull << 39, 1ull << 40),
+		   0.34288269263038242, TOL);
+}
+
+/* the cost does not grow with n: summed term by term, each of these took minutes to hours */
+static void test_bounded_cost(void **state)
+{
+	struct timespec a, b;
+	double sum = 0, ms;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (int i = 0; i < 100; i++) {
+		uint64_t n = (1ull << 40) - (uint64_t)i;
+
+		sum += stats_fisher_greater(n / 2 + (uint64_t)i, n, n / 2, n);
+		sum += stats_binom_cdf(n / 2, n, 0.5);
+		sum += stats_mcnemar_exact(n / 2, n / 2 + 1000);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+	assert_true(isfinite(sum));
+	if (ms > 5000)
+		fail_msg("300 tail computations at n = 2^40 took %.0f ms", ms);
+}
+
 /* ------------------------------------------------------------------ Holm */
 
 static void test_holm(void **state)
@@ -622,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_ci_ref),	     cmocka_unit_test(test_ci_published),
 		cmocka_unit_test(test_ci_edges),     cmocka_unit_test(test_zero_upper),
 		cmocka_unit_test(test_mcnemar),	     cmocka_unit_test(test_fisher),
+		cmocka_unit_test(test_wide_tails),   cmocka_unit_test(test_bounded_cost),
 		cmocka_unit_test(test_holm),	     cmocka_unit_test(test_median_ranks),
 		cmocka_unit_test(test_median_ci),    cmocka_unit_test(test_mann_whitney),
 		cmocka_unit_test(test_cost_compare),
