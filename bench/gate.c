@@ -136,8 +136,10 @@ void gate_decide(struct gate_row *rows, size_t n, double alpha, double margin)
 			r->v = r->k1 ? GATE_REGRESSION : GATE_PASS;
 			continue;
 		}
-		r->p = stats_fisher_greater(r->k1, r->n1, r->k0, r->n0);
-		r->p_imp = stats_fisher_greater(r->k0, r->n0, r->k1, r->n1);
+		/* Rao-Scott: each side's counts over its design effect (between-block drift) */
+		r->p = stats_fisher_greater_deff(r->k1, r->n1, r->deff1, r->k0, r->n0, r->deff0);
+		r->p_imp =
+			stats_fisher_greater_deff(r->k0, r->n0, r->deff0, r->k1, r->n1, r->deff1);
 		m++;
 	}
 	holm_rows(rows, n, m, 0);
@@ -631,10 +633,12 @@ static int build_rows(const struct res_run *base, const struct res_run *run, str
 		snprintf(r->arm, sizeof(r->arm), "%s", m[i].aa->name);
 		r->k0 = m[i].aa->fails;
 		r->n0 = m[i].aa->n;
+		r->deff0 = stats_deff(&m[i].aa->blocks);
 		r->exact = m[i].aa->exact;
 		if (m[i].ba) {
 			r->k1 = m[i].ba->fails;
 			r->n1 = m[i].ba->n;
+			r->deff1 = stats_deff(&m[i].ba->blocks);
 		}
 		row_preset(r, &m[i]);
 		n++;

@@ -79,6 +79,13 @@ static json_t *arm_to_json(const struct res_arm *a)
 		json_object_set_new(o, "upper95_one_sided", jreal(a->upper95));
 	if (a->exact)
 		json_object_set_new(o, "exact", json_true());
+	if (a->blocks.count) /* the sufficient statistics of its per-block counts (stats.h) */
+		json_object_set_new(o, "blocks",
+				    json_pack("{sIsIsIsfsfsf}", "count",
+					      (json_int_t)a->blocks.count, "n",
+					      (json_int_t)a->blocks.n, "fails",
+					      (json_int_t)a->blocks.k, "sum_n2", a->blocks.sn2,
+					      "sum_k2", a->blocks.sk2, "sum_kn", a->blocks.skn));
 	return o;
 }
 
@@ -355,6 +362,38 @@ static double num_or_nan(json_t *v)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* "blocks": optional; sums consistent with 0 <= k_b <= n_b */
+static int load_blocks(struct ld *l, json_t *o, const char *where, struct res_arm *a)
+{
+	struct stats_blocks *b = &a->blocks;
+	uint64_t cnt[3];
+	static const char *const keys[] = {"count", "n", "fails"};
+	static const char *const sums[] = {"sum_n2", "sum_k2", "sum_kn"};
+	double *dst[] = {&b->sn2, &b->sk2, &b->skn};
+
+	if (!json_is_object(o))
+		return bad(l, "%s.blocks: must be an object", where);
+	for (size_t i = 0; i < 3; i++)
+		if (get_u64(l, o, where, keys[i], &cnt[i]))
+			return -1;
+	for (size_t i = 0; i < 3; i++) {
+		json_t *v = json_object_get(o, sums[i]);
+
+		if (!json_is_number(v) || !(json_number_value(v) >= 0) ||
+		    json_number_value(v) > 1e30)
+			return bad(l, "%s.blocks: \"%s\" must be a number in [0, 1e30]", where,
+				   sums[i]);
+		*dst[i] = json_number_value(v);
+	}
+	b->count = cnt[0];
+	b->n = cnt[1];
+	b->k = cnt[2];
+	if (b->k > b->n || b->n > a->n || b->count > b->n || b->sk2 > b->skn * (1 + 1e-12) ||
+	    b->skn > b->sn2 * (1 + 1e-12))
+		return bad(l, "%s.blocks: inconsistent block sums", where);
+	return 0;
+}
+
 static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *a)
 {
 	uint64_t cnt[6];
@@ -381,6 +420,8 @@ static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *
 	if (a->ok + a->mismatch > a->n)
 		return bad(l, "%s: ok + mismatch exceed n", where);
 	a->exact = json_is_true(json_object_get(o, "exact"));
+	if (json_object_get(o, "blocks") && load_blocks(l, json_object_get(o, "blocks"), where, a))
+		return -1;
 	res_arm_finish(a);
 	a->cost_ns = NAN;
 	a->cost_ci95[0] = a->cost_ci95[1] = NAN;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <jansson.h>
+#include "stats.h"
 
 #define RES_SCHEMA	     "bpfault/1"
 #define RES_MAX_ARMS	     12
@@ -36,7 +37,8 @@ struct res_arm {
 	double cost_ci95[2];
 	uint32_t ncost; /* cost samples kept, for comparisons (Mann–Whitney) */
 	float cost_samples[RES_COST_SAMPLES];
-	bool exact; /* baseline only: any failure is a regression */
+	bool exact;		    /* baseline only: any failure is a regression */
+	struct stats_blocks blocks; /* per-block counts (count 0: not recorded), for stats_deff() */
 };
 
 struct res_pair {

@@ -420,6 +420,9 @@ static int run_rounds(struct runner *r)
 				if (c->res.trials >= m->max_trials)
 					break;
 			}
+			for (int j = 0; j < c->res.narms; j++) /* one block per arm (stats_deff) */
+				stats_blocks_close(&c->res.arms[j].blocks, c->res.arms[j].n,
+						   c->res.arms[j].n - c->res.arms[j].ok);
 			sig = sys_stop_signal();
 		}
 		if (sig)

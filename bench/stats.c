@@ -417,6 +417,58 @@ double stats_fisher_greater(uint64_t k1, uint64_t n1, uint64_t k0, uint64_t n0)
 	return -expm1(ldhyper(&h, k1 - 1) + log(s));
 }
 
+void stats_blocks_add(struct stats_blocks *b, uint64_t n, uint64_t k)
+{
+	if (n == 0)
+		return;
+	b->count++;
+	b->n += n;
+	b->k += k;
+	b->sn2 += (double)n * (double)n;
+	b->sk2 += (double)k * (double)k;
+	b->skn += (double)k * (double)n;
+}
+
+void stats_blocks_close(struct stats_blocks *b, uint64_t n_total, uint64_t k_total)
+{
+	if (n_total < b->at_n || k_total < b->at_k)
+		return;
+	stats_blocks_add(b, n_total - b->at_n, k_total - b->at_k);
+	b->at_n = n_total;
+	b->at_k = k_total;
+}
+
+double stats_deff(const struct stats_blocks *b)
+{
+	double p, n, ss, v;
+
+	if (b->k > b->n || !(b->sn2 >= 0 && b->sk2 >= 0 && b->skn >= 0))
+		return NAN;
+	if (b->count < 2 || b->k == 0 || b->k == b->n)
+		return 1;
+	n = (double)b->n;
+	p = (double)b->k / n;
+	ss = b->sk2 - 2 * p * b->skn + p * p * b->sn2; /* sum (k_b - p n_b)^2 */
+	v = (double)b->count / (double)(b->count - 1) * fmax(ss, 0) / (n * n);
+	return fmax(1, v / (p * (1 - p) / n));
+}
+
+static uint64_t deflate(uint64_t x, double deff)
+{
+	return deff > 1 ? (uint64_t)llround((double)x / deff) : x;
+}
+
+double stats_fisher_greater_deff(uint64_t k1, uint64_t n1, double deff1, uint64_t k0, uint64_t n0,
+				 double deff0)
+{
+	uint64_t n1e = deflate(n1, deff1), n0e = deflate(n0, deff0);
+	uint64_t k1e = deflate(k1, deff1), k0e = deflate(k0, deff0);
+
+	if (k1 > n1 || k0 > n0)
+		return NAN;
+	return stats_fisher_greater(k1e < n1e ? k1e : n1e, n1e, k0e < n0e ? k0e : n0e, n0e);
+}
+
 struct holm_item {
 	double p;
 	size_t i;

@@ -420,6 +420,52 @@ static void test_bounded_cost(void **state)
 		fail_msg("300 tail computations at n = 2^40 took %.0f ms", ms);
 }
 
+/* design effect of block counts: [FR] = exact rational arithmetic (python3 fractions) of
+ * max(1, B/(B-1) sum (k_b - p n_b)^2 / N^2 / (p (1-p) / N)) */
+static void test_deff(void **state)
+{
+	static const uint64_t b1[][2] = {{50, 10}, {50, 20}, {50, 30}, {50, 25}};
+	static const uint64_t b2[][2] = {{40, 5}, {60, 20}, {50, 9}, {30, 15}, {70, 14}};
+	static const uint64_t b3[][2] = {{100, 50}, {100, 49}, {100, 51}};
+	struct stats_blocks a = {0}, b = {0}, c = {0}, d = {0}, e = {0};
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++)
+		stats_blocks_add(&a, b1[i][0], b1[i][1]);
+	for (size_t i = 0; i < 5; i++)
+		stats_blocks_add(&b, b2[i][0], b2[i][1]);
+	for (size_t i = 0; i < 3; i++)
+		stats_blocks_add(&c, b3[i][0], b3[i][1]);
+	assert_rel(stats_deff(&a), 5.967604433077579, 1e-12); /* [FR] */
+	assert_rel(stats_deff(&b), 3.479755538579068, 1e-12); /* [FR] */
+	assert_rel(stats_deff(&c), 1.0, 0);		      /* less spread than binomial */
+	/* running totals: the same blocks by close() */
+	for (size_t i = 0, n = 0, k = 0; i < 5; i++) {
+		n += b2[i][0];
+		k += b2[i][1];
+		stats_blocks_close(&d, n, k);
+	}
+	stats_blocks_close(&d, d.at_n, d.at_k); /* an empty block adds nothing */
+	assert_int_equal(d.count, 5);
+	assert_rel(stats_deff(&d), stats_deff(&b), 1e-15);
+	/* fewer than 2 blocks, or no failure, or all: 1 */
+	stats_blocks_add(&e, 100, 30);
+	assert_rel(stats_deff(&e), 1.0, 0);
+	e = (struct stats_blocks){0};
+	stats_blocks_add(&e, 100, 0);
+	stats_blocks_add(&e, 50, 0);
+	assert_rel(stats_deff(&e), 1.0, 0);
+	/* the adjusted test: deff 1 is Fisher itself, deff 4 is Fisher on a quarter of the counts
+	 */
+	assert_rel(stats_fisher_greater_deff(120, 1000, 1, 100, 1000, 0.5),
+		   stats_fisher_greater(120, 1000, 100, 1000), 0);
+	assert_rel(stats_fisher_greater_deff(120, 1000, 4, 100, 1000, 4),
+		   stats_fisher_greater(30, 250, 25, 250), 0);
+	assert_true(stats_fisher_greater_deff(120, 1000, 4, 100, 1000, 4) >
+		    stats_fisher_greater(120, 1000, 100, 1000));
+	assert_true(isnan(stats_fisher_greater_deff(5, 4, 1, 1, 4, 1)));
+}
+
 /* ------------------------------------------------------------------ Holm */
 
 static void test_holm(void **state)
@@ -661,9 +707,9 @@ int main(void)
 		cmocka_unit_test(test_ci_edges),     cmocka_unit_test(test_zero_upper),
 		cmocka_unit_test(test_mcnemar),	     cmocka_unit_test(test_fisher),
 		cmocka_unit_test(test_wide_tails),   cmocka_unit_test(test_bounded_cost),
-		cmocka_unit_test(test_holm),	     cmocka_unit_test(test_median_ranks),
-		cmocka_unit_test(test_median_ci),    cmocka_unit_test(test_mann_whitney),
-		cmocka_unit_test(test_cost_compare),
+		cmocka_unit_test(test_deff),	     cmocka_unit_test(test_holm),
+		cmocka_unit_test(test_median_ranks), cmocka_unit_test(test_median_ci),
+		cmocka_unit_test(test_mann_whitney), cmocka_unit_test(test_cost_compare),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
