@@ -96,3 +96,4 @@ format-check:
 
 clean:
 	$(Q)rm -rf $(OUTPUT) bpfault
+-include tests/fuzz/fuzz.mk
