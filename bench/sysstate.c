@@ -289,7 +289,7 @@ void sys_restore(void)
 /* the lock is ours: no other run is alive, so every other journal is a dead run's */
 static int lock_taken(void)
 {
-	recovered = journal_recover(g_quiet);
+	recovered = journal_recover(false); /* said even with -q: the user must know */
 	return 0;
 }
 
