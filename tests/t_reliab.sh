@@ -140,7 +140,8 @@ for i in $(seq 20); do
 		bad=$((bad + 1))
 	fi
 	if [ "$(snap)" != "$S0" ] || ls /run/bpfault/journal.$pid.* >/dev/null 2>&1; then
-		echo "# try $i: SIG$sig: the machine was not restored"
+		echo "# try $i: SIG$sig: the machine was not restored:"
+		diff <(echo "$S0") <(snap) | sed 's/^/#   /'
 		bad=$((bad + 1))
 	fi
 done
@@ -186,8 +187,9 @@ kill -KILL $pid
 wait $pid 2>/dev/null
 "$B" run -q -s write -p anon-pageout -k null -a enter -n 200 -o "$T/k3" 2>"$T/err"
 rc=$?
-t "after a SIGKILL the next run undoes the dead run's changes, says so, and runs" \
-	test $rc -eq 0 -a "$(grep -c "undone for dead run (pid $pid)" "$T/err")" -ge 3
+n=$(grep -c "undone for dead run (pid $pid)" "$T/err")
+t "after a SIGKILL the next run undoes the dead run's changes, says so, and runs (exit $rc, $n steps)" \
+	test $rc -eq 0 -a "$n" -ge 3
 want=$(echo "$S0" | awk '$1 == "swap" {print $2; exit}')
 got=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["meta"]["swap_found"])' "$T/k3/results.json")
 t "the next run does not take the dead run's zram for swap found on ($got)" \
