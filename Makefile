@@ -193,3 +193,4 @@ format-check:
 
 clean:
 	$(Q)rm -rf $(OUTPUT) $(BIN)
+-include tests/fuzz/fuzz.mk

@@ -114,7 +114,7 @@ static int make_baseline(const char *path, const struct res_run *r, bool exact_z
 	int rc = EXIT_OK;
 
 	results_file(path, file, sizeof(file));
-	root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+	root = json_load_input(file, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
 		return err_msg("baseline: %s: cannot read: %s", file, je.text), EXIT_USAGE;
 	meta = json_object_get(root, "meta");

@@ -36,10 +36,35 @@ int parse_double(const char *s, double min, double max, double *out);
 /* a significance level for --alpha, in (0,1); else "<cmd>: --alpha must be ..." and -1 */
 int opt_alpha(const char *cmd, const char *s, double *out);
 
-/* write a whole file atomically (tmp + fsync + rename); 0 or -errno */
+/*
+ * Files bpfault creates never follow a symlink (it runs as root in directories others may write
+ * to): new files are made with O_CREAT|O_EXCL|O_NOFOLLOW on a directory fd, directories are
+ * opened with O_DIRECTORY|O_NOFOLLOW.
+ */
+/* open a directory, refusing a symlink as its last component (-ELOOP); fd or -errno */
+int open_dir_nofollow(const char *path);
+/* create a new file name in dirfd (O_EXCL|O_NOFOLLOW): fd or -errno (-EEXIST if anything is
+ * there, a symlink too) */
+int create_excl_at(int dirfd, const char *name, unsigned mode);
+/* create a new temporary file "<prefix>.tmp.<random>" in dirfd; its name in name; fd or -errno */
+int create_temp_at(int dirfd, const char *prefix, unsigned mode, char *name, size_t len);
+/* write a whole file atomically: a new temporary in the file's directory (opened without
+ * following a symlink), fsync, renameat over the name (which replaces, never follows, a
+ * symlink there); 0 or -errno */
 int write_file_atomic(const char *path, const char *data, size_t len);
-/* read a whole file into a NUL-terminated malloc'd buffer; 0 or -errno */
+/* input files: regular files only, at most READ_FILE_MAX bytes */
+#define READ_FILE_MAX (1ll << 30)
+#define ENOTREG	      4095 /* not a regular file (a FIFO, device, socket...): file_strerror() */
+/* read a whole regular file into a NUL-terminated malloc'd buffer; 0 or -errno (-ENOTREG for a
+ * FIFO or device: never blocks on one, -EISDIR, -EFBIG over READ_FILE_MAX) */
 int read_file(const char *path, char **data, size_t *len);
+/* strerror() that also knows -ENOTREG */
+const char *file_strerror(int err);
+/* json_load_file() through read_file(): a FIFO or device fails at once; on a read error
+ * je->line is -1 and je->text says why */
+struct json_t;
+struct json_error_t;
+struct json_t *json_load_input(const char *path, size_t flags, struct json_error_t *je);
 /* mkdir -p; 0 or -errno */
 int mkdir_p(const char *path, unsigned mode);
 
@@ -55,6 +80,11 @@ struct sbuf {
 void sb_vprintf(struct sbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_free(struct sbuf *b); /* and zero it for reuse */
+
+/* helper programs (mkswap, gnuplot) are looked up here only, never through the caller's PATH */
+#define SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+/* the absolute path of an executable regular file name in SAFE_PATH; 0 or -ENOENT */
+int find_helper(const char *name, char *path, size_t len);
 
 /* monotonic time in ns */
 uint64_t now_ns(void);

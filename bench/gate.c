@@ -212,10 +212,12 @@ static int build_rows(const struct res_run *base, const struct res_run *run, str
 		snprintf(r->arm, sizeof(r->arm), "%s", m[i].aa->name);
 		r->k0 = m[i].aa->fails;
 		r->n0 = m[i].aa->n;
+		r->deff0 = stats_deff(&m[i].aa->blocks);
 		r->exact = m[i].aa->exact;
 		if (m[i].ba) {
 			r->k1 = m[i].ba->fails;
 			r->n1 = m[i].ba->n;
+			r->deff1 = stats_deff(&m[i].ba->blocks);
 		}
 		/* both runs know which trials had their page absent: gate the rate that transfers
 		 */

@@ -36,6 +36,7 @@ struct gate_row {
 	enum gate_verdict v; /* preset MISSING/INVALID/SKIP, else SAME; gate_decide() sets it */
 	double p, p_adj;     /* one-sided Fisher run > baseline, raw and Holm; NAN if untested */
 	double p_imp, p_imp_adj; /* the same for run < baseline */
+	double deff0, deff1;	 /* design effects of the block counts (stats_deff); 0 or 1: none */
 	char why[320];		 /* reason for a preset verdict */
 };
 

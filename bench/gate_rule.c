@@ -74,8 +74,10 @@ void gate_decide(struct gate_row *rows, size_t n, double alpha, double margin)
 			r->v = r->k1 ? GATE_REGRESSION : GATE_PASS;
 			continue;
 		}
-		r->p = stats_fisher_greater(r->k1, r->n1, r->k0, r->n0);
-		r->p_imp = stats_fisher_greater(r->k0, r->n0, r->k1, r->n1);
+		/* Rao-Scott: each side's counts over its design effect (between-block drift) */
+		r->p = stats_fisher_greater_deff(r->k1, r->n1, r->deff1, r->k0, r->n0, r->deff0);
+		r->p_imp =
+			stats_fisher_greater_deff(r->k0, r->n0, r->deff0, r->k1, r->n1, r->deff1);
 		m++;
 	}
 	holm_rows(rows, n, m, 0);

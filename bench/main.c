@@ -23,7 +23,8 @@ static const struct subcmd {
 	{"compare", cmd_compare, "side-by-side table of two runs"},
 	{"gate", cmd_gate, "CI verdict against a baseline"},
 	{"baseline", cmd_baseline, "print a baseline made from a run"},
-	{"selfbench", cmd_selfbench, "overhead benchmark: trial loop against a bare loop"},
+	{"selfbench", cmd_selfbench, "overhead benchmark: the trial loop against a bare loop"},
+	{"cleanup", cmd_cleanup, "undo what a killed or crashed run left on the machine"},
 };
 
 static void usage(FILE *f)

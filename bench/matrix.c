@@ -21,14 +21,19 @@ void mx_defaults(struct matrix *m)
 	m->block = 50;
 }
 
-/* split a comma list into at most max tokens, in place */
-static int split(char *s, char **tok, int max)
+/* split a comma list into at most max tokens, in place; -1: too many, -2: *dup named twice */
+static int split(char *s, char **tok, int max, const char **dup)
 {
 	int n = 0;
 
 	for (char *save = NULL, *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		if (n == max)
 			return -1;
+		for (int i = 0; i < n; i++)
+			if (!strcmp(tok[i], t)) { /* one key per cell: gate/compare match by key */
+				*dup = t;
+				return -2;
+			}
 		tok[n++] = t;
 	}
 	return n;
@@ -86,12 +91,15 @@ static const char *arm_name(size_t i)
 static int parse_lists(const struct mx_lists *l, struct parsed *p, char *err, size_t len)
 {
 	char buf[1024], known[512], *tok[MAXTOK];
+	const char *dup = NULL;
 	int n;
 
 	memset(p, 0, sizeof(*p));
 #define LIST(field, dflt, what)                                                                    \
 	snprintf(buf, sizeof(buf), "%s", l->field ? l->field : dflt);                              \
-	n = split(buf, tok, MAXTOK);                                                               \
+	n = split(buf, tok, MAXTOK, &dup);                                                         \
+	if (n == -2)                                                                               \
+		return fail(err, len, "%s '%s' is listed twice", what, dup);                       \
 	if (n <= 0)                                                                                \
 		return fail(err, len, "empty or too long %s list", what);
 	LIST(syscalls, "write", "syscall")
@@ -155,11 +163,27 @@ static void drop(struct matrix *m, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (m->ndropped >= MX_MAX_DROPPED)
+	if (m->ndropped >= MX_MAX_DROPPED) { /* the list is full: say so in its last line */
+		snprintf(m->dropped[MX_MAX_DROPPED - 1], sizeof(m->dropped[0]),
+			 "(more combinations dropped: only the first %d are listed)",
+			 MX_MAX_DROPPED - 1);
 		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(m->dropped[m->ndropped++], sizeof(m->dropped[0]), fmt, ap);
 	va_end(ap);
+}
+
+/* one key per cell: gate and compare match cells by key */
+static bool has_cell(const struct matrix *m, const struct syscall_desc *sc,
+		     const struct state_desc *st, const struct sink_desc *sk, uint64_t size,
+		     uint64_t off)
+{
+	for (int i = 0; i < m->ncells; i++)
+		if (m->cells[i].sc == sc && m->cells[i].st == st && m->cells[i].sk == sk &&
+		    m->cells[i].size == size && m->cells[i].offset == off)
+			return true;
+	return false;
 }
 
 int mx_add_lists(struct matrix *m, const struct mx_lists *l, char *err, size_t len)
@@ -206,6 +230,16 @@ int mx_add_lists(struct matrix *m, const struct mx_lists *l, char *err, size_t l
 							     (unsigned long long)p.off[e]);
 							continue;
 						}
+						if (has_cell(m, p.sc[a], p.st[b], p.sk[c],
+							     p.size[d], p.off[e]))
+							return fail(
+								err, len,
+								"cell %s/%s/%s/%llu/%llu is listed "
+								"twice",
+								p.sc[a]->name, p.st[b]->name,
+								p.sk[c]->name,
+								(unsigned long long)p.size[d],
+								(unsigned long long)p.off[e]);
 						if (m->ncells >= MX_MAX_CELLS)
 							return fail(err, len, "more than %d cells",
 								    MX_MAX_CELLS);
@@ -311,7 +345,7 @@ int mx_load_file(struct matrix *m, const char *path, char *err, size_t len)
 	size_t i;
 	int rc = -1;
 
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	root = json_load_input(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		if (je.line <= 0)
 			return fail(err, len, "%s: cannot read: %s", path, je.text);

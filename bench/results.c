@@ -177,7 +177,24 @@ static json_t *arm_to_json(const struct res_arm *a)
 					      (json_int_t)a->tool.truncated, "garbled",
 					      (json_int_t)a->tool.garbled, "missing",
 					      (json_int_t)a->tool.missing));
+	if (a->blocks.count) /* the sufficient statistics of its per-block counts (stats.h) */
+		json_object_set_new(o, "blocks",
+				    json_pack("{sIsIsIsfsfsf}", "count",
+					      (json_int_t)a->blocks.count, "n",
+					      (json_int_t)a->blocks.n, "fails",
+					      (json_int_t)a->blocks.k, "sum_n2", a->blocks.sn2,
+					      "sum_k2", a->blocks.sk2, "sum_kn", a->blocks.skn));
 	return o;
+}
+
+/* a cost sample as an integer ns, range-checked (a float cast out of range is undefined) */
+static json_t *cost_sample_json(float x)
+{
+	if (!(x >= 0))
+		return json_integer(0);
+	if (x > RES_MAX_COST_NS)
+		return json_integer((json_int_t)RES_MAX_COST_NS);
+	return json_integer((json_int_t)x);
 }
 
 static json_t *cell_to_json(const struct res_cell *c)
@@ -210,8 +227,7 @@ static json_t *cell_to_json(const struct res_cell *c)
 			json_object_set_new(cost_ci, a->name,
 					    jpair(a->cost_ci95[0], a->cost_ci95[1]));
 			for (uint32_t k = 0; k < a->ncost && k < RES_COST_SAMPLES; k++)
-				json_array_append_new(sv,
-						      json_integer((json_int_t)a->cost_samples[k]));
+				json_array_append_new(sv, cost_sample_json(a->cost_samples[k]));
 			json_object_set_new(cost_s, a->name, sv);
 		}
 	}

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
+#include "stats.h"
 
 #define RES_SCHEMA	     "bpfault/1"
 #define RES_MAX_ARMS	     32
@@ -20,6 +21,10 @@
 #define RES_WHY		     256
 #define BPFAULT_RES_MAX_SIZE (1u << 20)
 #define RES_COST_SAMPLES     128 /* per arm: an evenly spaced subsample of the cost figures */
+/* what a results file may claim: counts above 2^40 and costs above 1e15 ns (11 days) are bad
+ * input (exit 2), so no crafted file makes the tests run for hours or the views overflow */
+#define RES_MAX_COUNT	(1ull << 40)
+#define RES_MAX_COST_NS 1e15
 
 /* a cell's status; in JSON "pending", "ok", "unsupported: <why>", "invalid: <why>" */
 enum res_status { RS_PENDING, RS_OK, RS_UNSUPPORTED, RS_INVALID };
@@ -59,6 +64,7 @@ struct res_arm {
 	double call_ns, extra_call_ns, delay_ns;
 	bool is_tool;
 	struct res_tool tool;
+	struct stats_blocks blocks; /* per-block counts (count 0: not recorded), for stats_deff() */
 };
 
 struct res_pair {

@@ -38,6 +38,8 @@ static int get_u64(struct ld *l, json_t *o, const char *where, const char *k, ui
 		return bad(l, "%s: missing \"%s\"", where, k);
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return bad(l, "%s: \"%s\" must be a non-negative integer", where, k);
+	if (json_integer_value(v) > (json_int_t)RES_MAX_COUNT)
+		return bad(l, "%s: \"%s\" is above the maximum count 2^40", where, k);
 	*out = (uint64_t)json_integer_value(v);
 	return 0;
 }
@@ -138,6 +140,38 @@ static int load_counts(struct ld *l, json_t *o, const char *where, struct res_ar
 	return 0;
 }
 
+/* "blocks": optional; sums consistent with 0 <= k_b <= n_b */
+static int load_blocks(struct ld *l, json_t *o, const char *where, struct res_arm *a)
+{
+	struct stats_blocks *b = &a->blocks;
+	uint64_t cnt[3];
+	static const char *const keys[] = {"count", "n", "fails"};
+	static const char *const sums[] = {"sum_n2", "sum_k2", "sum_kn"};
+	double *dst[] = {&b->sn2, &b->sk2, &b->skn};
+
+	if (!json_is_object(o))
+		return bad(l, "%s.blocks: must be an object", where);
+	for (size_t i = 0; i < 3; i++)
+		if (get_u64(l, o, where, keys[i], &cnt[i]))
+			return -1;
+	for (size_t i = 0; i < 3; i++) {
+		json_t *v = json_object_get(o, sums[i]);
+
+		if (!json_is_number(v) || !(json_number_value(v) >= 0) ||
+		    json_number_value(v) > 1e30)
+			return bad(l, "%s.blocks: \"%s\" must be a number in [0, 1e30]", where,
+				   sums[i]);
+		*dst[i] = json_number_value(v);
+	}
+	b->count = cnt[0];
+	b->n = cnt[1];
+	b->k = cnt[2];
+	if (b->k > b->n || b->n > a->n || b->count > b->n || b->sk2 > b->skn * (1 + 1e-12) ||
+	    b->skn > b->sn2 * (1 + 1e-12))
+		return bad(l, "%s.blocks: inconsistent block sums", where);
+	return 0;
+}
+
 static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *a)
 {
 	if (!json_is_object(o))
@@ -152,6 +186,8 @@ static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *
 	if (a->absent.has && a->present.has && a->absent.n + a->present.n != a->n)
 		return bad(l, "%s: absent.n + present.n must equal n", where);
 	a->exact = json_is_true(json_object_get(o, "exact"));
+	if (json_object_get(o, "blocks") && load_blocks(l, json_object_get(o, "blocks"), where, a))
+		return -EINVAL;
 	res_arm_finish(a);
 	a->call_ns = opt_real(o, "call_ns");
 	a->extra_call_ns = opt_real(o, "extra_call_ns");
@@ -176,13 +212,17 @@ static int load_cost(struct ld *l, json_t *o, const char *w2, struct res_arm *a)
 		a->cost_ci95[0] = num_or_nan(json_array_get(p, 0));
 		a->cost_ci95[1] = num_or_nan(json_array_get(p, 1));
 	}
+	if (fabs(a->cost_ns) > RES_MAX_COST_NS || fabs(a->cost_ci95[0]) > RES_MAX_COST_NS ||
+	    fabs(a->cost_ci95[1]) > RES_MAX_COST_NS)
+		return bad(l, "%s: a cost above the maximum 1e15 ns", w2);
 	if (!json_is_object(cost_s))
 		return 0;
 	sv = json_object_get(cost_s, a->name);
 	a->ncost = 0;
 	json_array_foreach(sv, k, x)
 	{
-		if (!json_is_number(x) || json_number_value(x) < 0)
+		if (!json_is_number(x) || json_number_value(x) < 0 ||
+		    json_number_value(x) > RES_MAX_COST_NS)
 			return bad(l, "%s: bad cost sample", w2);
 		if (a->ncost < RES_COST_SAMPLES)
 			a->cost_samples[a->ncost++] = (float)json_number_value(x);
@@ -328,7 +368,7 @@ int res_load(const char *path, struct res_run *r, char *err, size_t errlen)
 		snprintf(file, sizeof(file), "%s", path);
 	else
 		snprintf(file, sizeof(file), "%s/results.json", path);
-	root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+	root = json_load_input(file, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		if (je.line <= 0)
 			return bad(&l, "cannot read: %s", je.text);

@@ -88,6 +88,71 @@ static int bad_prob(double p)
 	return !(p >= 0 && p <= 1);
 }
 
+/*
+ * Bounded cost. A tail is summed term by term for at most TERMS_MAX terms; a tail that has not
+ * converged by then lies in a distribution so wide (sd > ~TERMS_MAX / 9) that its pmf is smooth
+ * on the scale of one step, and the rest of it is the Euler-Maclaurin sum in midpoint form,
+ *   sum_{x >= a} f(x) = int_{a-1/2}^{inf} f(t) dt + f'(a-1/2)/24 + O(f^(3)),
+ * with the integral by 20-point Gauss-Legendre on panels of sd/2 until they no longer add to the
+ * sum, and f' from the central difference of log f (relative error ~1/sd^4 < 1e-12). The cost is
+ * then independent of n: at most TERMS_MAX terms and EM_PANELS panels.
+ */
+#define TERMS_MAX 4096
+#define EM_PANELS 200
+
+static const double gl20[10][2] = {
+	{0.99312859918509492479, 0.017614007139152118312},
+	{0.96397192727791379127, 0.040601429800386941331},
+	{0.91223442825132590587, 0.06267204833410906357},
+	{0.83911697182221882339, 0.083276741576704748725},
+	{0.74633190646015079261, 0.10193011981724043504},
+	{0.63605368072651502545, 0.11819453196151841731},
+	{0.510867001950827098, 0.1316886384491766269},
+	{0.37370608871541956067, 0.14209610931838205133},
+	{0.22778585114164507808, 0.14917298647260374679},
+	{0.076526521133497333755, 0.1527533871307258507},
+};
+
+/* a log-pmf extended to real x (Loader's form is), with its support [lo, hi] and sd */
+struct lpmf {
+	double (*f)(const struct lpmf *d, double x);
+	double n, p, q; /* binomial */
+	const void *h;	/* hypergeometric: struct hyper */
+	double lo, hi, sd;
+};
+
+/* sum_{j >= 0} exp(lf(a + dir j) - l0): the tail from a, away from the mode (dir +1 or -1) */
+static double em_tail(const struct lpmf *d, double a, int dir, double l0)
+{
+	double t0 = a - dir * 0.5, end = dir > 0 ? d->hi : d->lo, w = d->sd / 2, sum = 0;
+	double la = d->f(d, a), lb = d->f(d, a - dir);
+
+	for (int k = 0; k < EM_PANELS; k++) {
+		double u0 = t0 + dir * w * k, u1 = u0 + dir * w, part = 0, mid, half;
+
+		if (dir > 0 ? u0 >= end : u0 <= end)
+			break;
+		if (dir > 0 ? u1 > end : u1 < end)
+			u1 = end;
+		mid = (u0 + u1) / 2;
+		half = fabs(u1 - u0) / 2;
+		for (int i = 0; i < 10; i++)
+			part += gl20[i][1] * (exp(d->f(d, mid - half * gl20[i][0]) - l0) +
+					      exp(d->f(d, mid + half * gl20[i][0]) - l0));
+		part *= half;
+		sum += part;
+		if (part <= TAIL_EPS * sum)
+			break;
+	}
+	/* + f'(a - 1/2)/24, f' taken along dir: f(a - dir/2) (la - lb) per step */
+	return sum + exp((la + lb) / 2 - l0) * (la - lb) / 24;
+}
+
+static double lpmf_binom(const struct lpmf *d, double x)
+{
+	return ldbinom(x, d->n, d->p, d->q);
+}
+
 /* log P(X <= k) summed downwards; requires k < (n+1)p so the ratios are < 1 and decreasing */
 static double lbinom_down(uint64_t k, uint64_t n, double p, double q)
 {
@@ -100,6 +165,13 @@ static double lbinom_down(uint64_t k, uint64_t n, double p, double q)
 		s += t;
 		if (r < 1 && t * r <= TAIL_EPS * s * (1 - r))
 			break;
+		if (k - j + 1 >= TERMS_MAX && j > 1) { /* the rest, from j - 2 down: bounded cost */
+			struct lpmf d = {lpmf_binom, (double)n, p,	   q,
+					 NULL,	     0,		(double)n, sqrt((double)n * p * q)};
+
+			s += em_tail(&d, (double)(j - 2), -1, ldbinom(k, n, p, q));
+			break;
+		}
 	}
 	return ldbinom(k, n, p, q) + log(s);
 }
@@ -116,6 +188,13 @@ static double lbinom_up(uint64_t k, uint64_t n, double p, double q)
 		s += t;
 		if (r < 1 && t * r <= TAIL_EPS * s * (1 - r))
 			break;
+		if (j - k + 1 >= TERMS_MAX && j + 2 <= n) { /* the rest, from j + 2 up */
+			struct lpmf d = {lpmf_binom, (double)n, p,	   q,
+					 NULL,	     0,		(double)n, sqrt((double)n * p * q)};
+
+			s += em_tail(&d, (double)(j + 2), +1, ldbinom(k, n, p, q));
+			break;
+		}
 	}
 	return ldbinom(k, n, p, q) + log(s);
 }
@@ -279,9 +358,15 @@ static double ldhyper(const struct hyper *h, double x)
 	       ldbinom(h->d, h->N, h->p, h->q);
 }
 
+static double lpmf_hyper(const struct lpmf *d, double x)
+{
+	return ldhyper(d->h, x);
+}
+
 double stats_fisher_greater(uint64_t k1, uint64_t n1, uint64_t k0, uint64_t n0)
 {
 	struct hyper h;
+	struct lpmf d = {lpmf_hyper, 0, 0, 0, &h, 0, 0, 0};
 	uint64_t N = n1 + n0, K = k1 + k0, x, xlo, xhi;
 	double s = 1, t = 1, r, mode, dd;
 
@@ -298,6 +383,10 @@ double stats_fisher_greater(uint64_t k1, uint64_t n1, uint64_t k0, uint64_t n0)
 	h.q = (double)n0 / (double)N;
 	dd = (double)(N - K) - (double)n1; /* may be negative; x + dd >= 0 on the support */
 	mode = floor(((double)n1 + 1) * ((double)K + 1) / ((double)N + 2));
+	d.lo = (double)xlo;
+	d.hi = (double)xhi;
+	d.sd = sqrt((double)n1 * ((double)K / (double)N) * ((double)(N - K) / (double)N) *
+		    ((double)n0 / ((double)N - 1)));
 	if ((double)k1 > mode) {
 		for (x = k1; x < xhi; x++) {
 			r = ((double)(K - x) * (double)(n1 - x)) /
@@ -306,6 +395,10 @@ double stats_fisher_greater(uint64_t k1, uint64_t n1, uint64_t k0, uint64_t n0)
 			s += t;
 			if (r < 1 && t * r <= TAIL_EPS * s * (1 - r))
 				break;
+			if (x - k1 + 1 >= TERMS_MAX && x + 2 <= xhi) { /* bounded cost */
+				s += em_tail(&d, (double)(x + 2), +1, ldhyper(&h, k1));
+				break;
+			}
 		}
 		return exp(ldhyper(&h, k1) + log(s));
 	}
@@ -316,8 +409,64 @@ double stats_fisher_greater(uint64_t k1, uint64_t n1, uint64_t k0, uint64_t n0)
 		s += t;
 		if (r < 1 && t * r <= TAIL_EPS * s * (1 - r))
 			break;
+		if (k1 - x >= TERMS_MAX && x >= xlo + 2) {
+			s += em_tail(&d, (double)(x - 2), -1, ldhyper(&h, k1 - 1));
+			break;
+		}
 	}
 	return -expm1(ldhyper(&h, k1 - 1) + log(s));
+}
+
+void stats_blocks_add(struct stats_blocks *b, uint64_t n, uint64_t k)
+{
+	if (n == 0)
+		return;
+	b->count++;
+	b->n += n;
+	b->k += k;
+	b->sn2 += (double)n * (double)n;
+	b->sk2 += (double)k * (double)k;
+	b->skn += (double)k * (double)n;
+}
+
+void stats_blocks_close(struct stats_blocks *b, uint64_t n_total, uint64_t k_total)
+{
+	if (n_total < b->at_n || k_total < b->at_k)
+		return;
+	stats_blocks_add(b, n_total - b->at_n, k_total - b->at_k);
+	b->at_n = n_total;
+	b->at_k = k_total;
+}
+
+double stats_deff(const struct stats_blocks *b)
+{
+	double p, n, ss, v;
+
+	if (b->k > b->n || !(b->sn2 >= 0 && b->sk2 >= 0 && b->skn >= 0))
+		return NAN;
+	if (b->count < 2 || b->k == 0 || b->k == b->n)
+		return 1;
+	n = (double)b->n;
+	p = (double)b->k / n;
+	ss = b->sk2 - 2 * p * b->skn + p * p * b->sn2; /* sum (k_b - p n_b)^2 */
+	v = (double)b->count / (double)(b->count - 1) * fmax(ss, 0) / (n * n);
+	return fmax(1, v / (p * (1 - p) / n));
+}
+
+static uint64_t deflate(uint64_t x, double deff)
+{
+	return deff > 1 ? (uint64_t)llround((double)x / deff) : x;
+}
+
+double stats_fisher_greater_deff(uint64_t k1, uint64_t n1, double deff1, uint64_t k0, uint64_t n0,
+				 double deff0)
+{
+	uint64_t n1e = deflate(n1, deff1), n0e = deflate(n0, deff0);
+	uint64_t k1e = deflate(k1, deff1), k0e = deflate(k0, deff0);
+
+	if (k1 > n1 || k0 > n0)
+		return NAN;
+	return stats_fisher_greater(k1e < n1e ? k1e : n1e, n1e, k0e < n0e ? k0e : n0e, n0e);
 }
 
 struct holm_item {

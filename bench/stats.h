@@ -77,6 +77,35 @@ double stats_mcnemar_midp(uint64_t b, uint64_t c);
 double stats_fisher_greater(uint64_t k1, uint64_t n1, uint64_t k0, uint64_t n0);
 
 /*
+ * Clustered trials (Rao & Scott 1981, JASA 76:221-230; Kish, Survey Sampling, 1965, §8.2). A run
+ * takes its trials in blocks (rounds of --block trials per cell, shuffled), and graded states
+ * drift between blocks more than the binomial model allows. stats_blocks keeps the sufficient
+ * statistics of the per-block counts of one arm; stats_deff() is the design effect
+ *   deff = max(1, V_blocks / V_binomial),  p = K/N,  V_binomial = p(1-p)/N,
+ *   V_blocks = B/(B-1) * sum_b (k_b - p n_b)^2 / N^2   (the ratio estimator's variance),
+ * 1 when there are fewer than 2 blocks or p is 0 or 1. Dividing a sample's counts by its deff
+ * (its effective size N/deff) before a test is Rao and Scott's first-order correction.
+ */
+struct stats_blocks {
+	uint64_t count;	      /* blocks */
+	uint64_t n, k;	      /* their totals */
+	double sn2, sk2, skn; /* sums over blocks of n_b^2, k_b^2, k_b n_b */
+	uint64_t at_n, at_k;  /* the arm's totals when the open block began (not a record) */
+};
+/* add a block of n trials with k failures (n == 0: nothing) */
+void stats_blocks_add(struct stats_blocks *b, uint64_t n, uint64_t k);
+/* close the open block: the counts since the last close, from the arm's running totals */
+void stats_blocks_close(struct stats_blocks *b, uint64_t n_total, uint64_t k_total);
+/* the design effect (>= 1); NAN for inconsistent sums */
+double stats_deff(const struct stats_blocks *b);
+/*
+ * stats_fisher_greater() on Rao-Scott-adjusted counts: each sample's k and n divided by its design
+ * effect (rounded to the nearest integer; a deff below 1 or NaN counts as 1).
+ */
+double stats_fisher_greater_deff(uint64_t k1, uint64_t n1, double deff1, uint64_t k0, uint64_t n0,
+				 double deff0);
+
+/*
  * Holm-Bonferroni step-down adjusted p-values (Holm 1979, Scand J Statist 6:65-70):
  * adj_(i) = min(1, max_{j<=i} (m - j + 1) p_(j)) over the ascending order (ties broken by index).
  * adj[i] corresponds to p[i]; adj must not overlap p. m == 0 is a no-op. A NaN p-value sorts

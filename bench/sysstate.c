@@ -16,40 +16,41 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "common.h"
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include "journal.h"
 #include "sysstate.h"
+#include "sysstate_int.h"
 
-enum undo_kind {
-	U_UMOUNT,
-	U_SWAPOFF,
-	U_ZRAM_RESET,
-	U_ZRAM_REMOVE,
-	U_RLIMIT,
-	U_RMDIR,
-	U_CGROUP, /* move this process back to its cgroup, then remove the cgroup path */
-	U_KILL,	  /* SIGKILL and reap child process id */
-	U_WRITE,  /* write val to path */
-};
-
-struct undo {
-	enum undo_kind kind;
-	char path[PATH_MAX];
-	int id;
-	struct rlimit rl;
-	char val[80];
-};
-
-static struct undo undos[480]; /* pressure: two per cell; damon: one per kdamond file */
-static int nundo;
+static struct undo *undos; /* grows: pressure cells add two each */
+static int nundo, capundo;
 static pid_t owner; /* the process whose state this is: a forked child never restores it */
-static volatile sig_atomic_t stop_sig;
+static volatile sig_atomic_t stop_sig, nsig;
+static int recovered; /* steps of dead runs undone when the lock was taken */
 
+/* the signals whose default is to terminate: each asks the run to stop, flush and restore */
+static const int stop_signals[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,	 SIGUSR1,
+				   SIGUSR2, SIGALRM, SIGXCPU, SIGVTALRM, SIGPROF};
+/* crashes: nothing can be restored safely in the process; the journal lets the next run do it */
+static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+
+/* async-signal-safe: only the flag (the first signal wins; later ones are counted) */
 static void on_signal(int sig)
 {
-	if (stop_sig) { /* second signal: restore now and leave */
-		sys_restore();
-		_exit(128 + sig);
+	if (!stop_sig)
+		stop_sig = sig;
+	nsig++;
+}
+
+static void on_crash(int sig)
+{
+	static const char msg[] = "bpfault: crashed; what it changed is undone by the next run "
+				  "or 'bpfault cleanup'\n";
+
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) { /* best effort */
 	}
-	stop_sig = sig;
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 static void restore_atexit(void)
@@ -66,13 +67,27 @@ void sys_init(void)
 		return;
 	done = true;
 	owner = getpid();
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_signal; /* no SA_RESTART: a blocking wait returns EINTR */
+	sigfillset(&sa.sa_mask);   /* handlers never nest */
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < ARRAY_SIZE(crash_signals); i++)
+		sigaction(crash_signals[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe on stdout must not skip the restore */
+	signal(SIGXFSZ, SIG_IGN); /* a file size limit: the write fails with EFBIG instead */
 	atexit(restore_atexit);
+}
+
+void sys_child_signals(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		signal(stop_signals[i], SIG_DFL);
+	for (size_t i = 0; i < ARRAY_SIZE(crash_signals); i++)
+		signal(crash_signals[i], SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGXFSZ, SIG_DFL);
 }
 
 int sys_stop_signal(void)
@@ -80,20 +95,52 @@ int sys_stop_signal(void)
 	return stop_sig;
 }
 
-static struct undo *push(enum undo_kind k, const char *path, int id)
+int sys_recovered(void)
+{
+	return recovered;
+}
+
+/*
+ * Record an undo step, in memory and in the journal, before its change is made; if the change
+ * then fails, cancel() it. NULL only when out of memory.
+ */
+struct undo *push_full(enum undo_kind k, const char *path, int id, const char *val)
 {
 	struct undo *u;
 
-	if (nundo >= (int)ARRAY_SIZE(undos))
-		return NULL;
+	if (nundo >= capundo) {
+		int nc = capundo ? capundo * 2 : 64;
+		struct undo *nu = realloc(undos, (size_t)nc * sizeof(*nu));
+
+		if (!nu)
+			return NULL;
+		undos = nu;
+		capundo = nc;
+	}
 	u = &undos[nundo++];
+	memset(u, 0, sizeof(*u));
 	u->kind = k;
 	snprintf(u->path, sizeof(u->path), "%s", path ? path : "");
+	snprintf(u->val, sizeof(u->val), "%s", val ? val : "");
 	u->id = id;
+	if (k == U_KILL)
+		u->start = proc_start_time(id);
+	if (k != U_RLIMIT)
+		journal_add(u);
 	return u;
 }
 
-static int write_str(const char *path, const char *s)
+/* the change of the last push() did not happen */
+void cancel(void)
+{
+	if (nundo > 0) {
+		nundo--;
+		if (undos[nundo].kind != U_RLIMIT)
+			journal_cancel();
+	}
+}
+
+int write_str(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t n;
@@ -106,7 +153,7 @@ static int write_str(const char *path, const char *s)
 	return (int)n;
 }
 
-static int read_str(const char *path, char *buf, size_t len)
+int read_str(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -140,48 +187,112 @@ static void rm_dir(const char *path)
 	rmdir(path);
 }
 
-static void cg_remove(const char *path);
-static void reap(pid_t pid);
+static void reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
 
+static bool is_mounted_tracefs(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && sf.f_type == TRACEFS_MAGIC;
+}
+
+static bool swap_listed(const char *dev)
+{
+	FILE *f = fopen("/proc/swaps", "re");
+	char line[512], d[256];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%255s", d) == 1 && !strcmp(d, dev);
+	fclose(f);
+	return found;
+}
+
+/* foreign: kill what is left in a dead run's cgroup (its hogs) before removing it */
+static void cg_kill_all(const char *path)
+{
+	char p[PATH_MAX + 16], *data, *save = NULL;
+
+	snprintf(p, sizeof(p), "%s/cgroup.procs", path);
+	if (read_file(p, &data, NULL))
+		return;
+	for (char *t = strtok_r(data, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+		if (atoi(t) > 1 && atoi(t) != getpid())
+			kill(atoi(t), SIGKILL);
+	free(data);
+}
+
+void sys_undo_apply(const struct undo *u, bool foreign)
+{
+	char buf[32];
+
+	switch (u->kind) {
+	case U_UMOUNT:
+		if (!foreign || is_mounted_tracefs(u->path))
+			umount2(u->path, MNT_DETACH);
+		break;
+	case U_SWAPOFF:
+		if (!foreign || swap_listed(u->path))
+			swapoff(u->path);
+		break;
+	case U_ZRAM_RESET:
+		if (!strncmp(u->path, "/sys/block/zram", 15))
+			write_str(u->path, "1");
+		break;
+	case U_ZRAM_REMOVE:
+		snprintf(buf, sizeof(buf), "%d", u->id);
+		write_str("/sys/class/zram-control/hot_remove", buf);
+		break;
+	case U_RLIMIT:
+		if (!foreign)
+			setrlimit(RLIMIT_MEMLOCK, &u->rl);
+		break;
+	case U_RMDIR:
+		rm_dir(u->path);
+		break;
+	case U_CGROUP:
+		if (foreign)
+			cg_kill_all(u->path);
+		cg_remove(u->path);
+		break;
+	case U_KILL:
+		if (!foreign)
+			reap(u->id);
+		else if (u->id > 1 && u->start >= 0 && proc_start_time(u->id) == u->start)
+			kill(u->id, SIGKILL);
+		break;
+	case U_WRITE:
+		write_str(u->path, u->val);
+		break;
+	case U__COUNT:
+		break;
+	}
+}
+
+/* once, in the main flow (never from a signal handler): a signal now only sets the flag */
 void sys_restore(void)
 {
-	if (owner && getpid() != owner)
+	if (!owner || getpid() != owner)
 		return; /* a forked child (hog, exec helper) must not undo its parent's changes */
-	while (nundo > 0) {
-		struct undo *u = &undos[--nundo];
-		char buf[32];
+	while (nundo > 0)
+		sys_undo_apply(&undos[--nundo], false);
+	journal_done();
+}
 
-		switch (u->kind) {
-		case U_UMOUNT:
-			umount2(u->path, MNT_DETACH);
-			break;
-		case U_SWAPOFF:
-			swapoff(u->path);
-			break;
-		case U_ZRAM_RESET:
-			write_str(u->path, "1");
-			break;
-		case U_ZRAM_REMOVE:
-			snprintf(buf, sizeof(buf), "%d", u->id);
-			write_str("/sys/class/zram-control/hot_remove", buf);
-			break;
-		case U_RLIMIT:
-			setrlimit(RLIMIT_MEMLOCK, &u->rl);
-			break;
-		case U_RMDIR:
-			rm_dir(u->path);
-			break;
-		case U_CGROUP:
-			cg_remove(u->path);
-			break;
-		case U_KILL:
-			reap(u->id);
-			break;
-		case U_WRITE:
-			write_str(u->path, u->val);
-			break;
-		}
-	}
+/* the lock is ours: no other run is alive, so every other journal is a dead run's */
+static int lock_taken(void)
+{
+	recovered = journal_recover(false); /* said even with -q: the user must know */
+	return 0;
 }
 
 int sys_lock(void)
@@ -190,11 +301,11 @@ int sys_lock(void)
 
 	if (fd >= 0)
 		return 0;
-	fd = open(SYS_LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = open(SYS_LOCK_PATH, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return 0;
+		return lock_taken();
 	if (errno != EWOULDBLOCK)
 		return -errno;
 	info("bpfault: another bpfault run holds %s (swap, tracefs and cgroups are shared): "
@@ -203,7 +314,7 @@ int sys_lock(void)
 	while (flock(fd, LOCK_EX) < 0)
 		if (errno != EINTR || stop_sig)
 			return errno == EINTR ? -EINTR : -errno;
-	return 0;
+	return lock_taken();
 }
 
 int sys_ensure_tracefs(char *why, size_t len)
@@ -213,14 +324,18 @@ int sys_ensure_tracefs(char *why, size_t len)
 	if (stat("/sys/kernel/tracing/events", &st) == 0 ||
 	    stat("/sys/kernel/debug/tracing/events", &st) == 0)
 		return 0;
+	if (!push(U_UMOUNT, "/sys/kernel/tracing", 0)) {
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
 	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0) {
 		int err = -errno;
 
+		cancel();
 		snprintf(why, len, "cannot mount tracefs at /sys/kernel/tracing: %s",
 			 strerror(errno));
 		return err;
 	}
-	push(U_UMOUNT, "/sys/kernel/tracing", 0);
 	return 0;
 }
 
@@ -258,19 +373,25 @@ void sys_swap_summary(char *buf, size_t len)
 
 static int run_mkswap(const char *dev)
 {
-	pid_t pid = fork();
+	char prog[PATH_MAX];
+	char *const envp[] = {"PATH=" SAFE_PATH, "LC_ALL=C", NULL};
+	pid_t pid;
 	int status;
 
+	if (find_helper("mkswap", prog, sizeof(prog)))
+		return -ENOENT;
+	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
 		int fd = open("/dev/null", O_WRONLY);
 
+		sys_child_signals();
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		execlp("mkswap", "mkswap", dev, (char *)NULL);
+		execle(prog, "mkswap", dev, (char *)NULL, envp);
 		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) < 0)
@@ -300,28 +421,29 @@ int sys_ensure_swap(char *desc, size_t len)
 		}
 		id = atoi(val);
 		added = true;
-		push(U_ZRAM_REMOVE, NULL, id);
+		push(U_ZRAM_REMOVE, NULL, id); /* its id is known only now */
 	}
+	snprintf(path, sizeof(path), "/sys/block/zram%d/reset", id);
+	push(U_ZRAM_RESET, path, id); /* a reset of an unsized device is harmless */
 	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", id);
 	err = write_str(path, "1G");
 	if (err) {
 		snprintf(desc, len, "cannot size zram%d: %s", id, strerror(-err));
 		return err;
 	}
-	snprintf(path, sizeof(path), "/sys/block/zram%d/reset", id);
-	push(U_ZRAM_RESET, path, id);
 	snprintf(dev, sizeof(dev), "/dev/zram%d", id);
 	err = run_mkswap(dev);
 	if (err) {
 		snprintf(desc, len, "mkswap %s failed", dev);
 		return err;
 	}
+	push(U_SWAPOFF, dev, id);
 	if (swapon(dev, 0) < 0) {
 		err = -errno;
+		cancel();
 		snprintf(desc, len, "swapon %s: %s", dev, strerror(errno));
 		return err;
 	}
-	push(U_SWAPOFF, dev, id);
 	snprintf(desc, len, "%s (1 GiB zram set up by bpfault%s, removed at exit)", dev,
 		 added ? ", hot-added" : "");
 	return 0;
@@ -358,263 +480,17 @@ void sys_remove_dir_at_exit(const char *path)
 	push(U_RMDIR, path, 0);
 }
 
-/* ---- memory cgroups ---- */
-
-static struct {
-	int version;	   /* 1 or 2; 0: not set up */
-	char mnt[256];	   /* the hierarchy's mount point */
-	char orig[1400];   /* the directory of the cgroup this process was found in */
-	char parent[1500]; /* bpfault.<pid> */
-	char desc[1600];
-} cg;
-
-/* the mount point of the cgroup2 hierarchy (v2) or of the v1 hierarchy with the memory
- * controller */
-static bool cg_find_mount(int version, char *mnt, size_t len)
-{
-	FILE *f = fopen("/proc/self/mounts", "re");
-	char dev[256], dir[256], type[64], opts[1024];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (!found && fscanf(f, "%255s %255s %63s %1023s %*d %*d", dev, dir, type, opts) == 4) {
-		if (version == 2 && !strcmp(type, "cgroup2")) {
-			found = true;
-		} else if (version == 1 && !strcmp(type, "cgroup")) {
-			for (char *save = NULL, *t = strtok_r(opts, ",", &save); t;
-			     t = strtok_r(NULL, ",", &save))
-				if (!strcmp(t, "memory"))
-					found = true;
-		}
-		if (found)
-			snprintf(mnt, len, "%s", dir);
-	}
-	fclose(f);
-	return found;
-}
-
-/* this process's cgroup path in the hierarchy of version (v1: the memory controller's) */
-static bool cg_self_path(int version, char *path, size_t len)
-{
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[PATH_MAX + 128];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *ctrl = strchr(line, ':'), *p;
-
-		if (!ctrl || !(p = strchr(ctrl + 1, ':')))
-			continue;
-		*ctrl++ = 0; /* line: the hierarchy id, ctrl: its controllers, p: the path */
-		*p++ = 0;
-		p[strcspn(p, "\n")] = 0;
-		if (version == 2 && !strcmp(line, "0") && !*ctrl) {
-			found = true;
-		} else if (version == 1) {
-			for (char *save = NULL, *t = strtok_r(ctrl, ",", &save); t;
-			     t = strtok_r(NULL, ",", &save))
-				if (!strcmp(t, "memory"))
-					found = true;
-		}
-		if (found)
-			snprintf(path, len, "%s", p);
-	}
-	fclose(f);
-	return found;
-}
-
-/* is word a whitespace-separated token of the file? */
-static bool file_has_word(const char *path, const char *word)
-{
-	char buf[1024];
-
-	if (read_str(path, buf, sizeof(buf)) < 0)
-		return false;
-	for (char *save = NULL, *t = strtok_r(buf, " \t", &save); t;
-	     t = strtok_r(NULL, " \t", &save))
-		if (!strcmp(t, word))
-			return true;
-	return false;
-}
-
-static int cg_move(const char *dir, pid_t pid)
-{
-	char p[PATH_MAX + 16], v[32];
-
-	snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
-	snprintf(v, sizeof(v), "%d", (int)pid);
-	return write_str(p, v);
-}
-
-static void cg_remove(const char *path)
-{
-	if (cg.orig[0])
-		cg_move(cg.orig, getpid()); /* never left inside a cgroup being removed */
-	/* a reaped child leaves its cgroup asynchronously: retry a busy cgroup for a while */
-	for (int i = 0; i < 200 && rmdir(path) < 0 && errno == EBUSY; i++)
-		usleep(5000);
-}
-
-static void reap(pid_t pid)
-{
-	if (pid <= 0)
-		return;
-	kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-}
-
-/* v2: the directory where bpfault.<pid> can be made: this process's cgroup or the nearest
- * ancestor whose children can have the memory controller (enabling it where that is allowed) */
-static int cg2_place(char *dir, size_t len, char *why, size_t wlen)
-{
-	char p[1500];
-	int err = 0;
-
-	for (;;) {
-		snprintf(p, sizeof(p), "%s/cgroup.subtree_control", dir);
-		if (file_has_word(p, "memory"))
-			return 0;
-		err = write_str(p, "+memory");
-		if (!err) {
-			struct undo *u = push(U_WRITE, p, 0);
-
-			if (!u) {
-				write_str(p, "-memory");
-				snprintf(why, wlen, "too many restore steps");
-				return -ENOSPC;
-			}
-			snprintf(u->val, sizeof(u->val), "-memory");
-			return 0;
-		}
-		if (!strcmp(dir, cg.mnt)) {
-			snprintf(why, wlen, "cannot enable the memory controller under %s: %s",
-				 cg.mnt, strerror(-err));
-			return err;
-		}
-		*strrchr(dir, '/') = 0; /* up one level (a cgroup has processes: EBUSY) */
-		(void)len;
-	}
-}
-
-int sys_memcg_init(char *why, size_t len)
-{
-	char self[1024], p[1600], dir[1400];
-	static int done_err = 1;
-	static char done_why[256];
-	int err;
-
-	if (done_err <= 0) {
-		snprintf(why, len, "%s", done_why);
-		return done_err;
-	}
-	err = -ENOENT;
-	if (cg_find_mount(2, cg.mnt, sizeof(cg.mnt)) &&
-	    (snprintf(p, sizeof(p), "%s/cgroup.controllers", cg.mnt), file_has_word(p, "memory")) &&
-	    cg_self_path(2, self, sizeof(self))) {
-		cg.version = 2;
-	} else if (cg_find_mount(1, cg.mnt, sizeof(cg.mnt)) &&
-		   cg_self_path(1, self, sizeof(self))) {
-		cg.version = 1;
-	} else {
-		snprintf(why, len,
-			 "neither cgroup v2 with the memory controller nor a v1 memory "
-			 "hierarchy is mounted");
-		goto out;
-	}
-	snprintf(cg.orig, sizeof(cg.orig), "%s%s", cg.mnt, strcmp(self, "/") ? self : "");
-	snprintf(dir, sizeof(dir), "%s", cg.orig);
-	if (cg.version == 2) {
-		err = cg2_place(dir, sizeof(dir), why, len);
-		if (err)
-			goto out;
-	}
-	snprintf(cg.parent, sizeof(cg.parent), "%s/bpfault.%d", dir, (int)getpid());
-	if (mkdir(cg.parent, 0755) < 0) {
-		err = -errno;
-		snprintf(why, len, "cannot make cgroup %s: %s", cg.parent, strerror(errno));
-		goto out;
-	}
-	if (!push(U_CGROUP, cg.parent, 0)) {
-		rmdir(cg.parent);
-		err = -ENOSPC;
-		snprintf(why, len, "too many restore steps");
-		goto out;
-	}
-	if (cg.version == 2) {
-		snprintf(p, sizeof(p), "%s/cgroup.subtree_control", cg.parent);
-		err = write_str(p, "+memory");
-		if (err) {
-			snprintf(why, len, "cannot enable memory in %s: %s", p, strerror(-err));
-			goto out;
-		}
-	}
-	snprintf(cg.desc, sizeof(cg.desc), "cgroup v%d at %s", cg.version, cg.parent);
-	err = 0;
-out:
-	if (err)
-		cg.version = 0;
-	done_err = err;
-	snprintf(done_why, sizeof(done_why), "%s", err ? why : "");
-	return err;
-}
-
-const char *sys_memcg_desc(void)
-{
-	return cg.version ? cg.desc : "none";
-}
-
-int sys_memcg_child(const char *name, char *path, size_t len)
-{
-	if (!cg.version)
-		return -ENODEV;
-	snprintf(path, len, "%s/%s", cg.parent, name);
-	if (mkdir(path, 0755) < 0)
-		return -errno;
-	if (!push(U_CGROUP, path, 0)) {
-		rmdir(path);
-		return -ENOSPC;
-	}
-	return 0;
-}
-
-int sys_memcg_limit(const char *path, unsigned long long bytes)
-{
-	char p[PATH_MAX + 32], v[32];
-
-	snprintf(p, sizeof(p), "%s/%s", path,
-		 cg.version == 2 ? "memory.max" : "memory.limit_in_bytes");
-	snprintf(v, sizeof(v), "%llu", bytes);
-	return write_str(p, v);
-}
-
-int sys_memcg_enter(const char *path)
-{
-	if (!cg.version)
-		return -ENODEV;
-	return cg_move(path ? path : cg.orig, getpid());
-}
-
 int sys_write_at_exit(const char *path, const char *val)
 {
-	struct undo *u;
-
-	if (strlen(val) >= sizeof(u->val))
+	if (strlen(val) >= sizeof(((struct undo *)0)->val))
 		return -E2BIG;
-	u = push(U_WRITE, path, 0);
-	if (!u)
-		return -ENOSPC;
-	snprintf(u->val, sizeof(u->val), "%s", val);
-	return 0;
+	return push_full(U_WRITE, path, 0, val) ? 0 : -ENOMEM;
 }
 
 int sys_kill_at_exit(pid_t pid)
 {
-	if (push(U_KILL, NULL, (int)pid))
+	if (push(U_KILL, NULL, (int)pid)) /* journaled once its pid exists */
 		return 0;
 	reap(pid);
-	return -ENOSPC;
+	return -ENOMEM;
 }

@@ -14,6 +14,8 @@
  *         presidential approval, discordant counts 150 and 86.
  *  [HW73] Hollander & Wolfe (1973) p. 69, the data of R's ?wilcox.test: W = 35.
  *  [WIKI] Wikipedia, "Holm-Bonferroni method", worked example with p = .01, .04, .03, .005.
+ *  [MP]   tests/ref/tail_ref.py: term-by-term sums in 30-digit arithmetic (mpmath 1.3.0), for
+ *         tails too wide to sum term by term in bench/stats.c (its Euler-Maclaurin remainder).
  *  [REF]  tests/ref/stats_ref.py (python 3.11.2, scipy 1.10.1, numpy 1.24.2): exact rational
  *         arithmetic (Fraction) or 60-digit decimal arithmetic (Decimal), cross-checked against
  *         scipy; SciPy alone for the Mann-Whitney p-values. Values pasted as the shortest
@@ -27,6 +29,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include "stats.h"
 
@@ -382,6 +385,87 @@ static void test_fisher(void **state)
 	assert_true(isnan(stats_fisher_greater(1, 4, 5, 4)));
 }
 
+/* tails wider than TERMS_MAX terms: the Euler-Maclaurin remainder, against [MP] */
+static void test_wide_tails(void **state)
+{
+	(void)state;
+	assert_rel(stats_fisher_greater(50000000, 100000000, 49990000, 100000000),
+		   0.078670359851292967, TOL);
+	assert_rel(stats_fisher_greater(5000000, 10000000, 4995000, 10000000), 0.012688301264520867,
+		   TOL);
+	assert_rel(stats_binom_cdf(49990000, 100000000, 0.5), 0.022755531314807857, TOL);
+	assert_rel(stats_fisher_greater((1ull << 39) + 300000, 1ull << 40, 1ull << 39, 1ull << 40),
+		   0.34288269263038242, TOL);
+}
+
+/* the cost does not grow with n: summed term by term, each of these took minutes to hours */
+static void test_bounded_cost(void **state)
+{
+	struct timespec a, b;
+	double sum = 0, ms;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (int i = 0; i < 100; i++) {
+		uint64_t n = (1ull << 40) - (uint64_t)i;
+
+		sum += stats_fisher_greater(n / 2 + (uint64_t)i, n, n / 2, n);
+		sum += stats_binom_cdf(n / 2, n, 0.5);
+		sum += stats_mcnemar_exact(n / 2, n / 2 + 1000);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+	assert_true(isfinite(sum));
+	if (ms > 5000)
+		fail_msg("300 tail computations at n = 2^40 took %.0f ms", ms);
+}
+
+/* design effect of block counts: [FR] = exact rational arithmetic (python3 fractions) of
+ * max(1, B/(B-1) sum (k_b - p n_b)^2 / N^2 / (p (1-p) / N)) */
+static void test_deff(void **state)
+{
+	static const uint64_t b1[][2] = {{50, 10}, {50, 20}, {50, 30}, {50, 25}};
+	static const uint64_t b2[][2] = {{40, 5}, {60, 20}, {50, 9}, {30, 15}, {70, 14}};
+	static const uint64_t b3[][2] = {{100, 50}, {100, 49}, {100, 51}};
+	struct stats_blocks a = {0}, b = {0}, c = {0}, d = {0}, e = {0};
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++)
+		stats_blocks_add(&a, b1[i][0], b1[i][1]);
+	for (size_t i = 0; i < 5; i++)
+		stats_blocks_add(&b, b2[i][0], b2[i][1]);
+	for (size_t i = 0; i < 3; i++)
+		stats_blocks_add(&c, b3[i][0], b3[i][1]);
+	assert_rel(stats_deff(&a), 5.967604433077579, 1e-12); /* [FR] */
+	assert_rel(stats_deff(&b), 3.479755538579068, 1e-12); /* [FR] */
+	assert_rel(stats_deff(&c), 1.0, 0);		      /* less spread than binomial */
+	/* running totals: the same blocks by close() */
+	for (size_t i = 0, n = 0, k = 0; i < 5; i++) {
+		n += b2[i][0];
+		k += b2[i][1];
+		stats_blocks_close(&d, n, k);
+	}
+	stats_blocks_close(&d, d.at_n, d.at_k); /* an empty block adds nothing */
+	assert_int_equal(d.count, 5);
+	assert_rel(stats_deff(&d), stats_deff(&b), 1e-15);
+	/* fewer than 2 blocks, or no failure, or all: 1 */
+	stats_blocks_add(&e, 100, 30);
+	assert_rel(stats_deff(&e), 1.0, 0);
+	e = (struct stats_blocks){0};
+	stats_blocks_add(&e, 100, 0);
+	stats_blocks_add(&e, 50, 0);
+	assert_rel(stats_deff(&e), 1.0, 0);
+	/* the adjusted test: deff 1 is Fisher itself, deff 4 is Fisher on a quarter of the counts
+	 */
+	assert_rel(stats_fisher_greater_deff(120, 1000, 1, 100, 1000, 0.5),
+		   stats_fisher_greater(120, 1000, 100, 1000), 0);
+	assert_rel(stats_fisher_greater_deff(120, 1000, 4, 100, 1000, 4),
+		   stats_fisher_greater(30, 250, 25, 250), 0);
+	assert_true(stats_fisher_greater_deff(120, 1000, 4, 100, 1000, 4) >
+		    stats_fisher_greater(120, 1000, 100, 1000));
+	assert_true(isnan(stats_fisher_greater_deff(5, 4, 1, 1, 4, 1)));
+}
+
 /* ------------------------------------------------------------------ Holm */
 
 static void test_holm(void **state)
@@ -622,9 +706,10 @@ int main(void)
 		cmocka_unit_test(test_ci_ref),	     cmocka_unit_test(test_ci_published),
 		cmocka_unit_test(test_ci_edges),     cmocka_unit_test(test_zero_upper),
 		cmocka_unit_test(test_mcnemar),	     cmocka_unit_test(test_fisher),
-		cmocka_unit_test(test_holm),	     cmocka_unit_test(test_median_ranks),
-		cmocka_unit_test(test_median_ci),    cmocka_unit_test(test_mann_whitney),
-		cmocka_unit_test(test_cost_compare),
+		cmocka_unit_test(test_wide_tails),   cmocka_unit_test(test_bounded_cost),
+		cmocka_unit_test(test_deff),	     cmocka_unit_test(test_holm),
+		cmocka_unit_test(test_median_ranks), cmocka_unit_test(test_median_ci),
+		cmocka_unit_test(test_mann_whitney), cmocka_unit_test(test_cost_compare),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,19 +3,24 @@
  * The pressure states: real reclaim under a memory cgroup limit, at graded levels.
  *
  * Each pressure cell gets a memory cgroup of its own (a child of bpfault.<pid>, see
- * sys_memcg_init) holding its pool and a hog: a child process that keeps rewriting an anonymous
- * area, so that reclaim in the cgroup keeps evicting the coldest pages to swap (zram), as it does
- * in production. The limit is the pool plus HEADROOM; the hog keeps HEADROOM plus the level's
- * share `over` of the pool written and, rewritten every few milliseconds, stays hotter than any
- * pool slot, so about that share of the pool does not fit, and reclaim chooses which pages go.
+ * sys_memcg_init) holding its pool and a hog: a child process holding a locked ballast of
+ * anonymous memory. The limit is the pool plus HEADROOM; the ballast is HEADROOM plus the level's
+ * share `over` of the pool, so about that share of the pool does not fit, and reclaim, which
+ * cannot touch the locked ballast, chooses which pool pages go to swap (zram), by their age, as
+ * it does in production. Every trial that finds its slot swapped out brings it back (charged to
+ * the cell's cgroup, which recorded the swap-out) and so evicts another, the coldest: the level
+ * holds for as long as the cell runs. (A hog that kept rewriting an unlocked area, as before, kept
+ * its pages young under reclaim's scan; reclaim then found nothing to evict within its retries
+ * and the cgroup's OOM killer killed the hog a few seconds in.)
  *
- * The pool is written with bpfault moved into the cgroup (so it is charged there; swap-ins are
- * charged back to the cgroup recorded at swap-out), then bpfault moves back: nothing else of it
- * is under pressure. A trial never touches its slot before the call; each pass over the pool uses
- * a fresh random order, so a slot ages about one pass between uses (a fixed cyclic order is LRU's
- * worst case and makes every level all-or-nothing). Only the cell in use runs its hog (the others
- * are stopped), so cells interleaved in rounds do not press on each other's pools. How much of a
- * pool really was evicted is not assumed: the engine records the pagemap truth of every trial.
+ * The pool is written with bpfault moved into the cgroup (so it is charged there), then bpfault
+ * moves back: nothing else of it is under pressure. A trial never touches its slot before the
+ * call; each pass over the pool uses a fresh random order, so a slot ages about one pass between
+ * uses (a fixed cyclic order is LRU's worst case and makes every level all-or-nothing). How much
+ * of a pool really was evicted is not assumed: the engine records the pagemap truth of every
+ * trial, and the level is checked while the cell runs: every second the cell's cgroup usage and
+ * swap are sampled (pressure_record(), in meta.pressure); a cgroup that fell below its limit, or
+ * a hog that died, stops the cell.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,31 +35,45 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <jansson.h>
+#include <math.h>
 #include <unistd.h>
 #include "common.h"
 #include "model.h"
 #include "sysstate.h"
 
-/* workloads/pressure-stressng.c: stress-ng as the hog of pressure-stressng */
-void stressng_exec(uint64_t target);
-
-#define POOL_SLOTS  2048u	  /* SLOT_PAGES each: 16 MiB of address space per cell */
-#define HEADROOM    (32ull << 20) /* the cgroup's limit: the pool plus this */
-#define HOG_MAX	    (1ull << 30)  /* the hog's address space; it writes its target only */
-#define HOG_TIMEOUT 60		  /* s to wait for a hog's pass */
-#define MAX_CELLS   64		  /* pressure cells in one run */
+#define POOL_SLOTS    2048u	    /* SLOT_PAGES each: 16 MiB of address space per cell */
+#define HEADROOM      (32ull << 20) /* the cgroup's limit: the pool plus this */
+#define HOG_TIMEOUT   60	    /* s to wait for a hog's ballast */
+#define MAX_CELLS     256	    /* pressure cells in one run */
+#define SAMPLE_NS     1000000000ull /* the level is sampled this often while a cell runs */
+#define MAX_SAMPLES   4096	    /* kept per cell (then every other one is dropped) */
+#define SLACK	      (4ull << 20)  /* a held level: cgroup usage within this of its limit */
+#define HOLD_SLACK    (4ull << 20)  /* the hard limit above the level (sys_memcg_hold) */
+#define SQUEEZE_EVERY 4		    /* trials (each swaps in at most a slot) between squeezes */
 
 struct hogctl {
 	volatile uint64_t go;	  /* set by bpfault once the pool is written */
-	volatile uint64_t target; /* bytes the hog keeps written (set before go) */
-	volatile uint64_t passes; /* full passes the hog made over its target */
+	volatile uint64_t target; /* bytes of ballast the hog locks (set before go) */
+	volatile uint64_t ready;  /* 1: locked; 2: mlock failed (errno in err) */
+	volatile int64_t err;
 };
+
+struct sample {
+	float t;	 /* s since the cell's setup */
+	uint64_t usage;	 /* the cgroup's charged memory */
+	uint64_t swap;	 /* its swap */
+	uint64_t trials; /* trials of the cell so far */
+};
+
+/* workloads/pressure-stressng.c: stress-ng as the hog of pressure-stressng */
+void stressng_exec(uint64_t target);
 
 struct level {
 	const char *name;
 	double over; /* the share of the pool that does not fit */
-	/* an external hog (pressure-stressng): exec it to keep target bytes written; NULL: our own
-	 */
+	/* an external hog (pressure-stressng): exec'd to keep target bytes written, in its own
+	 * process group; NULL: our own locked ballast */
 	void (*exec)(uint64_t target);
 };
 
@@ -67,21 +86,28 @@ static const struct level levels[] = {
 
 struct pcell {
 	const struct level *lv;
-	char cg[1600];		  /* the cell's cgroup directory */
-	pid_t hog;		  /* its hog (the leader of its process group) */
-	unsigned long long limit; /* the cgroup's memory limit */
+	char cg[1600]; /* the cell's cgroup directory */
+	pid_t hog;     /* its hog */
 	struct hogctl *ctl;
-	bool dead;	 /* the hog died */
-	uint64_t *nonce; /* per slot: the nonce its pattern carries */
-	uint32_t *order; /* this pass's order of the slots: a fresh permutation each pass */
-	uint64_t rng;	 /* for the permutations (seeded from the cell's seed) */
-	uint64_t next;	 /* the nonce for the slot in use, written after the call */
-	size_t cur;	 /* the slot in use */
-	size_t npages;	 /* pages of the pool the buffers span (charged to the cgroup) */
+	bool dead;	   /* the hog died */
+	uint64_t *nonce;   /* per slot: the nonce its pattern carries */
+	uint32_t *order;   /* this pass's order of the slots: a fresh permutation each pass */
+	uint64_t rng;	   /* for the permutations (seeded from the cell's seed) */
+	uint64_t next;	   /* the nonce for the slot in use, written after the call */
+	size_t cur;	   /* the slot in use */
+	size_t npages;	   /* pages of the pool the buffers span (charged to the cgroup) */
+	uint64_t limit;	   /* the cgroup's limit */
+	uint64_t t0, last; /* setup time, last sample (ns) */
+	struct sample *samples;
+	size_t nsamples, step; /* kept samples; every step-th sample is kept */
+	uint64_t nseen;	       /* samples taken */
+	int low;	       /* consecutive samples below the limit */
+	int noswap;	       /* consecutive samples with (almost) nothing in swap */
+	struct cellrt *c;
 };
 
-static struct pcell *active; /* the cell whose hog runs */
-static unsigned ncg;	     /* cgroups made, for their names */
+static unsigned ncg;		       /* cgroups made, for their names */
+static struct pcell *cells[MAX_CELLS]; /* live cells, for pressure_record() */
 
 /* every pool, so that a hog forked later can unmap them (no pages shared with a hog) */
 static struct {
@@ -132,7 +158,7 @@ static void write_file(const char *path, const char *s)
 	}
 }
 
-/* the hog: never returns */
+/* the hog: locks its ballast, then sleeps until killed; never returns */
 static void hog_main(struct hogctl *ctl, int avoid_cpu, const struct level *lv)
 {
 	struct timespec ms = {0, 1000000};
@@ -140,9 +166,8 @@ static void hog_main(struct hogctl *ctl, int avoid_cpu, const struct level *lv)
 	uint8_t *a;
 
 	/* terminal signals must not reach it, nor bpfault's handlers run in it */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
+	sys_child_signals();
+	prctl(PR_SET_NAME, "bpfault-hog");
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
@@ -152,7 +177,6 @@ static void hog_main(struct hogctl *ctl, int avoid_cpu, const struct level *lv)
 #endif
 	/* an OOM in the cgroup kills the hog, never bpfault */
 	write_file("/proc/self/oom_score_adj", "1000");
-	/* off bpfault's CPU when there is another; else below it */
 	CPU_ZERO(&set);
 	for (int i = 0; i < (int)sysconf(_SC_NPROCESSORS_ONLN) && i < CPU_SETSIZE; i++)
 		if (i != avoid_cpu)
@@ -162,28 +186,26 @@ static void hog_main(struct hogctl *ctl, int avoid_cpu, const struct level *lv)
 	for (size_t i = 0; i < MAX_CELLS; i++)
 		if (pools[i].p)
 			munmap(pools[i].p, pools[i].len);
+	while (!ctl->go)
+		nanosleep(&ms, NULL);
 	if (lv->exec) {
-		while (!ctl->go)
-			nanosleep(&ms, NULL);
 		lv->exec(ctl->target);
 		_exit(127);
 	}
-	a = mmap(NULL, HOG_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		 -1, 0);
-	if (a == MAP_FAILED)
+	a = mmap(NULL, ctl->target, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (a != MAP_FAILED)
+		madvise(a, ctl->target, MADV_NOHUGEPAGE);
+	/* locked: reclaim never scans it, so it evicts pool pages only, the coldest first */
+	if (a == MAP_FAILED || mlock(a, ctl->target) < 0) {
+		ctl->err = errno;
+		ctl->ready = 2;
 		_exit(1);
-	madvise(a, HOG_MAX, MADV_NOHUGEPAGE);
-	while (!ctl->go)
-		nanosleep(&ms, NULL);
-	for (uint64_t pass = 1;; pass++) {
-		size_t t = ctl->target < HOG_MAX ? ctl->target : HOG_MAX;
-
-		/* write every page: dirty anonymous pages can only go to swap */
-		for (size_t off = 0; off < t; off += PAGE_SZ)
-			a[off] = (uint8_t)(pass + off / PAGE_SZ);
-		ctl->passes = pass;
-		nanosleep(&ms, NULL); /* a hog that fits need not spin */
 	}
+	for (size_t off = 0; off < ctl->target; off += PAGE_SZ)
+		a[off] = 1; /* dirty: never shared with the zero page */
+	ctl->ready = 1;
+	for (;;)
+		pause();
 }
 
 static int hog_start(struct pcell *pc)
@@ -191,7 +213,8 @@ static int hog_start(struct pcell *pc)
 	int cpu = sched_getcpu(), err;
 	pid_t pid;
 
-	pc->ctl = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pc->ctl = mmap(NULL, sizeof(*pc->ctl), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		       -1, 0);
 	if (pc->ctl == MAP_FAILED) {
 		pc->ctl = NULL;
 		return -errno;
@@ -220,8 +243,8 @@ static bool hog_dead(struct pcell *pc)
 		pc->dead = true;
 		if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED)
 			err_msg("pressure-%s: the hog (pid %d) was killed by signal %d (an OOM "
-				"kill in "
-				"its cgroup? was swap turned off?): its cell stops",
+				"kill "
+				"in its cgroup? was swap turned off?): its cell stops",
 				pc->lv->name, (int)pc->hog, si.si_status);
 		else
 			err_msg("pressure-%s: the hog (pid %d) exited with %d: its cell stops",
@@ -230,90 +253,79 @@ static bool hog_dead(struct pcell *pc)
 	return pc->dead;
 }
 
-static void switch_to(struct pcell *pc)
+/* the cgroup's charged memory and swap now */
+static void sample(struct pcell *pc)
 {
-	if (active == pc)
+	struct sample *sm;
+	uint64_t usage = 0, swap = 0;
+
+	sys_memcg_usage(pc->cg, &usage, &swap);
+	pc->last = now_ns();
+	pc->low = usage + SLACK < pc->limit ? pc->low + 1 : 0;
+	/* the pool's evicted share is in swap: a quarter of the level's share at least */
+	pc->noswap = pc->nseen && (double)swap < pc->lv->over * (double)(pc->npages * PAGE_SZ) / 4
+			     ? pc->noswap + 1
+			     : 0;
+	if (pc->nseen++ % pc->step)
 		return;
-	/* the whole process group: an external hog has workers */
-	if (active && active->hog > 0)
-		kill(-active->hog, SIGSTOP);
-	if (pc && pc->hog > 0)
-		kill(-pc->hog, SIGCONT);
-	active = pc;
-}
-
-/* bytes charged to the cell's cgroup (v2 memory.current, v1 memory.usage_in_bytes), or 0 */
-static unsigned long long cg_usage(const struct pcell *pc)
-{
-	static const char *const names[] = {"memory.current", "memory.usage_in_bytes"};
-	unsigned long long v = 0;
-	char p[sizeof(pc->cg) + 32];
-
-	for (size_t i = 0; i < 2 && !v; i++) {
-		FILE *f;
-
-		snprintf(p, sizeof(p), "%s/%s", pc->cg, names[i]);
-		f = fopen(p, "re");
-		if (f) {
-			if (fscanf(f, "%llu", &v) != 1)
-				v = 0;
-			fclose(f);
-		}
+	if (pc->nsamples == MAX_SAMPLES) { /* keep every other one: the whole cell, coarser */
+		for (size_t i = 0; i < MAX_SAMPLES / 2; i++)
+			pc->samples[i] = pc->samples[2 * i];
+		pc->nsamples = MAX_SAMPLES / 2;
+		pc->step *= 2;
 	}
-	return v;
+	sm = &pc->samples[pc->nsamples++];
+	sm->t = (float)((double)(pc->last - pc->t0) / 1e9);
+	sm->usage = usage;
+	sm->swap = swap;
+	sm->trials = pc->c->slot;
 }
 
-/* has the hog done what settles the pool? Our own: two full passes since p0; an external one
- * (no pass count): the cgroup at its limit for a second, so reclaim had to choose */
-static bool hog_settled(struct pcell *pc, uint64_t p0, int *at_limit_ms)
-{
-	if (!pc->lv->exec)
-		return pc->ctl->passes >= p0 + 2;
-	if (cg_usage(pc) + (8ull << 20) < pc->limit)
-		*at_limit_ms = 0;
-	else
-		++*at_limit_ms;
-	return *at_limit_ms >= 1000;
-}
-
-/* let the hog reach its target (reclaim evicts the pool's coldest pages), then stop it until
- * its cell is in use */
+/* let the hog lock its ballast (reclaim evicts the pool's coldest pages meanwhile) */
 static int settle(struct pcell *pc)
 {
 	struct timespec ms = {0, 1000000};
-	uint64_t p0 = pc->ctl->passes;
-	int at_limit = 0;
+	int at_limit_ms = 0;
 
 	pc->ctl->go = 1;
-	switch_to(pc);
-	for (int i = 0; i < HOG_TIMEOUT * 1000; i++) {
-		if (hog_settled(pc, p0, &at_limit)) {
-			switch_to(NULL);
+	for (int i = 0; i < HOG_TIMEOUT * 1000 && !sys_stop_signal(); i++) {
+		if (pc->lv->exec) { /* an external hog: the cgroup at its limit for a second */
+			uint64_t usage = 0, swap = 0;
+
+			sys_memcg_usage(pc->cg, &usage, &swap);
+			at_limit_ms = usage + (8ull << 20) < pc->limit ? 0 : at_limit_ms + 1;
+		}
+		if (pc->ctl->ready == 1 || at_limit_ms >= 1000) {
+			sample(pc);
 			return 0;
 		}
 		if (hog_dead(pc))
-			return -ECHILD;
+			return pc->ctl->ready == 2 ? -(int)pc->ctl->err : -ECHILD;
 		nanosleep(&ms, NULL);
 	}
-	return -ETIMEDOUT;
+	return sys_stop_signal() ? -EINTR : -ETIMEDOUT;
 }
 
-static int pool_register(void *p, size_t len)
+static int pool_register(struct pcell *pc, void *p, size_t len)
 {
 	for (size_t i = 0; i < MAX_CELLS; i++)
 		if (!pools[i].p) {
 			pools[i].p = p;
 			pools[i].len = len;
+			cells[i] = pc;
 			return 0;
 		}
+	err_msg("pressure: at most %d pressure cells in one run", MAX_CELLS);
 	return -ENOSPC;
 }
 
 static void pool_unregister(void *p)
 {
 	for (size_t i = 0; i < MAX_CELLS; i++)
-		if (pools[i].p == p)
+		if (pools[i].p == p) {
 			pools[i].p = NULL;
+			cells[i] = NULL;
+		}
 }
 
 static void shuffle(struct pcell *pc, size_t n)
@@ -349,8 +361,12 @@ static int pressure_setup(struct cellrt *c, const struct level *lv)
 	pool = (unsigned long long)pc->npages * PAGE_SZ;
 	pc->nonce = calloc(c->nslots, sizeof(*pc->nonce));
 	pc->order = calloc(c->nslots, sizeof(*pc->order));
-	if (!pc->nonce || !pc->order)
+	pc->samples = calloc(MAX_SAMPLES, sizeof(*pc->samples));
+	if (!pc->nonce || !pc->order || !pc->samples)
 		return -ENOMEM;
+	pc->c = c;
+	pc->step = 1;
+	pc->t0 = now_ns();
 	for (size_t s = 0; s < c->nslots; s++)
 		pc->order[s] = (uint32_t)s;
 	snprintf(name, sizeof(name), "%s.%u", lv->name, ++ncg);
@@ -358,10 +374,9 @@ static int pressure_setup(struct cellrt *c, const struct level *lv)
 	if (err)
 		return err;
 	pc->limit = HEADROOM + pool;
-	err = sys_memcg_limit(pc->cg, pc->limit);
+	err = sys_memcg_hold(pc->cg, pc->limit, HOLD_SLACK);
 	if (err)
 		return err;
-	switch_to(NULL); /* no hog runs while a pool is written */
 	err = sys_memcg_enter(pc->cg);
 	if (err)
 		return err;
@@ -376,7 +391,7 @@ static int pressure_setup(struct cellrt *c, const struct level *lv)
 	}
 	if (!err) {
 		madvise(c->region, c->nslots * slot_bytes(), MADV_NOHUGEPAGE);
-		err = pool_register(c->region, c->nslots * slot_bytes());
+		err = pool_register(pc, c->region, c->nslots * slot_bytes());
 	}
 	for (size_t s = 0; !err && s < c->nslots; s++) {
 		pc->nonce[s] = c->seed ^ ((uint64_t)(s + 1) * 0x9e3779b97f4a7c15ull);
@@ -403,14 +418,14 @@ int pressure_mid_setup(struct cellrt *c)
 	return pressure_setup(c, &levels[1]);
 }
 
-int pressure_high_setup(struct cellrt *c)
-{
-	return pressure_setup(c, &levels[2]);
-}
-
 int pressure_stressng_setup(struct cellrt *c)
 {
 	return pressure_setup(c, &levels[3]);
+}
+
+int pressure_high_setup(struct cellrt *c)
+{
+	return pressure_setup(c, &levels[2]);
 }
 
 /* select the next slot and report its nonce; the slot is not touched before the call */
@@ -419,9 +434,24 @@ int pressure_prepare(struct cellrt *c, uint64_t *nonce)
 	struct pcell *pc = c->priv;
 	size_t pos = c->slot % c->nslots;
 
-	switch_to(pc);
 	if (hog_dead(pc))
 		return -ECHILD; /* no pressure any more: the cell must not go on */
+	/* v1: reclaim back to the level (in bpfault, between trials, never inside a call) once
+	 * the trials' swap-ins took the cgroup above it; v2's memory.high does the same */
+	if (c->slot % SQUEEZE_EVERY == 0)
+		sys_memcg_squeeze(pc->cg, pc->limit, HOLD_SLACK);
+	if (now_ns() - pc->last >= SAMPLE_NS) {
+		sample(pc);
+		if (pc->low >= 3 || pc->noswap >= 3) {
+			err_msg("pressure-%s: for 3 s the cgroup held %.1f MiB of its %.1f MiB "
+				"level "
+				"with %.2f MiB in swap: the level is lost, its cell stops",
+				pc->lv->name, (double)pc->samples[pc->nsamples - 1].usage / 1048576,
+				(double)pc->limit / 1048576,
+				(double)pc->samples[pc->nsamples - 1].swap / 1048576);
+			return -EIO;
+		}
+	}
 	if (pos == 0)
 		shuffle(pc, c->nslots);
 	pc->cur = pc->order[pos];
@@ -445,8 +475,6 @@ void pressure_teardown(struct cellrt *c)
 {
 	struct pcell *pc = c->priv;
 
-	if (pc && active == pc)
-		switch_to(NULL);
 	if (pc && pc->lv->exec && pc->hog > 0)
 		kill(-pc->hog, SIGKILL); /* its workers too; the restore reaps the leader */
 	if (c->region) {
@@ -456,10 +484,64 @@ void pressure_teardown(struct cellrt *c)
 	c->region = NULL;
 	if (pc) {
 		if (pc->ctl)
-			munmap(pc->ctl, PAGE_SZ);
+			munmap(pc->ctl, sizeof(*pc->ctl));
 		free(pc->nonce);
 		free(pc->order);
+		free(pc->samples);
 	}
 	free(pc);
 	c->priv = NULL;
+}
+
+/* one cell's record: the level as sampled over time */
+static json_t *cell_record(const struct pcell *pc)
+{
+	json_t *o = json_object(), *t = json_array(), *u = json_array(), *sw = json_array(),
+	       *tr = json_array();
+	uint64_t umin = UINT64_MAX, umax = 0;
+
+	for (size_t i = 0; i < pc->nsamples; i++) {
+		const struct sample *sm = &pc->samples[i];
+
+		json_array_append_new(t, json_real(round(sm->t * 10) / 10));
+		json_array_append_new(u, json_integer((json_int_t)sm->usage));
+		json_array_append_new(sw, json_integer((json_int_t)sm->swap));
+		json_array_append_new(tr, json_integer((json_int_t)sm->trials));
+		if (i > 0) { /* the first sample is taken before any trial */
+			umin = sm->usage < umin ? sm->usage : umin;
+			umax = sm->usage > umax ? sm->usage : umax;
+		}
+	}
+	json_object_set_new(o, "limit_bytes", json_integer((json_int_t)pc->limit));
+	json_object_set_new(o, "pool_bytes", json_integer((json_int_t)pc->npages * PAGE_SZ));
+	json_object_set_new(o, "ballast_bytes", json_integer((json_int_t)pc->ctl->target));
+	json_object_set_new(o, "held_s",
+			    json_real(pc->nsamples ? pc->samples[pc->nsamples - 1].t : 0));
+	json_object_set_new(o, "usage_min_bytes",
+			    umin == UINT64_MAX ? json_null() : json_integer((json_int_t)umin));
+	json_object_set_new(o, "usage_max_bytes", json_integer((json_int_t)umax));
+	json_object_set_new(o, "t_s", t);
+	json_object_set_new(o, "usage_bytes", u);
+	json_object_set_new(o, "swap_bytes", sw);
+	json_object_set_new(o, "trials", tr);
+	return o;
+}
+
+json_t *pressure_record(void)
+{
+	json_t *r = NULL;
+
+	for (size_t i = 0; i < MAX_CELLS; i++) {
+		const struct pcell *pc = cells[i];
+		char key[256];
+
+		if (!pc || !pc->ctl)
+			continue;
+		if (!r)
+			r = json_object();
+		snprintf(key, sizeof(key), "%s/%s/%s/%u/%u", pc->c->sc->name, pc->c->st->name,
+			 pc->c->sk->name, pc->c->size, pc->c->offset);
+		json_object_set_new(r, key, cell_record(pc));
+	}
+	return r;
 }

@@ -299,6 +299,8 @@ static int run_measure(struct session *s, const struct run_opts *o, const char *
 		print_table(&r.res);
 	json_decref(r.res.meta);
 	free(r.res.cells);
+	if (r.flush_err)
+		return EXIT_INTERNAL; /* said by runner_flush(); no "results in" */
 	if (sig) {
 		err_msg("run: interrupted by signal %d; partial results in %s (marked incomplete)",
 			sig, outdir);

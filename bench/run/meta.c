@@ -17,24 +17,37 @@
 #define BPFAULT_GIT_REV "unknown"
 #endif
 
-/* make DIR and prove it writable before any trial runs */
+/* make DIR and prove it writable before any trial runs; never through a symlink */
 int prepare_outdir(const char *cmd, const char *dir)
 {
-	char probe[PATH_MAX + 32];
-	int err = mkdir_p(dir, 0755), fd;
+	char probe[NAME_MAX + 1];
+	int err, dfd, fd;
 
+	if (!*dir) {
+		err_msg("%s: the output directory (-o) must not be empty", cmd);
+		return -1;
+	}
+	err = mkdir_p(dir, 0755);
 	if (err) {
 		err_msg("%s: cannot create output directory '%s': %s", cmd, dir, strerror(-err));
 		return -1;
 	}
-	snprintf(probe, sizeof(probe), "%s/.bpfault-write-test", dir);
-	fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dfd = open_dir_nofollow(dir);
+	if (dfd < 0) {
+		err_msg("%s: output directory '%s': %s", cmd, dir,
+			dfd == -ELOOP ? "is a symlink (refused: bpfault never writes through one)"
+				      : strerror(-dfd));
+		return -1;
+	}
+	fd = create_temp_at(dfd, ".bpfault-write-test", 0600, probe, sizeof(probe));
 	if (fd < 0) {
-		err_msg("%s: output directory '%s' is not writable: %s", cmd, dir, strerror(errno));
+		err_msg("%s: output directory '%s' is not writable: %s", cmd, dir, strerror(-fd));
+		close(dfd);
 		return -1;
 	}
 	close(fd);
-	unlink(probe);
+	unlinkat(dfd, probe, 0);
+	close(dfd);
 	return 0;
 }
 

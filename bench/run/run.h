@@ -68,6 +68,7 @@ struct runner {
 	const char *outdir;
 	uint64_t rng;
 	uint64_t t_start;
+	int flush_err; /* the first failed flush (said once; the run then exits 99) */
 };
 
 uint64_t splitmix(uint64_t *state);

@@ -49,6 +49,7 @@ int runner_flush(struct runner *r, bool complete)
 {
 	struct rusage ru;
 	char end[64];
+	json_t *pr;
 	int err;
 
 	for (int i = 0; i < r->res.ncells; i++) {
@@ -62,10 +63,16 @@ int runner_flush(struct runner *r, bool complete)
 		json_object_set_new(r->res.meta, "max_rss_kib", json_integer(ru.ru_maxrss));
 	json_object_set_new(r->res.meta, "elapsed_s",
 			    json_real((double)(now_ns() - r->t_start) / 1e9));
+	pr = pressure_record(); /* the pressure levels as sampled (workloads/pressure.c) */
+	if (pr)
+		json_object_set_new(r->res.meta, "pressure", pr);
 	r->res.complete = complete;
 	err = res_write_dir(&r->res, r->outdir);
-	if (err)
-		err_msg("run: writing results to %s: %s", r->outdir, strerror(-err));
+	if (err && !r->flush_err) { /* said once; the run then exits 99 */
+		err_msg("run: cannot write results to %s: %s", r->outdir,
+			err == -ELOOP ? "a symlink is in the way (refused)" : strerror(-err));
+		r->flush_err = err;
+	}
 	return err;
 }
 
@@ -114,6 +121,9 @@ static uint64_t run_block(struct runner *r, struct cellacc *c)
 		if (c->res.trials >= m->max_trials)
 			break;
 	}
+	for (int j = 0; j < c->res.narms; j++) /* one block per arm (stats_deff) */
+		stats_blocks_close(&c->res.arms[j].blocks, c->res.arms[j].n,
+				   c->res.arms[j].n - c->res.arms[j].ok);
 	return n;
 }
 

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <unistd.h>
 #include "common.h"
@@ -32,6 +33,8 @@ void session_pin_early(const struct run_opts *o)
 	char v[16];
 
 	snprintf(v, sizeof(v), "%d", cpu);
+	if (done && !strcmp(done, v))
+		prctl(PR_SET_NAME, "bpfault"); /* not "exe", after the exec of /proc/self/exe */
 	if ((done && !strcmp(done, v)) || !g_argv || sys_pin_cpu(cpu))
 		return;
 	setenv("BPFAULT_PINNED", v, 1);
