@@ -47,19 +47,22 @@ check "default matrix: each unsupported arm's reason printed once (footer), none
 	$PY -c "
 import json, re, sys
 d = json.load(open(sys.argv[1])); out = open(sys.argv[2]).read()
-reasons = {(a, w) for c in d['cells'] for a, w in c.get('unsupported_arms', {}).items()}
+reasons = {}
+for c in d['cells']:
+    for a, w in c.get('unsupported_arms', {}).items():
+        reasons.setdefault(w, set()).add(a)
 assert reasons, 'the default matrix asks for fentry and kprobe: expected unsupported arms'
 foot = out.split('unsupported here', 1)[1]
-flat = re.sub(r'\n +', ' ', foot)  # the footer's wrapped lines joined
-for a, w in reasons:
-    n = len(re.findall(re.escape(a) + r' \(\d+ cells?\): ' + re.escape(w), flat))
-    assert n == 1, (a, w, n)
+flat = re.sub(r'\n {4,}', ' ', foot)  # the footer's wrapped lines joined
+for w, arms in reasons.items():
+    m = re.findall(r'^  ([\w, -]+) \(\d+ cells?\): ' + re.escape(w) + '$', flat, re.M)
+    assert len(m) == 1 and set(m[0].split(', ')) == arms, (w, arms, m)
     assert re.sub(r'\n +', ' ', out).count(w) == 1, ('reason printed more than once', w)
 assert 'unsupported:' not in out.split('unsupported here', 1)[0].replace('status: unsupported:', '')
 " "$T/d/results.json" "$T/d.out"
 # plain status lines (no carriage return) about every 5 s; ETA against the time the rounds took
 check "default matrix: no carriage return on a non-terminal stderr" bash -c "! grep -q $'\r' '$T/d.err'"
-check "default matrix: status lines every 4-7 s, each with an ETA and its bound" \
+check "default matrix: status lines every 4-12 s (a block may be long), with an ETA and its bound" \
 	$PY -c "
 import re, sys
 ls = [l.split(' ', 1) for l in open(sys.argv[1]).read().splitlines()]
@@ -67,7 +70,7 @@ st = [(float(t), float(m.group(1)), float(m.group(2)), float(m.group(3))) for t,
       for m in [re.search(r'cells done, \d+ trials, \d+ trials/s, (\d+) s, ETA ~([\d.]+) s \(at most (\d+) s\)', l)] if m]
 assert len(st) >= 2, ('want >= 2 status lines', ls[:6])
 gaps = [b[1] - a[1] for a, b in zip(st, st[1:])]
-assert all(4 <= g <= 7 for g in gaps), gaps" "$T/d.err"
+assert all(4 <= g <= 12 for g in gaps), gaps" "$T/d.err"
 # the rounds' end: the first status line's time plus its ETA is compared with the line 'results
 # in' (after teardown, so it comes later by a few seconds at most)
 check "default matrix: ETA honest (first after 10 s: within 0.5x-2x of the time left, +-5 s)" \

@@ -81,45 +81,50 @@ static bool cell_is_done(const struct matrix *m, const struct cellacc *c)
 	return false;
 }
 
-/* a cell's trials still to run: to where its interval will be narrow enough, by the half-width's
- * 1/sqrt(n) law, between min_trials and max_trials; *most: if it runs to max_trials */
-static double trials_left(const struct matrix *m, const struct cellacc *c, double *most)
+/* the trials a cell will have run when it stops: where its interval will be narrow enough, by
+ * the half-width's 1/sqrt(n) law, between min_trials and max_trials; 0 if not started */
+static double trials_target(const struct matrix *m, const struct cellacc *c)
 {
 	double n = (double)c->res.trials, lo = (double)m->min_trials, hi = (double)m->max_trials;
-	double target = hi, h;
+	double h, target;
 
-	*most = hi > n ? hi - n : 0;
-	if (m->precision > 0 && n == 0)
-		target = (lo + hi) / 2; /* not started: nothing measured yet */
-	else if (m->precision > 0) {
-		h = cell_halfwidth(c);
-		target = n * (h / m->precision) * (h / m->precision);
-		target = target < lo ? lo : target > hi ? hi : target;
-	}
-	return target > n ? target - n : 0;
+	if (m->precision <= 0)
+		return hi;
+	if (n == 0)
+		return 0;
+	h = cell_halfwidth(c);
+	target = n * (h / m->precision) * (h / m->precision);
+	return target < lo ? lo : target > hi ? hi : target;
 }
 
 /*
  * The time left, in s: every unfinished cell's trials left at that cell's own measured time
- * per trial (cells differ a hundredfold: execve, pressure), the run's mean for a cell not yet
- * started; *most: the same if no cell stops before max_trials.
+ * per trial (cells differ a hundredfold: execve, pressure); a cell not yet started counts as
+ * the mean of those started. *most: the same if no cell stops before max_trials.
  */
 static double eta(const struct runner *r, uint64_t busy_ns, uint64_t trials, double *most)
 {
 	const struct matrix *m = r->s->m;
-	double mean = trials ? (double)busy_ns / 1e9 / (double)trials : 0, est = 0, all, left;
+	double spt_mean = trials ? (double)busy_ns / 1e9 / (double)trials : 0;
+	double sum = 0, target_mean = (double)m->min_trials, est = 0;
+	int nstarted = 0;
 
+	for (int i = 0; i < m->ncells; i++)
+		if (r->cells[i].res.trials)
+			sum += trials_target(m, &r->cells[i]), nstarted++;
+	if (nstarted && m->precision > 0)
+		target_mean = sum / nstarted;
 	*most = 0;
 	for (int i = 0; i < m->ncells; i++) {
 		const struct cellacc *c = &r->cells[i];
-		double spt =
-			c->res.trials ? (double)r->cell_ns[i] / 1e9 / (double)c->res.trials : mean;
+		double n = (double)c->res.trials,
+		       spt = n ? (double)r->cell_ns[i] / 1e9 / n : spt_mean;
+		double target = n ? trials_target(m, c) : target_mean;
 
 		if (cell_is_done(m, c))
 			continue;
-		left = trials_left(m, c, &all);
-		est += left * spt;
-		*most += all * spt;
+		est += (target > n ? target - n : 0) * spt;
+		*most += ((double)m->max_trials - n) * spt;
 	}
 	return est;
 }

@@ -5,6 +5,7 @@
  * line fits RUN_WIDTH columns: long text is wrapped with an indent.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,9 +63,9 @@ static void fmt_rate(char *b, size_t l, const struct res_arm *a)
 			 100 * a->ci95[1]);
 }
 
-/* the row's head: 54 columns; the arm, the rate and the cost bring a row to 98 */
+/* the row's head: 54 columns; the arm, the rate and the cost bring a row to 99 */
 #define HEAD_FMT "%-11s %-13s %-6s %5s %7s %7s"
-#define ROW_FMT	 "%-54s %-9s %-26s %6s\n"
+#define ROW_FMT	 "%-54s %-9s %-26s %7s\n"
 
 static void print_cell(const struct res_cell *c)
 {
@@ -104,11 +105,32 @@ static void print_cell(const struct res_cell *c)
 	}
 }
 
-/* the distinct (arm, reason) pairs of the unsupported arms, with how many cells asked */
+/* the distinct reasons of the unsupported arms: the arms that had each, in how many cells */
 struct unsup_seen {
-	const char *name, *why;
-	int ncells;
+	const char *why;
+	char arms[128]; /* "fentry, kprobe" */
+	int ncells, last;
 };
+
+static bool has_name(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == 0))
+			return true;
+	return false;
+}
+
+static void add_unsup(struct unsup_seen *u, int cell, const char *name)
+{
+	size_t len = strlen(u->arms);
+
+	if (!has_name(u->arms, name))
+		snprintf(u->arms + len, sizeof(u->arms) - len, "%s%s", len ? ", " : "", name);
+	if (u->last != cell)
+		u->ncells++, u->last = cell;
+}
 
 static int collect_unsup(const struct res_run *r, struct unsup_seen *u, int max)
 {
@@ -116,17 +138,16 @@ static int collect_unsup(const struct res_run *r, struct unsup_seen *u, int max)
 
 	for (int i = 0; i < r->ncells; i++)
 		for (int j = 0; j < r->cells[i].nunsup; j++) {
-			const char *name = r->cells[i].unsup[j].name,
-				   *why = r->cells[i].unsup[j].why;
+			const char *why = r->cells[i].unsup[j].why;
 			int k = 0;
 
-			while (k < n && (strcmp(u[k].name, name) || strcmp(u[k].why, why)))
+			while (k < n && strcmp(u[k].why, why))
 				k++;
 			if (k == n && n == max)
 				continue;
 			if (k == n)
-				u[n++] = (struct unsup_seen){name, why, 0};
-			u[k].ncells++;
+				u[n++] = (struct unsup_seen){.why = why, .last = -1};
+			add_unsup(&u[k], i, r->cells[i].unsup[j].name);
 		}
 	return n;
 }
@@ -138,14 +159,14 @@ void print_table(const struct res_run *r)
 	char hdr[128], line[512];
 
 	snprintf(hdr, sizeof(hdr), HEAD_FMT, "syscall", "state", "sink", "size", "trials",
-		 "nonres");
-	printf(ROW_FMT, hdr, "arm", "fail%  [95% CI]", "ns");
+		 "nonres%");
+	printf(ROW_FMT, hdr, "arm", "fail%  [95% CI]", "cost ns");
 	for (int i = 0; i < r->ncells; i++)
 		print_cell(&r->cells[i]);
 	if (nu)
 		printf("unsupported here (arms asked for but not run; not in the table):\n");
 	for (int k = 0; k < nu; k++) {
-		snprintf(line, sizeof(line), "%s (%d cell%s): %s", u[k].name, u[k].ncells,
+		snprintf(line, sizeof(line), "%s (%d cell%s): %s", u[k].arms, u[k].ncells,
 			 u[k].ncells == 1 ? "" : "s", u[k].why);
 		print_wrapped(stdout, "  ", 4, line);
 	}
