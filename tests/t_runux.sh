@@ -67,7 +67,7 @@ check "default matrix: status lines every 4-12 s (a block may be long), with an 
 import re, sys
 ls = [l.split(' ', 1) for l in open(sys.argv[1]).read().splitlines()]
 st = [(float(t), float(m.group(1)), float(m.group(2)), float(m.group(3))) for t, l in ls
-      for m in [re.search(r'cells done, \d+ trials, \d+ trials/s, (\d+) s, ETA ~([\d.]+) s \(at most (\d+) s\)', l)] if m]
+      for m in [re.search(r'cells done, \d+ trials, \d+ trials/s, (\d+) s, ETA ~([\d.]+) s \(at most ([\d.]+) s\)', l)] if m]
 assert len(st) >= 2, ('want >= 2 status lines', ls[:6])
 gaps = [b[1] - a[1] for a, b in zip(st, st[1:])]
 assert all(4 <= g <= 12 for g in gaps), gaps" "$T/d.err"
@@ -79,7 +79,7 @@ import re, sys
 ls = [l.split(' ', 1) for l in open(sys.argv[1]).read().splitlines()]
 end = [float(t) for t, l in ls if l.startswith('bpfault: results in ')][0]
 st = [(float(t), float(m.group(1)), float(m.group(2)), float(m.group(3))) for t, l in ls
-      for m in [re.search(r', (\d+) s, ETA ~([\d.]+) s \(at most (\d+) s\)', l)] if m]
+      for m in [re.search(r', (\d+) s, ETA ~([\d.]+) s \(at most ([\d.]+) s\)', l)] if m]
 t, el, eta, most = [s for s in st if s[1] >= 10][0] if any(s[1] >= 10 for s in st) else st[0]
 left = end - t
 print('elapsed', el, 'eta', eta, 'at most', most, 'real time left', round(left, 1))

@@ -162,7 +162,8 @@ static void progress(const struct runner *r, struct progress *p, bool last)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line), "finished");
 	else
 		snprintf(line + strlen(line), sizeof(line) - strlen(line),
-			 "ETA ~%.*f s (at most %.0f s)", left < 10 ? 1 : 0, left, most);
+			 "ETA ~%.*f s (at most %.*f s)", left < 10 ? 1 : 0, left, most < 10 ? 1 : 0,
+			 most);
 	if (p->tty)
 		fprintf(stderr, "\r\033[K%s", line);
 	else
