@@ -308,8 +308,7 @@ int sys_lock(void)
 		return lock_taken();
 	if (errno != EWOULDBLOCK)
 		return -errno;
-	info("bpfault: another bpfault run holds %s (swap, tracefs and cgroups are shared): "
-	     "waiting for it",
+	info("bpfault: another run holds %s (swap, tracefs, cgroups are shared): waiting for it",
 	     SYS_LOCK_PATH);
 	while (flock(fd, LOCK_EX) < 0)
 		if (errno != EINTR || stop_sig)

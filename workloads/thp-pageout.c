@@ -151,12 +151,15 @@ static void thp_teardown(struct cellrt *c)
 		return;
 	if (t->trials) {
 		vm_read(v);
-		info("thp-pageout %s/%s: %llu of %llu trials in a huge page before the page-out; "
-		     "vmstat during the cell: thp_swpout +%llu (whole), thp_swpout_fallback +%llu "
-		     "(split first), thp_split_page +%llu, thp_split_pmd +%llu",
+		/* lines of at most 100 columns, as all of bpfault run's */
+		info("thp-pageout %s/%s: %llu of %llu trials in a huge page before the page-out",
 		     c->sc->name, c->sk->name, (unsigned long long)t->huge_before,
-		     (unsigned long long)t->trials, v[0] - t->vm0[0], v[1] - t->vm0[1],
-		     v[2] - t->vm0[2], v[3] - t->vm0[3]);
+		     (unsigned long long)t->trials);
+		info("    vmstat during the cell: thp_swpout +%llu (whole), thp_swpout_fallback +%llu "
+		     "(split first),",
+		     v[0] - t->vm0[0], v[1] - t->vm0[1]);
+		info("    thp_split_page +%llu, thp_split_pmd +%llu", v[2] - t->vm0[2],
+		     v[3] - t->vm0[3]);
 	}
 	if (t->map)
 		munmap(t->map, t->maplen);

@@ -27,7 +27,7 @@ static void run_usage(const char *cmd, FILE *f)
 			"                   [-a ARMS] [-n TRIALS] [--min-trials N] [--precision "
 			"P]\n"
 			"                   [--block N] [--size LIST] [--offset LIST] [--seed N]\n"
-			"                   [--cpu N] [--tool T]... [-o DIR] [-q] [-v]\n");
+			"                   [--cpu N] [--tool T]... [-o DIR [--force]] [-q] [-v]\n");
 	fprintf(f, "  -m FILE              matrix file (JSON, see README); excludes the lists\n"
 		   "  -s, -p, -k, -a LIST  syscalls, page states, sinks, arms ('bpfault list')\n"
 		   "  --size LIST          buffer sizes in bytes, multiples of 8 (default 64)\n"
@@ -36,12 +36,13 @@ static void run_usage(const char *cmd, FILE *f)
 	fprintf(f, "  --cpu N              CPU the workload is pinned to (default: the last)\n"
 		   "  --tool T             also score a tracer as the arm tool:<name>: a shipped\n"
 		   "                       definition's name or a definition file's path\n"
-		   "  -o DIR               output directory (default results/<UTC time>)\n"
+		   "  -o DIR               output directory (default: a new results/<UTC time>)\n"
+		   "  --force              -o DIR may hold a run's results: overwrite them\n"
 		   "  -q, -v               quieter, more verbose\n"
 		   "  -h, --help           this help\n");
 }
 
-enum { O_SIZE = 256, O_OFF, O_CPU, O_TOOL, O_TABLE = 512 };
+enum { O_SIZE = 256, O_OFF, O_CPU, O_TOOL, O_FORCE, O_TABLE = 512 };
 
 /* the fixed options, then one per entry of the option table */
 static void long_options(struct option *lo)
@@ -57,6 +58,7 @@ static void long_options(struct option *lo)
 		{"offset", required_argument, NULL, O_OFF},
 		{"cpu", required_argument, NULL, O_CPU},
 		{"tool", required_argument, NULL, O_TOOL},
+		{"force", no_argument, NULL, O_FORCE},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -144,6 +146,9 @@ static int one_option(const char *cmd, int c, char **argv, struct run_opts *o)
 			return -1;
 		}
 		o->tools[o->ntools++] = optarg;
+		break;
+	case O_FORCE:
+		o->force = true;
 		return 0;
 	case 'q':
 		g_quiet = 1;
@@ -167,7 +172,7 @@ int run_parse(const char *cmd, int argc, char **argv, struct run_opts *o)
 	struct option lo[32];
 	int c, rc;
 
-	_Static_assert(ARRAY_SIZE(lo) >= 12 + 1 + 5, "room for the option table");
+	_Static_assert(ARRAY_SIZE(lo) >= 13 + 1 + 5, "room for the option table");
 	memset(o, 0, sizeof(*o));
 	o->over = &over;
 	o->cpu = -1;
@@ -225,21 +230,10 @@ static int run_matrix(const struct run_opts *o, struct matrix *m)
 	}
 	controls = mx_add_controls(m);
 	if (controls)
-		info("bpfault: added %d resident control cell(s): every syscall x sink gets one",
-		     controls);
+		wrap_info(
+			"bpfault: added %d resident control cell(s): every syscall x sink gets one",
+			controls);
 	return 0;
-}
-
-/* where the results go: -o DIR, else results/<UTC time> */
-static const char *run_outdir(const struct run_opts *o, char *buf, size_t len)
-{
-	char t[64];
-
-	if (o->outdir)
-		return o->outdir;
-	utc_now(t, sizeof(t), "%Y%m%dT%H%M%SZ");
-	snprintf(buf, len, "results/%s", t);
-	return buf;
 }
 
 /* the --tool definitions: 0, or the exit status (2 bad definition, 77 not installed) */
@@ -297,6 +291,7 @@ static int run_measure(struct session *s, const struct run_opts *o, const char *
 	session_close(s);
 	if (!g_quiet)
 		print_table(&r.res);
+	fflush(stdout); /* the table, then where the results are */
 	json_decref(r.res.meta);
 	free(r.res.cells);
 	if (r.flush_err)
@@ -306,7 +301,8 @@ static int run_measure(struct session *s, const struct run_opts *o, const char *
 			sig, outdir);
 		return EXIT_INTERRUPTED;
 	}
-	info("bpfault: results in %s/results.json and %s/cells.csv", outdir, outdir);
+	/* even with -q: where the results went */
+	fprintf(stderr, "bpfault: results in %s (results.json, cells.csv)\n", outdir);
 	if (ninvalid) {
 		err_msg("run: %d cell(s) invalid; see their status", ninvalid);
 		return EXIT_FAIL;
@@ -320,8 +316,7 @@ int cmd_run(int argc, char **argv)
 	static struct session s;
 	static struct toolset tools;
 	struct run_opts o;
-	char outbuf[PATH_MAX];
-	const char *outdir;
+	char outdir[PATH_MAX];
 	int err;
 
 	if (run_parse("run", argc, argv, &o))
@@ -335,14 +330,18 @@ int cmd_run(int argc, char **argv)
 	err = session_open(&s, "run", &m, &o);
 	if (err)
 		return session_status(&s, err);
-	outdir = run_outdir(&o, outbuf, sizeof(outbuf));
-	if (prepare_outdir("run", outdir))
+	/* refused early; checked again, and made, once the lock is ours */
+	if (o.outdir && outdir_check("run", o.outdir, o.force))
 		return EXIT_USAGE;
 	for (int i = 0; i < m.ndropped; i++)
-		info("bpfault: dropped %s", m.dropped[i]);
+		wrap_info("bpfault: dropped %s", m.dropped[i]);
 	err = session_start(&s);
 	if (err)
 		return session_status(&s, err);
+	if (prepare_outdir("run", o.outdir, o.force, outdir, sizeof(outdir))) {
+		session_close(&s);
+		return EXIT_USAGE;
+	}
 	return run_measure(&s, &o, outdir, &tools);
 }
 

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -17,31 +18,80 @@
 #define BPFAULT_GIT_REV "unknown"
 #endif
 
-/* make DIR and prove it writable before any trial runs; never through a symlink */
-int prepare_outdir(const char *cmd, const char *dir)
+int outdir_check(const char *cmd, const char *dir, bool force)
+{
+	static const char *const files[] = {"results.json", "cells.csv"};
+	char path[PATH_MAX + 32];
+	struct stat st;
+
+	for (size_t i = 0; i < ARRAY_SIZE(files) && !force; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if (lstat(path, &st) == 0) {
+			err_msg("%s: '%s' holds a run's results already (--force to overwrite)",
+				cmd, dir);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+/* a new directory results/<UTC time>, or -2, -3... if a run started in the same second took
+ * it: mkdir() says EEXIST, so two runs never share one; 0 or -errno */
+static int new_outdir(char *buf, size_t len)
+{
+	char t[64];
+	int err = mkdir_p("results", 0755);
+
+	if (err)
+		return err;
+	utc_now(t, sizeof(t), "%Y%m%dT%H%M%SZ");
+	for (int i = 1; i <= 1000; i++) {
+		if (i == 1)
+			snprintf(buf, len, "results/%s", t);
+		else
+			snprintf(buf, len, "results/%s-%d", t, i);
+		if (mkdir(buf, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+/* make the output directory (DIR, or a new results/<UTC time>) and prove it writable before
+ * any trial runs; never through a symlink */
+int prepare_outdir(const char *cmd, const char *dir, bool force, char *buf, size_t len)
 {
 	char probe[NAME_MAX + 1];
 	int err, dfd, fd;
 
-	if (!*dir) {
+	if (dir && !*dir) {
 		err_msg("%s: the output directory (-o) must not be empty", cmd);
 		return -1;
 	}
-	err = mkdir_p(dir, 0755);
+	if (dir) {
+		if (outdir_check(cmd, dir, force))
+			return -1;
+		snprintf(buf, len, "%s", dir);
+		err = mkdir_p(dir, 0755);
+	} else {
+		err = new_outdir(buf, len);
+	}
 	if (err) {
-		err_msg("%s: cannot create output directory '%s': %s", cmd, dir, strerror(-err));
+		err_msg("%s: cannot create output directory '%s': %s", cmd, dir ? dir : "results/",
+			strerror(-err));
 		return -1;
 	}
-	dfd = open_dir_nofollow(dir);
+	dfd = open_dir_nofollow(buf);
 	if (dfd < 0) {
-		err_msg("%s: output directory '%s': %s", cmd, dir,
+		err_msg("%s: output directory '%s': %s", cmd, buf,
 			dfd == -ELOOP ? "is a symlink (refused: bpfault never writes through one)"
 				      : strerror(-dfd));
 		return -1;
 	}
 	fd = create_temp_at(dfd, ".bpfault-write-test", 0600, probe, sizeof(probe));
 	if (fd < 0) {
-		err_msg("%s: output directory '%s' is not writable: %s", cmd, dir, strerror(-fd));
+		err_msg("%s: output directory '%s' is not writable: %s", cmd, buf, strerror(-fd));
 		close(dfd);
 		return -1;
 	}

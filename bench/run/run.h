@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "engine.h"
 #include "toolarm.h"
 
@@ -22,6 +23,7 @@ struct run_opts {
 	int cpu;			  /* -1: the last one */
 	const char *tools[TOOL_MAX_ARMS]; /* --tool NAME_OR_FILE */
 	int ntools;
+	bool force; /* --force: -o DIR may hold results already */
 	int argc;
 	char **argv;
 };
@@ -68,7 +70,8 @@ struct runner {
 	const char *outdir;
 	uint64_t rng;
 	uint64_t t_start;
-	int flush_err; /* the first failed flush (said once; the run then exits 99) */
+	int flush_err;	   /* the first failed flush (said once; the run then exits 99) */
+	uint64_t *cell_ns; /* time spent in each cell's blocks, for the ETA */
 };
 
 uint64_t splitmix(uint64_t *state);
@@ -82,11 +85,20 @@ int runner_flush(struct runner *r, bool complete);
 int runner_done(struct runner *r);
 
 /* meta.c */
-int prepare_outdir(const char *cmd, const char *dir);
+/* -EEXIST (printed) if dir holds a run's results and force is not set, else 0 */
+int outdir_check(const char *cmd, const char *dir, bool force);
+/* make -o DIR (NULL: a new results/<UTC time>[-N] into buf) and prove it writable; 0 or -1
+ * after printing the error */
+int prepare_outdir(const char *cmd, const char *dir, bool force, char *buf, size_t len);
 void utc_now(char *buf, size_t len, const char *fmt);
 json_t *make_meta(const struct session *s, const struct run_opts *o, const char *mxid);
-/* table.c */
+/* table.c: every line bpfault run prints fits RUN_WIDTH columns */
+#define RUN_WIDTH 100
 void print_table(const struct res_run *r);
+/* prefix, then text's words, wrapped at RUN_WIDTH, later lines indented */
+void print_wrapped(FILE *f, const char *prefix, int indent, const char *text);
+/* info(), wrapped */
+void wrap_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* selfbench.c */
 int selfbench(struct session *s, struct runner *r);
 

@@ -31,7 +31,8 @@ int runner_init(struct runner *r, struct session *s, const char *outdir)
 	r->t_start = now_ns();
 	r->cells = calloc((size_t)m->ncells, sizeof(*r->cells));
 	r->res.cells = calloc((size_t)m->ncells, sizeof(*r->res.cells));
-	if (!r->cells || !r->res.cells)
+	r->cell_ns = calloc((size_t)m->ncells, sizeof(*r->cell_ns));
+	if (!r->cells || !r->res.cells || !r->cell_ns)
 		return -ENOMEM;
 	r->res.ncells = m->ncells;
 	for (int i = 0; i < m->ncells; i++) {
@@ -87,20 +88,93 @@ static bool cell_is_done(const struct matrix *m, const struct cellacc *c)
 	return false;
 }
 
-static void progress(const struct runner *r, int done, uint64_t trials, uint64_t t0)
+/* the trials a cell will have run when it stops: where its interval will be narrow enough, by
+ * the half-width's 1/sqrt(n) law, between min_trials and max_trials; 0 if not started */
+static double trials_target(const struct matrix *m, const struct cellacc *c)
+{
+	double n = (double)c->res.trials, lo = (double)m->min_trials, hi = (double)m->max_trials;
+	double h, target;
+
+	if (m->precision <= 0)
+		return hi;
+	if (n == 0)
+		return 0;
+	h = cell_halfwidth(c);
+	target = n * (h / m->precision) * (h / m->precision);
+	return target < lo ? lo : target > hi ? hi : target;
+}
+
+/*
+ * The time left, in s: every unfinished cell's trials left at that cell's own measured time
+ * per trial (cells differ a hundredfold: execve, pressure); a cell not yet started counts as
+ * the mean of those started. *most: the same if no cell stops before max_trials.
+ */
+static double eta(const struct runner *r, uint64_t busy_ns, uint64_t trials, double *most)
 {
 	const struct matrix *m = r->s->m;
-	double el = (double)(now_ns() - t0) / 1e9, rate = el > 0 ? (double)trials / el : 0;
-	uint64_t left = 0;
+	double spt_mean = trials ? (double)busy_ns / 1e9 / (double)trials : 0;
+	double sum = 0, target_mean = (double)m->min_trials, est = 0;
+	int nstarted = 0;
 
-	/* an upper bound: unfinished cells may stop early on precision */
 	for (int i = 0; i < m->ncells; i++)
-		if (!r->cells[i].done && r->cells[i].res.trials < m->max_trials)
-			left += m->max_trials - r->cells[i].res.trials;
-	fprintf(stderr,
-		"\r\033[Kcell %d/%d done, %llu trials, %.0f trials/s, %.0f s, ETA <= %.0f s", done,
-		m->ncells, (unsigned long long)trials, rate, el,
-		rate > 0 ? (double)left / rate : 0.0);
+		if (r->cells[i].res.trials)
+			sum += trials_target(m, &r->cells[i]), nstarted++;
+	if (nstarted && m->precision > 0)
+		target_mean = sum / nstarted;
+	*most = 0;
+	for (int i = 0; i < m->ncells; i++) {
+		const struct cellacc *c = &r->cells[i];
+		double n = (double)c->res.trials,
+		       spt = n ? (double)r->cell_ns[i] / 1e9 / n : spt_mean;
+		double target = n ? trials_target(m, c) : target_mean;
+
+		if (cell_is_done(m, c))
+			continue;
+		est += (target > n ? target - n : 0) * spt;
+		*most += ((double)m->max_trials - n) * spt;
+	}
+	return est;
+}
+
+struct progress {
+	bool on, tty;
+	uint64_t t0, last, busy_ns, trials; /* trials: main and perturbing */
+};
+
+/* on a terminal a line redrawn 4 times a second; elsewhere (CI logs) a plain line every 5 s */
+static void progress(const struct runner *r, struct progress *p, bool last)
+{
+	const struct matrix *m = r->s->m;
+	uint64_t t = now_ns();
+	double el = (double)(t - p->t0) / 1e9, most, left;
+	int done = 0;
+	char line[160];
+
+	if (!p->on || (!last && t - p->last < (p->tty ? 250000000ull : 5000000000ull)))
+		return;
+	if (last && !p->tty)
+		return;
+	p->last = t;
+	for (int i = 0; i < m->ncells; i++)
+		done += cell_is_done(m, &r->cells[i]);
+	left = eta(r, p->busy_ns, p->trials, &most);
+	if (p->busy_ns > 0 && t - p->t0 > p->busy_ns) { /* flushes and the rest, as so far */
+		left *= (double)(t - p->t0) / (double)p->busy_ns;
+		most *= (double)(t - p->t0) / (double)p->busy_ns;
+	}
+	snprintf(line, sizeof(line), "%d/%d cells done, %llu trials, %.0f trials/s, %.0f s, ", done,
+		 m->ncells, (unsigned long long)p->trials, el > 0 ? (double)p->trials / el : 0.0,
+		 el);
+	if (done == m->ncells)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "finished");
+	else
+		snprintf(line + strlen(line), sizeof(line) - strlen(line),
+			 "ETA ~%.*f s (at most %.*f s)", left < 10 ? 1 : 0, left, most < 10 ? 1 : 0,
+			 most);
+	if (p->tty)
+		fprintf(stderr, "\r\033[K%s", line);
+	else
+		fprintf(stderr, "bpfault: %s\n", line);
 }
 
 static uint64_t next_nonce(void *rng)
@@ -152,8 +226,8 @@ static int round_order(struct runner *r, int *order, int *ndone)
 int runner_rounds(struct runner *r)
 {
 	int *order = calloc((size_t)r->s->m->ncells, sizeof(int));
-	bool tty = isatty(STDERR_FILENO) && !g_quiet;
-	uint64_t t0 = now_ns(), last_flush = t0, total = 0;
+	uint64_t last_flush = now_ns(), t;
+	struct progress p = {!g_quiet, isatty(STDERR_FILENO), last_flush, last_flush, 0, 0};
 	int sig = 0;
 
 	if (!order)
@@ -161,12 +235,15 @@ int runner_rounds(struct runner *r)
 	for (;;) {
 		int ndone, n = round_order(r, order, &ndone);
 
-		if (tty)
-			progress(r, ndone, total, t0);
 		if (n == 0)
 			break;
 		for (int k = 0; k < n && !sig; k++) {
-			total += run_block(r, &r->cells[order[k]]);
+			t = now_ns();
+			p.trials += run_block(r, &r->cells[order[k]]);
+			t = now_ns() - t;
+			r->cell_ns[order[k]] += t;
+			p.busy_ns += t;
+			progress(r, &p, false);
 			sig = sys_stop_signal();
 		}
 		if (sig)
@@ -176,7 +253,8 @@ int runner_rounds(struct runner *r)
 			last_flush = now_ns();
 		}
 	}
-	if (tty)
+	progress(r, &p, true);
+	if (p.on && p.tty)
 		fputc('\n', stderr);
 	free(order);
 	return sig;
@@ -194,6 +272,8 @@ int runner_done(struct runner *r)
 			ninvalid++;
 	}
 	free(r->cells);
+	free(r->cell_ns);
 	r->cells = NULL;
+	r->cell_ns = NULL;
 	return ninvalid;
 }
