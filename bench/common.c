@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -96,17 +97,61 @@ int opt_alpha(const char *cmd, const char *s, double *out)
 	return 0;
 }
 
+/*
+ * A fresh temporary file beside path: ".NAME.XXXXXX" with a random suffix, created with
+ * O_EXCL|O_NOFOLLOW (never an existing file or a planted symlink). fd, or -errno.
+ */
+static int open_tmp_beside(const char *path, char *tmp, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	int dlen = slash ? (int)(slash - path + 1) : 0;
+
+	for (int tries = 0; tries < 16; tries++) {
+		uint64_t rnd;
+		int fd;
+
+		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+			rnd = now_ns() ^ ((uint64_t)getpid() << 32);
+		if (snprintf(tmp, len, "%.*s.%s.%012llx", dlen, path, path + dlen,
+			     (unsigned long long)(rnd & 0xffffffffffffULL)) >= (int)len)
+			return -ENAMETOOLONG;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : -errno;
+	}
+	return -EEXIST;
+}
+
+/* fsync the directory that holds path, so that a rename into it is durable */
+static int fsync_dir_of(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd, err = 0;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) ?: 1, path) >=
+		 (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 int write_file_atomic(const char *path, const char *data, size_t len)
 {
 	char tmp[PATH_MAX];
 	size_t off = 0;
 	int fd, err = 0;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open_tmp_beside(path, tmp, sizeof(tmp));
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (off < len) {
 		ssize_t w = write(fd, data + off, len - off);
 
@@ -124,9 +169,11 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 		err = -errno;
 	if (!err && rename(tmp, path) < 0)
 		err = -errno;
-	if (err)
+	if (err) {
 		unlink(tmp);
-	return err;
+		return err;
+	}
+	return fsync_dir_of(path);
 }
 
 int read_file(const char *path, char **data, size_t *len)

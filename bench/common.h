@@ -36,7 +36,10 @@ int parse_double(const char *s, double min, double max, double *out);
 /* a significance level for --alpha, in (0,1); else "<cmd>: --alpha must be ..." and -1 */
 int opt_alpha(const char *cmd, const char *s, double *out);
 
-/* write a whole file atomically (tmp + fsync + rename); 0 or -errno */
+/*
+ * write a whole file atomically: a temporary beside it (O_EXCL|O_NOFOLLOW, random name), fsync,
+ * rename, fsync of the directory; on failure path is left as it was. 0 or -errno
+ */
 int write_file_atomic(const char *path, const char *data, size_t len);
 /* read a whole file into a NUL-terminated malloc'd buffer; 0 or -errno */
 int read_file(const char *path, char **data, size_t *len);
