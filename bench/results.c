@@ -117,6 +117,13 @@ static json_t *cell_to_json(const struct res_cell *c)
 		}
 	}
 	json_object_set_new(o, "arms", arms);
+	if (c->run_id[0]) { /* a merged cell: where it comes from */
+		json_t *tag = json_pack("{ssssss}", "run_id", c->run_id, "host", c->host, "kernel",
+					c->kernel);
+
+		json_object_update(o, tag);
+		json_decref(tag);
+	}
 	paired = json_array();
 	for (int i = 0; i < c->npairs; i++) {
 		const struct res_pair *p = &c->pairs[i];
@@ -187,7 +194,12 @@ static char *res_to_csv(const struct res_run *r)
 {
 	struct sbuf b = {0};
 
+	const char *m_id = json_string_value(json_object_get(r->meta, "run_id"));
+	const char *m_host = json_string_value(json_object_get(r->meta, "hostname"));
+	char id[2 * RES_TAG + 8], host[2 * RES_TAG + 8];
+
 	sb_printf(&b,
+		  "run_id,host,"
 		  "syscall,state,sink,size,offset,status,trials,nonresident_before,arm,n,ok,fault,"
 		  "zeroed,mismatch,missed,fails,fail_rate,ci95_lo,ci95_hi,upper95_one_sided,cost_"
 		  "ns\n");
@@ -196,6 +208,8 @@ static char *res_to_csv(const struct res_run *r)
 		char st[600];
 
 		csv_quote(st, sizeof(st), c->status);
+		csv_quote(id, sizeof(id), c->run_id[0] ? c->run_id : m_id ? m_id : "");
+		csv_quote(host, sizeof(host), c->run_id[0] ? c->host : m_host ? m_host : "");
 		for (int j = 0; j < c->narms; j++) {
 			const struct res_arm *a = &c->arms[j];
 			char fr[32], lo[32], hi[32], up[32], cost[32];
@@ -206,10 +220,11 @@ static char *res_to_csv(const struct res_run *r)
 			csv_num(up, sizeof(up), a->upper95);
 			csv_num(cost, sizeof(cost), a->cost_ns);
 			sb_printf(&b,
-				  "%s,%s,%s,%u,%u,%s,%llu,%llu,%s,%llu,%llu,%llu,%llu,%llu,%llu,%"
+				  "%s,%s,%s,%s,%s,%u,%u,%s,%llu,%llu,%s,%llu,%llu,%llu,%llu,%llu,%"
+				  "llu,%"
 				  "llu,%s,%"
 				  "s,%s,%s,%s\n",
-				  c->syscall, c->state, c->sink, c->size, c->offset, st,
+				  id, host, c->syscall, c->state, c->sink, c->size, c->offset, st,
 				  (unsigned long long)c->trials,
 				  (unsigned long long)c->nonresident_before, a->name,
 				  (unsigned long long)a->n, (unsigned long long)a->ok,
@@ -412,6 +427,11 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 	c->swapped_before = json_is_integer(sw) ? (uint64_t)json_integer_value(sw) : 0;
 	c->incore_before = json_is_integer(ic) ? (uint64_t)json_integer_value(ic) : 0;
 	c->expect_zero = json_is_true(json_object_get(o, "expect_zero"));
+	if (json_object_get(o, "run_id") &&
+	    (get_str(l, o, where, "run_id", c->run_id, sizeof(c->run_id)) ||
+	     get_str(l, o, where, "host", c->host, sizeof(c->host)) ||
+	     get_str(l, o, where, "kernel", c->kernel, sizeof(c->kernel))))
+		return -1;
 	arms = json_object_get(o, "arms");
 	if (!json_is_object(arms))
 		return bad(l, "%s: missing \"arms\" object", where);

@@ -15,6 +15,7 @@
 #define RES_MAX_ARMS	     12
 #define RES_MAX_PAIRS	     66
 #define RES_NAME	     24
+#define RES_TAG		     128 /* run_id, host, kernel of a merged cell */
 #define BPFAULT_RES_MAX_SIZE (1u << 20)
 #define RES_COST_SAMPLES     128 /* per arm: an evenly spaced subsample of the cost figures */
 
@@ -45,7 +46,9 @@ struct res_pair {
 struct res_cell {
 	char syscall[RES_NAME], state[RES_NAME], sink[RES_NAME];
 	uint32_t size, offset;
-	char status[256];	     /* "ok", "unsupported: <why>", "invalid: <why>", "pending" */
+	char status[256]; /* "ok", "unsupported: <why>", "invalid: <why>", "pending" */
+	/* merged results only (bpfault merge): the run the cell comes from; "" in a single run */
+	char run_id[RES_TAG], host[RES_TAG], kernel[RES_TAG];
 	uint64_t trials;	     /* trials of the main (non-perturbing) group */
 	uint64_t nonresident_before; /* pagemap: PTE not present just before the call */
 	uint64_t swapped_before;     /* pagemap: swapped bit */
