@@ -10,5 +10,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_selfbench(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif

@@ -61,4 +61,59 @@ run baseline $D/run-a -o "$T/nodir/base.json"
 check "baseline -o into a missing directory: exit 2" rc_is 2
 check "baseline -o into a missing directory: one line" one_line_err
 
+# ---- merge ----
+run merge -o "$T/m" $REF $D/run-a $D/run-other-kernel
+check "merge: exits 0" rc_is 0
+check "merge: summary line" grep -qE '^merge: 3 runs, 93 cells -> ' "$T/out"
+check "merge: merged meta lists the sources in order" json_true "$T/m/results.json" \
+	'd["meta"]["merged"] is True and [r["source"] for r in d["meta"]["runs"]] == ["'$REF'", "'$D'/run-a", "'$D'/run-other-kernel"] and [r["cells"] for r in d["meta"]["runs"]] == [81, 6, 6]'
+check "merge: run ids are distinct" json_true "$T/m/results.json" \
+	'len({r["run_id"] for r in d["meta"]["runs"]}) == 3'
+check "merge: every cell tagged with its run's id, host and kernel" json_true "$T/m/results.json" \
+	'all((c["run_id"], c["host"], c["kernel"]) == (r["run_id"], r["host"], r["kernel"]) for r, c in zip(sum([[r] * r["cells"] for r in d["meta"]["runs"]], []), d["cells"]))'
+check "merge: kernels kept apart" json_true "$T/m/results.json" \
+	'sorted({c["kernel"] for c in d["cells"]}) == ["6.1.0-18-amd64", "6.18.44-fc-v657", "6.8.0-45-generic"] and "kernel" not in d["meta"]'
+check "merge: cells keep their counts" py '
+d = json.load(open(sys.argv[1])); a = json.load(open(sys.argv[2]))
+sys.exit(0 if all(d["cells"][81 + i]["arms"][k][f] == v[f] for i, c in enumerate(a["cells"]) for k, v in c["arms"].items() for f in ("n", "fails")) else 1)' \
+	"$T/m/results.json" $D/run-a/results.json
+check "merge: cells.csv: one row per cell x arm, run_id and host first" py '
+d = json.load(open(sys.argv[1])); rows = list(csv.DictReader(open(sys.argv[2])))
+hdr = open(sys.argv[2]).readline().strip().split(",")
+ok = hdr[:3] == ["run_id", "host", "syscall"] and len(rows) == sum(len(c["arms"]) for c in d["cells"])
+ok = ok and [(r["run_id"], r["host"]) for r in rows] == [(c["run_id"], c["host"]) for c in d["cells"] for a in c["arms"]]
+sys.exit(0 if ok else 1)' "$T/m/results.json" "$T/m/cells.csv"
+check "merge: the merged results validate against the schema" py '
+import jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open("bench/schema/bpfault-1.schema.json")))' \
+	"$T/m/results.json"
+run merge -o "$T/m2" "$T/m" $D/run-b
+check "merge of a merged run: its runs and tags kept" json_true "$T/m2/results.json" \
+	'len(d["meta"]["runs"]) == 4 and len(d["cells"]) == 99 and d["cells"][81]["host"] == "ci-runner-7" and d["cells"][0]["kernel"] == "6.18.44-fc-v657"'
+run merge -o "$T/m3" "$T/m" $D/run-a
+check "merge: the same run twice is refused (exit 2)" rc_is 2
+check "merge: the same run twice: one line" one_line_err
+check "merge: refused: OUT not created" [ ! -e "$T/m3" ]
+mkdir "$T/v2"
+py 'd = json.load(open(sys.argv[1])); d["schema"] = "bpfault/2"; json.dump(d, open(sys.argv[2], "w"))' \
+	$D/run-a/results.json "$T/v2/results.json"
+run merge -o "$T/m4" $REF "$T/v2"
+check "merge: another schema is refused (exit 2)" rc_is 2
+check "merge: another schema: one line naming it" one_line_err
+check "merge: another schema: says which" err_has 'schema'
+check "merge: refused: OUT not created" [ ! -e "$T/m4" ]
+run merge -o "$T/m" $D/run-b
+check "merge: an existing OUT is refused without --force" rc_is 2
+run merge -o "$T/m" --force $REF $D/run-b
+check "merge --force: writes into an existing OUT" json_true "$T/m/results.json" 'len(d["meta"]["runs"]) == 2'
+run merge $REF
+check "merge without -o: usage error" rc_is 2
+run merge --help
+check "merge --help: usage on stdout" grep -q '^usage: bpfault merge -o OUT' "$T/out"
+run merge -o "$T/m5" $REF $D/run-incomplete
+check "merge: an incomplete source makes an incomplete merge" json_true "$T/m5/results.json" \
+	'd["meta"]["complete"] is False and [r["complete"] for r in d["meta"]["runs"]] == [True, False]'
+run baseline "$T/m5" -o "$T/b/m5.json"
+check "baseline refuses an incomplete merge" rc_is 2
+
 exit $((fails > 0))
