@@ -18,10 +18,6 @@
 #include "common.h"
 #include "results.h"
 
-#ifndef BPFAULT_GIT_REV
-#define BPFAULT_GIT_REV "unknown"
-#endif
-
 struct merge_opts {
 	const char *out;
 	bool force;
@@ -224,9 +220,8 @@ static int merged_meta(struct merged *m, int argc, char **argv)
 	{
 		complete = complete && json_is_true(json_object_get(e, "complete"));
 	}
-	m->out.meta =
-		json_pack("{sssbsbsOssso}", "tool", "bpfault", "merged", true, "complete", complete,
-			  "runs", m->runs, "git_rev", BPFAULT_GIT_REV, "command", cmd);
+	m->out.meta = json_pack("{sssbsbsOso}", "tool", "bpfault", "merged", true, "complete",
+				complete, "runs", m->runs, "command", cmd);
 	if (!m->out.meta)
 		return -ENOMEM;
 	if (m->units && !m->units_differ) /* the same units everywhere: views can use them */
