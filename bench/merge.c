@@ -150,7 +150,7 @@ static int add_source(struct merged *m, const char *path, const struct res_run *
 {
 	bool merged = json_is_true(json_object_get(r->meta, "merged"));
 	json_t *units = json_object_get(r->meta, "units");
-	char id[RES_TAG];
+	char id[RES_TAG] = "";
 	int rc;
 
 	if (merged) {
@@ -182,7 +182,11 @@ static int add_source(struct merged *m, const char *path, const struct res_run *
 		struct res_cell *c = &m->out.cells[m->out.ncells++];
 
 		*c = r->cells[i];
-		if (merged && c->run_id[0])
+		if (merged && !c->run_id[0])
+			return snprintf(err, len, "%s: merged, but cells[%d] has no run_id", path,
+					i),
+			       -1;
+		if (merged)
 			continue;
 		snprintf(c->run_id, sizeof(c->run_id), "%s", id);
 		snprintf(c->host, sizeof(c->host), "%s", meta_str(r, "hostname", ""));
