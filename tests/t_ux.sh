@@ -1,6 +1,7 @@
 #!/bin/bash
 # 'bpfault baseline -o FILE' (atomic, refuses unfit runs) and 'bpfault merge' on the stored runs
-# (results/reference/default, tests/data/gate/run-*); no kernel needed. Run from the repo root
+# (results/reference/default, tests/data/gate/run-*), and the run id of a live one-cell run
+# (root and BPF; skips without them unless CI=true). Run from the repo root
 # after 'make'; BPFAULT=path overrides ./bpfault. Prints "ok - name" / "not ok - name".
 set -u
 B=${BPFAULT:-./bpfault}
@@ -28,7 +29,7 @@ run() {
 rc_is() { [ "$(cat "$T/rc")" = "$1" ]; }
 err_has() { grep -qE -- "$1" "$T/err"; }
 one_line_err() { [ "$(wc -l <"$T/err")" = 1 ] && grep -q '^bpfault: ' "$T/err"; }
-py() { python3 -c "import json,csv,sys; $1" "${@:2}"; }
+py() { python3 -c "import json,csv,re,sys; $1" "${@:2}"; }
 json_true() { py "d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; }
 no_temp_left() { [ -z "$(find "$1" -name '.*.json.*' -print -quit)" ]; }
 
@@ -115,5 +116,25 @@ check "merge: an incomplete source makes an incomplete merge" json_true "$T/m5/r
 	'd["meta"]["complete"] is False and [r["complete"] for r in d["meta"]["runs"]] == [True, False]'
 run baseline "$T/m5" -o "$T/b/m5.json"
 check "baseline refuses an incomplete merge" rc_is 2
+
+# ---- run id (a live run: needs root and BPF; under CI=true it must run) ----
+"$B" run -s write -p resident -k file -a enter,exit -n 20 -q -o "$T/live" >/dev/null 2>"$T/err"
+rc=$?
+if [ $rc = 77 ] && [ "${CI:-}" != true ]; then
+	echo "ok - run writes meta.run_id # SKIP cannot run BPF here: $(head -c 100 "$T/err")"
+else
+	check "run: exits 0" [ $rc = 0 ]
+	check "run: meta.run_id is <start_utc>-<hostname>-<pid>" json_true "$T/live/results.json" \
+		're.fullmatch(re.escape(d["meta"]["start_utc"] + "-" + d["meta"]["hostname"]) + "-[0-9]+", d["meta"]["run_id"])'
+	check "run: every cells.csv row starts with the run_id and host" py '
+m = json.load(open(sys.argv[1]))["meta"]; rows = list(csv.reader(open(sys.argv[2])))
+ok = rows[0][:3] == ["run_id", "host", "syscall"] and len(rows) == 3
+sys.exit(0 if ok and all(r[:2] == [m["run_id"], m["hostname"]] for r in rows[1:]) else 1)' \
+		"$T/live/results.json" "$T/live/cells.csv"
+	"$B" run -s write -p resident -k file -a enter,exit -n 20 -q -o "$T/live2" >/dev/null 2>&1
+	run merge -o "$T/lm" "$T/live" "$T/live2"
+	check "merge of two live runs keeps them apart" json_true "$T/lm/results.json" \
+		'len({c["run_id"] for c in d["cells"]}) == 2 and len(d["cells"]) == 2'
+fi
 
 exit $((fails > 0))
