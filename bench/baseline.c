@@ -2,22 +2,31 @@
 /*
  * bpfault baseline DIR: print a baseline made from a run (README "Gate"). The baseline is the
  * run's results in the same "bpfault/1" schema, with meta.baseline and meta.source, and "exact"
- * on the arms where any failure is a regression. It goes to stdout only: nothing ever updates a
- * baseline file behind anyone's back.
+ * on the arms where any failure is a regression. It goes to stdout, or with -o FILE to FILE,
+ * written atomically (a temporary beside FILE, fsync, rename): FILE is either the old baseline or
+ * the whole new one. An incomplete run, or one with an invalid or pending cell, is refused (exit
+ * 2, a bad input) and FILE is left as it was.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cmds.h"
 #include "common.h"
 #include "results.h"
 
-static int baseline_parse(int argc, char **argv, bool *exact_zero)
+struct baseline_opts {
+	bool exact_zero;
+	const char *out; /* -o FILE, or NULL for stdout */
+};
+
+static int baseline_parse(int argc, char **argv, struct baseline_opts *o)
 {
 	static const struct option opts[] = {
 		{"exact-zero", no_argument, NULL, 'z'},
+		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{},
 	};
@@ -25,21 +34,23 @@ static int baseline_parse(int argc, char **argv, bool *exact_zero)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		if (c == 'h') {
-			printf("usage: bpfault baseline DIR [--exact-zero] > baseline.json\n"
-			       "  prints a baseline for 'bpfault gate' made from the complete run\n"
-			       "  in DIR: every arm of a control cell is exact (any failure "
-			       "fails)\n"
-			       "  --exact-zero  also mark every arm with zero failures exact\n"
-			       "  -h, --help    this help\n"
-			       "exit status: 0 done, 2 bad usage, a bad or incomplete run\n");
+			printf("usage: bpfault baseline DIR [--exact-zero] [-o FILE]\n"
+			       "  every arm of a \"resident\" cell is exact (any failure fails);\n"
+			       "  --exact-zero also marks every arm with zero failures exact;\n"
+			       "  -o FILE writes FILE atomically (else stdout); an incomplete run\n"
+			       "  or one with invalid cells is refused (exit 2), FILE left as it was\n");
 			return -1;
+		}
+		if (c == 'o' && *optarg) {
+			o->out = optarg;
+			continue;
 		}
 		if (c != 'z')
 			return err_msg("baseline: bad option (try 'bpfault baseline --help')"),
 			       EXIT_USAGE;
-		*exact_zero = true;
+		o->exact_zero = true;
 	}
 	if (optind != argc - 1)
 		return err_msg("baseline: needs one run DIR (try 'bpfault baseline --help')"),
@@ -106,47 +117,99 @@ static int mark_exact(json_t *root, const struct res_run *r, bool exact_zero)
 	return ret;
 }
 
-static int make_baseline(const char *path, const struct res_run *r, bool exact_zero)
+/* the baseline text to stdout, or atomically to out; an exit status */
+static int emit(const char *text, const char *out)
 {
-	char file[PATH_MAX];
+	int err;
+
+	if (!out) {
+		if (fputs(text, stdout) == EOF || fflush(stdout))
+			return err_msg("baseline: cannot write the baseline to stdout"),
+			       EXIT_INTERNAL;
+		return EXIT_OK;
+	}
+	err = write_file_atomic(out, text, strlen(text));
+	if (err)
+		return err_msg("baseline: %s: %s (left as it was)", out, strerror(-err)),
+		       err == -ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+	return EXIT_OK;
+}
+
+static int make_baseline(const char *path, const struct res_run *r, const struct baseline_opts *o)
+{
+	char file[PATH_MAX], *text = NULL;
 	json_error_t je;
 	json_t *root, *meta;
-	int rc = EXIT_OK;
+	int rc;
 
 	results_file(path, file, sizeof(file));
 	root = json_load_input(file, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
 		return err_msg("baseline: %s: cannot read: %s", file, je.text), EXIT_USAGE;
 	meta = json_object_get(root, "meta");
-	if (mark_exact(root, r, exact_zero) || json_object_set_new(meta, "baseline", json_true()) ||
-	    json_object_set_new(meta, "source", json_string(path)) ||
-	    json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) ||
-	    fputc('\n', stdout) == EOF || fflush(stdout)) {
-		err_msg("baseline: cannot write the baseline to stdout");
-		rc = EXIT_INTERNAL;
-	}
+	if (!mark_exact(root, r, o->exact_zero) &&
+	    !json_object_set_new(meta, "baseline", json_true()) &&
+	    !json_object_set_new(meta, "source", json_string(path)))
+		text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 	json_decref(root);
+	if (!text)
+		return err_msg("baseline: out of memory"), EXIT_INTERNAL;
+	{
+		size_t n = strlen(text);
+		char *t = realloc(text, n + 2);
+
+		if (!t) {
+			free(text);
+			return err_msg("baseline: out of memory"), EXIT_INTERNAL;
+		}
+		text = t;
+		memcpy(text + n, "\n", 2);
+	}
+	rc = emit(text, o->out);
+	free(text);
 	return rc;
+}
+
+/* why run r cannot be a baseline, or NULL: incomplete, or a cell invalid or never finished */
+static const char *unfit(const struct res_run *r, char *why, size_t len)
+{
+	char key[128];
+
+	if (!r->complete)
+		return "is an incomplete run (meta.complete is not true)";
+	for (int i = 0; i < r->ncells; i++) {
+		char st[RES_WHY + 16];
+
+		if (r->cells[i].status != RS_INVALID && r->cells[i].status != RS_PENDING)
+			continue;
+		res_cell_key(&r->cells[i], key, sizeof(key));
+		snprintf(why, len, "is not a valid run: cell %s is %.60s", key,
+			 res_status_str(&r->cells[i], st, sizeof(st)));
+		return why;
+	}
+	return NULL;
 }
 
 int cmd_baseline(int argc, char **argv)
 {
+	struct baseline_opts o = {0};
 	struct res_run r;
-	bool exact_zero = false;
-	char err[512];
+	char err[512], why[256];
+	const char *bad;
 	int rc;
 
-	rc = baseline_parse(argc, argv, &exact_zero);
+	rc = baseline_parse(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (res_load(argv[optind], &r, err, sizeof(err)))
 		return err_msg("baseline: %s", err), EXIT_USAGE;
-	if (!r.complete) {
-		err_msg("baseline: %s is an incomplete run (meta.complete is not true)",
-			argv[optind]);
+	bad = unfit(&r, why, sizeof(why));
+	if (bad) {
+		err_msg("baseline: %s %s%s", argv[optind], bad,
+			o.out ? "; baseline not written" : "");
 		rc = EXIT_USAGE;
 	} else {
-		rc = make_baseline(argv[optind], &r, exact_zero);
+		rc = make_baseline(argv[optind], &r, &o);
 	}
 	res_free(&r);
 	return rc;

@@ -11,5 +11,6 @@ int cmd_gate(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_selfbench(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif

@@ -232,6 +232,13 @@ static json_t *cell_to_json(const struct res_cell *c)
 		}
 	}
 	json_object_set_new(o, "arms", arms);
+	if (c->run_id[0]) { /* a merged cell: where it comes from */
+		json_t *tag = json_pack("{ssssss}", "run_id", c->run_id, "host", c->host, "kernel",
+					c->kernel);
+
+		json_object_update(o, tag);
+		json_decref(tag);
+	}
 	paired = json_array();
 	for (int i = 0; i < c->npairs; i++) {
 		const struct res_pair *p = &c->pairs[i];
@@ -292,7 +299,7 @@ static void csv_cond(char *b, size_t l, const struct res_cond *c, bool fails)
 		b[0] = 0;
 }
 
-static void csv_arm(struct sbuf *b, const struct res_cell *c, const char *status,
+static void csv_arm(struct sbuf *b, const char *tag, const struct res_cell *c, const char *status,
 		    const struct res_arm *a)
 {
 	char v[11][32];
@@ -308,6 +315,7 @@ static void csv_arm(struct sbuf *b, const struct res_cell *c, const char *status
 	csv_cond(v[8], sizeof(v[8]), &a->present, true);
 	csv_num(v[9], sizeof(v[9]), a->call_ns);
 	csv_num(v[10], sizeof(v[10]), a->extra_call_ns);
+	sb_printf(b, "%s", tag); /* run_id,host, */
 	esc_csv(b, c->syscall);
 	sb_printf(b, ",");
 	esc_csv(b, c->state);
@@ -330,8 +338,11 @@ static char *res_to_csv(const struct res_run *r)
 {
 	struct sbuf b = {0};
 
-	sb_printf(&b, "syscall,state,sink,size,offset,status,trials,nonresident_before,arm,n,ok,"
-		      "fault,zeroed,mismatch,missed,fails,fail_rate,ci95_lo,ci95_hi,"
+	const char *m_id = json_string_value(json_object_get(r->meta, "run_id"));
+	const char *m_host = json_string_value(json_object_get(r->meta, "hostname"));
+
+	sb_printf(&b, "run_id,host,syscall,state,sink,size,offset,status,trials,nonresident_before,"
+		      "arm,n,ok,fault,zeroed,mismatch,missed,fails,fail_rate,ci95_lo,ci95_hi,"
 		      "upper95_one_sided,cost_ns,absent_n,absent_fails,present_n,present_fails,"
 		      "call_ns,extra_call_ns,delay_ns\n");
 	for (int i = 0; i < r->ncells; i++) {
@@ -339,11 +350,18 @@ static char *res_to_csv(const struct res_run *r)
 		char st[RES_WHY + 16];
 		struct sbuf q = {0};
 
+		struct sbuf t = {0};
+
+		esc_csv(&t, c->run_id[0] ? c->run_id : m_id ? m_id : "");
+		sb_printf(&t, ",");
+		esc_csv(&t, c->run_id[0] ? c->host : m_host ? m_host : "");
+		sb_printf(&t, ",");
 		esc_csv(&q, res_status_str(c, st, sizeof(st)));
 		for (int j = 0; j < c->narms; j++)
-			csv_arm(&b, c, q.s ? q.s : "", &c->arms[j]);
-		b.err = b.err ? b.err : q.err;
+			csv_arm(&b, t.s ? t.s : ",,", c, q.s ? q.s : "", &c->arms[j]);
+		b.err = b.err ? b.err : q.err ? q.err : t.err;
 		sb_free(&q);
+		sb_free(&t);
 	}
 	if (b.err) {
 		sb_free(&b);

@@ -19,6 +19,7 @@
 #define RES_MAX_PAIRS	     (RES_MAX_ARMS * (RES_MAX_ARMS - 1) / 2)
 #define RES_NAME	     48
 #define RES_WHY		     256
+#define RES_TAG		     128 /* run_id, host, kernel of a merged cell */
 #define BPFAULT_RES_MAX_SIZE (1u << 20)
 #define RES_COST_SAMPLES     128 /* per arm: an evenly spaced subsample of the cost figures */
 /* what a results file may claim: counts above 2^40 and costs above 1e15 ns (11 days) are bad
@@ -78,7 +79,9 @@ struct res_cell {
 	char syscall[RES_NAME], state[RES_NAME], sink[RES_NAME];
 	uint32_t size, offset;
 	enum res_status status;
-	char reason[RES_WHY];	     /* why, for RS_UNSUPPORTED and RS_INVALID */
+	char reason[RES_WHY]; /* why, for RS_UNSUPPORTED and RS_INVALID */
+	/* merged results only (bpfault merge): the run the cell comes from; "" in a single run */
+	char run_id[RES_TAG], host[RES_TAG], kernel[RES_TAG];
 	uint64_t trials;	     /* trials of the main (non-perturbing) group */
 	uint64_t nonresident_before; /* pagemap: PTE not present just before the call */
 	uint64_t swapped_before;     /* pagemap: swapped bit */

@@ -350,6 +350,11 @@ static int load_cell(struct ld *l, json_t *o, int idx, struct res_cell *c)
 	c->swapped_before = json_is_integer(sw) ? (uint64_t)json_integer_value(sw) : 0;
 	c->incore_before = json_is_integer(ic) ? (uint64_t)json_integer_value(ic) : 0;
 	c->expect_zero = json_is_true(json_object_get(o, "expect_zero"));
+	if (json_object_get(o, "run_id") && /* a merged cell: where it comes from */
+	    (get_str(l, o, where, "run_id", c->run_id, sizeof(c->run_id)) ||
+	     get_str(l, o, where, "host", c->host, sizeof(c->host)) ||
+	     get_str(l, o, where, "kernel", c->kernel, sizeof(c->kernel))))
+		return -EINVAL;
 	if (load_arms(l, o, where, c) || load_unsup(l, o, where, c) || load_pairs(l, o, where, c))
 		return -EINVAL;
 	return 0;

@@ -161,6 +161,11 @@ json_t *make_meta(const struct session *s, const struct run_opts *o, const char 
 			 "precision", m->precision, "block", (json_int_t)m->block, "cpu_pinned",
 			 cpu, "matrix_id", mxid, "dropped", dropped, "complete", false);
 	if (meta) {
+		char id[sizeof(start) + sizeof(host) + 16];
+
+		/* one run among many hosts and runs (bpfault merge): start, host, pid */
+		snprintf(id, sizeof(id), "%s-%s-%d", start, host, (int)getpid());
+		json_object_set_new(meta, "run_id", json_string(id));
 		json_object_set_new(meta, "start_utc", json_string(start));
 		json_object_set_new(meta, "matrix_file",
 				    o->matrix_file ? json_string(o->matrix_file) : json_null());
