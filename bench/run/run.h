@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "engine.h"
+#include "guest.h"
 
 /* what the command line asked for; the matrix options it set are in over/set */
 struct run_opts {
@@ -21,6 +22,8 @@ struct run_opts {
 	int cpu;	     /* -1: the last one */
 	int argc;
 	char **argv;
+	struct guest_req guest; /* --kernel: handed over to guest.c */
+	bool *drop;		/* argv entries of the options the guest does not see */
 };
 
 /* 0, or -1 after printing the error (bad usage); exits 0 after --help */
