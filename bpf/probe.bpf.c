@@ -77,17 +77,16 @@ static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int slee
 #define CMP_BAD 2 /* a word is not what was expected */
 
 /*
- * Compare the first nwords words of s with the pattern of nonce (or with zeros): CMP_* bits. A
- * global function: the verifier checks its loop once per program, not once per call site and
- * incoming state (which made each program's load cost ~40k verified instructions per read).
+ * Compare the first nwords words of s with the pattern of nonce (or with zeros): CMP_* bits.
+ * Inlined into read_check(): 6.1's verifier gives up on it as a global function (E2BIG, over a
+ * million instructions), though it passes 6.18's.
  */
-__noinline int compare_words(const struct scratch *s, __u32 nwords, __u64 nonce, __u32 expect_zero)
+static __always_inline int compare_words(const struct scratch *s, __u32 nwords, __u64 nonce,
+					 __u32 expect_zero)
 {
 	__u64 any = 0, bad = 0;
 	__u32 i;
 
-	if (!s)
-		return CMP_BAD;
 	for (i = 0; i < BPFAULT_MAX_BUF / 8; i++) {
 		__u64 want, got;
 
