@@ -99,18 +99,15 @@ static __always_inline long read_user(void *dst, __u32 size, __u64 ptr, int meth
 
 /*
  * Compare the first nwords words of s with the pattern of nonce (str: the printable string
- * pattern; or with zeros): CMP_* bits. A global function: the verifier checks its loop once per
- * program, not once per call site and incoming state (which made each program's load cost ~40k
- * verified instructions per read).
+ * pattern; or with zeros): CMP_* bits. Inlined into read_check(): 6.1's verifier gives up on it
+ * as a global function (E2BIG, over a million instructions), though it passes 6.18's.
  */
-__noinline int compare_words(const struct scratch *s, __u32 nwords, __u64 nonce, __u32 expect_zero,
-			     __u32 str)
+static __always_inline int compare_words(const struct scratch *s, __u32 nwords, __u64 nonce,
+					 __u32 expect_zero, __u32 str)
 {
 	__u64 any = 0, bad = 0, moved = 0;
 	__u32 i;
 
-	if (!s)
-		return CMP_BAD;
 	for (i = 0; i < BPFAULT_MAX_BUF / 8; i++) {
 		__u64 want, got;
 
@@ -166,8 +163,13 @@ static __noinline int read_check(__u64 ptr, int method, __u32 kind, __s32 *ret,
 		r = read_user(s, size + 1, ptr, method, plain, task);
 		if (r >= 0 && (sleepable ? ((__u8 *)s->w)[size] != 0 : r != (long)size + 1))
 			extra = 1; /* a string of the wrong length */
+		/*
+		 * An empty string (an untouched page reads as zeros): 1 (its NUL) on recent
+		 * kernels, 0 on older ones (6.1, 6.12), whose strncpy_from_user_nofault() did not
+		 * count the NUL of an empty string; any other length is a wrong read on both.
+		 */
 		if (expect_zero && r >= 0)
-			extra = sleepable ? ((__u8 *)s->w)[0] != 0 : r != 1;
+			extra = sleepable ? ((__u8 *)s->w)[0] != 0 : r > 1;
 	} else {
 		r = read_user(s, size, ptr, method, 0, task);
 	}
@@ -447,15 +449,29 @@ int BPF_KPROBE(kprobe_vfs_write, struct file *file, const char *buf)
 
 /* ---- io_uring: the buffer is in the SQE, not a syscall argument; user_data carries it ---- */
 
-SEC("tracepoint/io_uring/io_uring_submit_req")
-int uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
+static __always_inline int submit_hook(__u64 ptr)
 {
-	__u64 ptr = ctx->user_data;
-
 	if (!is_target() || !armed(ARM_SUBMIT) || ptr != ctl.buf)
 		return 0;
 	do_arm(ARM_SUBMIT, ptr, 0);
 	return 0;
+}
+
+SEC("tracepoint/io_uring/io_uring_submit_req")
+int uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
+{
+	return submit_hook(ctx->user_data);
+}
+
+/* the same tracepoint before its rename (6.1 has it): user_data found by CO-RE */
+struct trace_event_raw_io_uring_submit_sqe___old {
+	unsigned long long user_data;
+} __attribute__((preserve_access_index));
+
+SEC("tracepoint/io_uring/io_uring_submit_sqe")
+int uring_submit_sqe(struct trace_event_raw_io_uring_submit_sqe___old *ctx)
+{
+	return submit_hook(ctx->user_data);
 }
 
 SEC("tracepoint/io_uring/io_uring_complete")

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "cmds.h"
 #include "common.h"
+#include "guest.h"
 #include "options.h"
 #include "run.h"
 
@@ -27,7 +28,8 @@ static void run_usage(const char *cmd, FILE *f)
 			"                   [-a ARMS] [-n TRIALS] [--min-trials N] [--precision "
 			"P]\n"
 			"                   [--block N] [--size LIST] [--offset LIST] [--seed N]\n"
-			"                   [--cpu N] [--tool T]... [-o DIR [--force]] [-q] [-v]\n");
+			"                   [--cpu N] [--tool T]... [-o DIR [--force]] [--kernel K]...\n"
+			"                   [--guest-timeout S] [-q] [-v]\n");
 	fprintf(f, "  -m FILE              matrix file (JSON, see README); excludes the lists\n"
 		   "  -s, -p, -k, -a LIST  syscalls, page states, sinks, arms ('bpfault list')\n"
 		   "  --size LIST          buffer sizes in bytes, multiples of 8 (default 64)\n"
@@ -38,11 +40,18 @@ static void run_usage(const char *cmd, FILE *f)
 		   "                       definition's name or a definition file's path\n"
 		   "  -o DIR               output directory (default: a new results/<UTC time>)\n"
 		   "  --force              -o DIR may hold a run's results: overwrite them\n"
-		   "  -q, -v               quieter, more verbose\n"
+		   "");
+	if (strcmp(cmd, "selfbench"))
+		fprintf(f,
+			"  --kernel K           run in a qemu TCG guest booted with K: debian-6.1,\n"
+			"                       debian-6.12, IMAGE[:MODULES_DIR], or host (native);\n"
+			"                       repeatable: DIR/<release>/ each\n"
+			"  --guest-timeout S    kill a guest after S seconds (default 3600)\n");
+	fprintf(f, "  -q, -v               quieter, more verbose\n"
 		   "  -h, --help           this help\n");
 }
 
-enum { O_SIZE = 256, O_OFF, O_CPU, O_TOOL, O_FORCE, O_TABLE = 512 };
+enum { O_SIZE = 256, O_OFF, O_CPU, O_TOOL, O_FORCE, O_KERNEL, O_GTIME, O_TABLE = 512 };
 
 /* the fixed options, then one per entry of the option table */
 static void long_options(struct option *lo)
@@ -59,6 +68,8 @@ static void long_options(struct option *lo)
 		{"cpu", required_argument, NULL, O_CPU},
 		{"tool", required_argument, NULL, O_TOOL},
 		{"force", no_argument, NULL, O_FORCE},
+		{"kernel", required_argument, NULL, O_KERNEL},
+		{"guest-timeout", required_argument, NULL, O_GTIME},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -103,6 +114,37 @@ static const char **list_of(struct run_opts *o, int c)
 	return NULL;
 }
 
+/* mark the option getopt_long just returned (and its separate value) as not for the guest */
+static void drop_opt(struct run_opts *o, char **argv)
+{
+	o->drop[optind - 1] = true;
+	if (optarg == argv[optind - 1] && optind >= 2)
+		o->drop[optind - 2] = true;
+}
+
+/* --kernel and --guest-timeout: 0, or -1 after printing the error */
+static int guest_option(const char *cmd, int c, char **argv, struct run_opts *o)
+{
+	uint64_t v;
+
+	if (c == O_KERNEL) {
+		if (o->guest.nkernels == GUEST_MAX_KERNELS) {
+			err_msg("%s: at most %d --kernel options", cmd, GUEST_MAX_KERNELS);
+			return -1;
+		}
+		o->guest.kernels[o->guest.nkernels++] = optarg;
+	} else {
+		if (parse_u64(optarg, 1, 86400, &v)) {
+			err_msg("%s: --guest-timeout '%s' is not a whole number from 1 to 86400",
+				cmd, optarg);
+			return -1;
+		}
+		o->guest.timeout_s = (unsigned)v;
+	}
+	drop_opt(o, argv);
+	return 0;
+}
+
 /* one option; 0, 1 for --help, or -1 after printing the error */
 static int one_option(const char *cmd, int c, char **argv, struct run_opts *o)
 {
@@ -131,7 +173,11 @@ static int one_option(const char *cmd, int c, char **argv, struct run_opts *o)
 		return 0;
 	case 'o':
 		o->outdir = optarg;
+		drop_opt(o, argv);
 		return 0;
+	case O_KERNEL:
+	case O_GTIME:
+		return guest_option(cmd, c, argv, o);
 	case O_CPU:
 		if (parse_u64(optarg, 0, CPU_SETSIZE - 1, &v)) {
 			err_msg("%s: --cpu '%s' is not a whole number from 0 to %d", cmd, optarg,
@@ -172,12 +218,19 @@ int run_parse(const char *cmd, int argc, char **argv, struct run_opts *o)
 	struct option lo[32];
 	int c, rc;
 
-	_Static_assert(ARRAY_SIZE(lo) >= 13 + 1 + 5, "room for the option table");
+	_Static_assert(ARRAY_SIZE(lo) >= 15 + 1 + 5, "room for the option table");
 	memset(o, 0, sizeof(*o));
 	o->over = &over;
 	o->cpu = -1;
 	o->argc = argc;
 	o->argv = argv;
+	o->guest.argc = argc;
+	o->guest.argv = argv;
+	o->guest.drop = o->drop = calloc((size_t)argc + 1, sizeof(bool));
+	if (!o->drop) {
+		err_msg("%s: out of memory", cmd);
+		return -1;
+	}
 	long_options(lo);
 	optind = 1;
 	opterr = 0;
@@ -211,11 +264,10 @@ void run_apply(const struct run_opts *o, struct matrix *m)
 		m->min_trials = m->max_trials;
 }
 
-/* the matrix of a run: a file or the lists, the command line's options, the controls */
+/* the matrix of a run: a file or the lists, the command line's options */
 static int run_matrix(const struct run_opts *o, struct matrix *m)
 {
 	char err[512];
-	int controls;
 
 	mx_defaults(m);
 	if (o->matrix_file ? mx_load_file(m, o->matrix_file, err, sizeof(err))
@@ -228,12 +280,13 @@ static int run_matrix(const struct run_opts *o, struct matrix *m)
 		err_msg("run: the matrix has no cell that can run (%d dropped)", m->ndropped);
 		return -1;
 	}
-	controls = mx_add_controls(m);
-	if (controls)
-		wrap_info(
-			"bpfault: added %d resident control cell(s): every syscall x sink gets one",
-			controls);
 	return 0;
+}
+
+/* --kernel with any kernel but the host's: the matrix runs in qemu guests (guest.c) */
+static bool run_in_guest(const struct run_opts *o)
+{
+	return o->guest.nkernels > 1 || (o->guest.nkernels && !kernel_is_host(o->guest.kernels[0]));
 }
 
 /* the --tool definitions: 0, or the exit status (2 bad definition, 77 not installed) */
@@ -317,16 +370,29 @@ int cmd_run(int argc, char **argv)
 	static struct toolset tools;
 	struct run_opts o;
 	char outdir[PATH_MAX];
-	int err;
+	int err, controls;
+	bool guest;
 
 	if (run_parse("run", argc, argv, &o))
 		return EXIT_USAGE;
-	session_pin_early(&o);
+	guest = run_in_guest(&o);
+	if (!guest) /* each guest's run pins itself */
+		session_pin_early(&o);
 	err = load_tools(&o, &tools);
 	if (err)
 		return err;
 	if (run_matrix(&o, &m))
 		return EXIT_USAGE;
+	if (guest) { /* the matrix is valid: each kernel's run is bpfault run in its guest */
+		o.guest.outdir = o.outdir;
+		o.guest.matrix_file = o.matrix_file;
+		return guest_run_kernels(&o.guest);
+	}
+	controls = mx_add_controls(&m);
+	if (controls)
+		wrap_info(
+			"bpfault: added %d resident control cell(s): every syscall x sink gets one",
+			controls);
 	err = session_open(&s, "run", &m, &o);
 	if (err)
 		return session_status(&s, err);
@@ -356,6 +422,10 @@ int cmd_selfbench(int argc, char **argv)
 
 	if (run_parse("selfbench", argc, argv, &o))
 		return EXIT_USAGE;
+	if (o.guest.nkernels) {
+		err_msg("selfbench: runs on the host kernel only (no --kernel)");
+		return EXIT_USAGE;
+	}
 	session_pin_early(&o);
 	if (o.matrix_file) {
 		err_msg("selfbench: takes one cell from -s/-p/-k/-a, not -m");

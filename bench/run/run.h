@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include "engine.h"
 #include "toolarm.h"
+#include "guest.h"
 
 /* what the command line asked for; the matrix options it set are in over/set */
 struct run_opts {
@@ -26,6 +27,8 @@ struct run_opts {
 	bool force; /* --force: -o DIR may hold results already */
 	int argc;
 	char **argv;
+	struct guest_req guest; /* --kernel: handed over to guest.c */
+	bool *drop;		/* argv entries of the options the guest does not see */
 };
 
 /* 0, or -1 after printing the error (bad usage); exits 0 after --help */
