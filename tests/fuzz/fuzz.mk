@@ -6,10 +6,10 @@ FUZZ_CC     ?= clang-14
 FUZZ_RUNS   ?= 2000
 FUZZ_TIME   ?= 60
 FUZZ_DIR    := $(OUTPUT)/fuzz
-FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -Ibpf -Ibench -Itests/fuzz \
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -Ibpf -Ibench -Itests/fuzz $(PC_CFLAGS) \
 	       -DBPFAULT_GIT_REV=\"fuzz\" -Wall -Wno-unused-command-line-argument \
 	       -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_LIBSRC := $(filter-out bench/main.c,$(wildcard bench/*.c) $(wildcard workloads/*.c))
+FUZZ_LIBSRC := $(filter-out bench/main.c,$(SRCS))
 FUZZ_LIBOBJ := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIBSRC))
 # the tool-definition parser is fuzzed once it is in the tree
 FUZZ_NAMES  := matrix results lists $(if $(wildcard bench/tooldef.c),tooldef)
@@ -24,14 +24,14 @@ FUZZ_OPTS   := -close_fd_mask=3 -max_len=65536 -rss_limit_mb=4096 -artifact_pref
 .PHONY: fuzz fuzz-smoke fuzz-build
 .SECONDARY: $(FUZZ_LIBOBJ) $(FUZZ_BINS)
 
-$(FUZZ_DIR)/obj/%.o: %.c bench/*.h bpf/probe.h $(SKELS)
+$(FUZZ_DIR)/obj/%.o: %.c $(shell find bench workloads bpf -name "*.h") bpf/units.def $(SKELS)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_LIBOBJ)
 	$(call msg,FUZZ-LD,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIBOBJ) -o $@ $(LDLIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIBOBJ) -o $@ $(BF_LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
 
