@@ -83,4 +83,9 @@ void sys_restore(void);
 /* a one-line description of swap as found (for meta) */
 void sys_swap_summary(char *buf, size_t len);
 
+/* write s to a (sysfs/cgroupfs) file, never through a symlink; 0 or -errno */
+int write_str(const char *path, const char *s);
+/* a (sysfs/cgroupfs) file's first line, never through a symlink; 0 or -errno */
+int read_str(const char *path, char *buf, size_t len);
+
 #endif

@@ -13,10 +13,6 @@ static inline struct undo *push(enum undo_kind k, const char *path, int id)
 }
 /* the change of the last push() did not happen */
 void cancel(void);
-/* write s to a (sysfs/cgroupfs) file; 0 or -errno */
-int write_str(const char *path, const char *s);
-/* its first line; 0 or -errno */
-int read_str(const char *path, char *buf, size_t len);
 /* memcg.c: move this process out (to where it was found), then remove the cgroup at path */
 void cg_remove(const char *path);
 

@@ -61,34 +61,6 @@ struct dcell {
 	int pagemap;
 };
 
-static int rd(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
-static int wr(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 static int wrf(const char *val, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* write val to the file KD/<fmt...> */
@@ -101,7 +73,7 @@ static int wrf(const char *val, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p + n, sizeof(p) - (size_t)n, fmt, ap);
 	va_end(ap);
-	return wr(p, val);
+	return write_str(p, val);
 }
 
 static int damon_supported(const struct host_caps *h, char *why, size_t len)
@@ -109,7 +81,7 @@ static int damon_supported(const struct host_caps *h, char *why, size_t len)
 	char v[32];
 
 	(void)h;
-	if (rd(KD "/nr_kdamonds", v, sizeof(v))) {
+	if (read_str(KD "/nr_kdamonds", v, sizeof(v))) {
 		snprintf(why, len, "no DAMON sysfs interface (%s)", KD);
 		return -EOPNOTSUPP;
 	}
@@ -176,7 +148,7 @@ static int snap_dir(struct snap *s, const char *dir, int depth)
 			if (!S_ISREG(st.st_mode) || !(st.st_mode & S_IWUSR) ||
 			    (pass == 0) != !strncmp(e->d_name, "nr_", 3) || pass == 2)
 				continue;
-			if (rd(p, v, sizeof(v)) == 0 && v[0])
+			if (read_str(p, v, sizeof(v)) == 0 && v[0])
 				err = snap_add(s, p, v);
 		}
 		closedir(d);
@@ -191,7 +163,7 @@ static int wait_state(int i, const char *want)
 
 	snprintf(p, sizeof(p), KD "/%d/state", i);
 	for (int t = 0; t < 500; t++) {
-		if (rd(p, v, sizeof(v)) == 0 && !strcmp(v, want))
+		if (read_str(p, v, sizeof(v)) == 0 && !strcmp(v, want))
 			return 0;
 		usleep(10000);
 	}
@@ -231,7 +203,7 @@ static int take_slot(char *why, size_t len)
 	char v[32], p[128];
 	int n, err;
 
-	if ((err = rd(KD "/nr_kdamonds", v, sizeof(v))))
+	if ((err = read_str(KD "/nr_kdamonds", v, sizeof(v))))
 		return err;
 	n = atoi(v);
 	if (n < 0 || n >= (int)(sizeof(on) / sizeof(on[0]))) {
@@ -240,7 +212,7 @@ static int take_slot(char *why, size_t len)
 	}
 	for (int i = 0; i < n; i++) {
 		snprintf(p, sizeof(p), KD "/%d/state", i);
-		on[i] = rd(p, v, sizeof(v)) == 0 && !strcmp(v, "on");
+		on[i] = read_str(p, v, sizeof(v)) == 0 && !strcmp(v, "on");
 		snprintf(p, sizeof(p), KD "/%d", i);
 		if ((err = snap_dir(&s, p, 0)))
 			break;
@@ -252,9 +224,9 @@ static int take_slot(char *why, size_t len)
 			err = wait_state(i, "off");
 	snprintf(v, sizeof(v), "%d", n + 1);
 	if (!err)
-		err = wr(KD "/nr_kdamonds", v);
+		err = write_str(KD "/nr_kdamonds", v);
 	for (size_t k = 0; k < s.n && !err; k++)
-		if (wr(s.v[k].path, s.v[k].val) < 0 && g_verbose)
+		if (write_str(s.v[k].path, s.v[k].val) < 0 && g_verbose)
 			info("damon: rebuilding %s = %s: %s", s.v[k].path, s.v[k].val,
 			     strerror(errno));
 	for (int i = 0; i < n && !err; i++)
