@@ -385,7 +385,8 @@ int cell_round(struct engine *e, struct cellacc *c, uint64_t (*nonce)(void *), v
 {
 	int err = 0;
 
-	if (c->main_mask)
+	/* no arm can read here (all unsupported): the trials still measure the page state */
+	if (c->main_mask || !c->pert_mask)
 		err = cell_trial(e, c, c->main_mask, nonce(arg));
 	/* each perturbing arm in trials of its own: one arm's fault-in must not serve another */
 	for (int id = 0; id < ARM__COUNT && !err; id++)
