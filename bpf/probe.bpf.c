@@ -108,18 +108,26 @@ static __always_inline int compare_words(const struct scratch *s, __u32 nwords, 
 	__u64 any = 0, bad = 0, moved = 0;
 	__u32 i;
 
-	for (i = 0; i < BPFAULT_MAX_BUF / 8; i++) {
-		__u64 want, got;
-
-		if (i >= nwords)
-			break;
-		got = s->w[i];
-		want = expect_zero ? 0
-		       : str	   ? bpfault_str_word(nonce, i)
-				   : bpfault_pattern_word(nonce, i);
-		any |= got;
-		bad |= got ^ want;
-		moved |= got ^ DST_CANARY;
+	/* one loop per kind of expected word: no branch inside a loop, which keeps the verifier's
+	 * states few enough for 6.1's million-instruction limit */
+	if (expect_zero) {
+		for (i = 0; i < BPFAULT_MAX_BUF / 8 && i < nwords; i++) {
+			any |= s->w[i];
+			moved |= s->w[i] ^ DST_CANARY;
+		}
+		bad = any;
+	} else if (str) {
+		for (i = 0; i < BPFAULT_MAX_BUF / 8 && i < nwords; i++) {
+			any |= s->w[i];
+			bad |= s->w[i] ^ bpfault_str_word(nonce, i);
+			moved |= s->w[i] ^ DST_CANARY;
+		}
+	} else {
+		for (i = 0; i < BPFAULT_MAX_BUF / 8 && i < nwords; i++) {
+			any |= s->w[i];
+			bad |= s->w[i] ^ bpfault_pattern_word(nonce, i);
+			moved |= s->w[i] ^ DST_CANARY;
+		}
 	}
 	return (any ? CMP_ANY : 0) | (bad ? CMP_BAD : 0) | (moved ? CMP_MOVED : 0);
 }
