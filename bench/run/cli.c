@@ -192,7 +192,7 @@ static int one_option(const char *cmd, int c, char **argv, struct run_opts *o)
 			return -1;
 		}
 		o->tools[o->ntools++] = optarg;
-		break;
+		return 0;
 	case O_FORCE:
 		o->force = true;
 		return 0;
