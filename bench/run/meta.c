@@ -26,7 +26,7 @@ int outdir_check(const char *cmd, const char *dir, bool force)
 
 	for (size_t i = 0; i < ARRAY_SIZE(files) && !force; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		if (lstat(path, &st) == 0) {
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) { /* a symlink is replaced */
 			err_msg("%s: '%s' holds a run's results already (--force to overwrite)",
 				cmd, dir);
 			return -EEXIST;
