@@ -4,7 +4,14 @@
 #include "arms.h"
 #include "probe.skel.h"
 
-ONE_PROG(exit_mm_progs, exit_mm_execve)
+static int exit_mm_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
+{
+	(void)sc;
+	if (max < 1)
+		return 0;
+	out[0] = s->progs.exit_mm_execve;
+	return 1;
+}
 
 const struct arm_impl arm_exit_mm = {
 	.hooks = (const struct arm_hook[]){{SC_execve, "tracepoint/syscalls/sys_exit_execve, "
