@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* Escapers and formatters (esc.h). */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,28 +13,44 @@ static void put(struct sbuf *b, char c)
 	sb_printf(b, "%c", c);
 }
 
+/*
+ * The reference for c in HTML or XML text and attribute values, or NULL to write c itself. They
+ * differ on purpose: HTML 4 has no &apos;, and XML keeps tab, newline and CR only as references
+ * (attribute-value normalization folds them into blanks); HTML text keeps them as they are.
+ */
+static const char *markup_ref(unsigned char c, bool xml)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\'':
+		return xml ? "&apos;" : "&#39;";
+	case '\t':
+		return xml ? "&#9;" : NULL;
+	case '\n':
+		return xml ? "&#10;" : NULL;
+	case '\r':
+		return xml ? "&#13;" : NULL;
+	}
+	return NULL;
+}
+
 void esc_html(struct sbuf *b, const char *s)
 {
 	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			sb_printf(b, "&lt;");
-			break;
-		case '>':
-			sb_printf(b, "&gt;");
-			break;
-		case '&':
-			sb_printf(b, "&amp;");
-			break;
-		case '"':
-			sb_printf(b, "&quot;");
-			break;
-		case '\'':
-			sb_printf(b, "&#39;");
-			break;
-		default:
-			put(b, (unsigned char)*s < 0x20 && *s != '\n' && *s != '\t' ? ' ' : *s);
-		}
+		unsigned char c = (unsigned char)*s;
+		const char *ref = markup_ref(c, false);
+
+		if (ref)
+			sb_printf(b, "%s", ref);
+		else /* other control characters are blanks */
+			put(b, c < 0x20 && c != '\n' && c != '\t' ? ' ' : (char)c);
 	}
 }
 
@@ -41,31 +58,12 @@ void esc_xml(struct sbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		const char *ref = markup_ref(c, true);
 
-		switch (c) {
-		case '&':
-			sb_printf(b, "&amp;");
-			break;
-		case '<':
-			sb_printf(b, "&lt;");
-			break;
-		case '>':
-			sb_printf(b, "&gt;");
-			break;
-		case '"':
-			sb_printf(b, "&quot;");
-			break;
-		case '\'':
-			sb_printf(b, "&apos;");
-			break;
-		case '\t':
-		case '\n':
-		case '\r':
-			sb_printf(b, "&#%u;", c);
-			break;
-		default: /* XML 1.0 has no other control characters, not even as references */
+		if (ref)
+			sb_printf(b, "%s", ref);
+		else /* XML 1.0 has no other control characters, not even as references */
 			put(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
-		}
 	}
 }
 

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "stats.h"
@@ -260,8 +261,9 @@ struct stats_ci stats_wilson(uint64_t k, uint64_t n, double z)
 	return ci;
 }
 
-/* bisection to the last representable bit: sf(k; n, p) = target (sf rises with p) */
-static double cp_lower(uint64_t k, uint64_t n, double target)
+/* bisection to the last representable bit: the lower bound solves sf(k; n, p) = target (sf rises
+ * with p), the upper bound cdf(k; n, p) = target (cdf falls with p) */
+static double cp_bound(uint64_t k, uint64_t n, double target, bool upper)
 {
 	double lo = 0, hi = 1, mid;
 
@@ -269,23 +271,8 @@ static double cp_lower(uint64_t k, uint64_t n, double target)
 		mid = 0.5 * (lo + hi);
 		if (mid <= lo || mid >= hi)
 			return mid;
-		if (stats_binom_sf(k, n, mid) < target)
-			lo = mid;
-		else
-			hi = mid;
-	}
-}
-
-/* cdf(k; n, p) = target (cdf falls with p) */
-static double cp_upper(uint64_t k, uint64_t n, double target)
-{
-	double lo = 0, hi = 1, mid;
-
-	for (;;) {
-		mid = 0.5 * (lo + hi);
-		if (mid <= lo || mid >= hi)
-			return mid;
-		if (stats_binom_cdf(k, n, mid) > target)
+		if (upper ? stats_binom_cdf(k, n, mid) > target
+			  : stats_binom_sf(k, n, mid) < target)
 			lo = mid;
 		else
 			hi = mid;
@@ -304,13 +291,13 @@ struct stats_ci stats_clopper_pearson(uint64_t k, uint64_t n, double alpha)
 	else if (k == n)
 		ci.lo = exp(log(a2) / (double)n);
 	else
-		ci.lo = cp_lower(k, n, a2);
+		ci.lo = cp_bound(k, n, a2, false);
 	if (k == n)
 		ci.hi = 1;
 	else if (k == 0)
 		ci.hi = -expm1(log(a2) / (double)n);
 	else
-		ci.hi = cp_upper(k, n, a2);
+		ci.hi = cp_bound(k, n, a2, true);
 	return ci;
 }
 

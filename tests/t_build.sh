@@ -3,22 +3,9 @@
 # what depends on it (-MMD -MP), the unit tests build without kernel BTF and link only what they
 # use, pkg-config and CPPFLAGS/LDFLAGS/LDLIBS honoured, a flag change rebuilds. Run from the
 # repo root after 'make tests'. Prints "ok - name" / "not ok - name"; exits 1 if any failed.
-set -u
-cd "$(dirname "$0")/.." || exit 1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+tmpdir
 
-check() { # check NAME CMD...: CMD's status decides
-	local name=$1
-	shift
-	if "$@" >"$T/check.out" 2>&1; then
-		echo "ok - $name"
-	else
-		echo "not ok - $name $(head -c 300 "$T/check.out" | tr '\n' ' ')"
-		fails=$((fails + 1))
-	fi
-}
 # what make would do after FILE changed: "cc" lines compiled, "link" lines, "bpf", "skel"
 would() { # would FILE [VAR=...]: prints the counts "compile link bpf skel"
 	local f=$1

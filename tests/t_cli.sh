@@ -13,12 +13,8 @@
 #   usage:CMD   CMD's --help starts "usage: bpfault CMD" (selfbench prints run's: reg)
 #   report-installed  the installed binary finds its gnuplot scripts in the data directory (read)
 PENDING=${PENDING-""}
-set -u
-cd "$(dirname "$0")/.."
-B=${BPFAULT:-./bpfault}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+tmpdir
 
 # check NAME [KEY] -- CMD...: CMD's status decides; a failing check whose KEY is in PENDING is
 # marked TODO
@@ -28,12 +24,11 @@ check() {
 	[ "$1" != -- ] && key=$1 && shift
 	shift
 	if "$@" >"$T/check.out" 2>&1; then
-		echo "ok - $name"
+		pass "$name"
 	elif [ -n "$key" ] && [[ " $(echo $PENDING) " == *" $key "* ]]; then
 		echo "not ok - $name # TODO pending ($key): $(head -c 200 "$T/check.out" | tr '\n' ' ')"
 	else
-		echo "not ok - $name $(head -c 300 "$T/check.out" | tr '\n' ' ')"
-		fails=$((fails + 1))
+		fail "$name" "$(head -c 400 "$T/check.out")"
 	fi
 }
 
@@ -58,7 +53,7 @@ PY
 }
 usage_of() { head -1 "$1" | grep -qE "^usage: bpfault $2( |$)" || { head -1 "$1"; return 1; }; }
 
-[ -x "$B" ] || { echo "not ok - $B is built"; exit 1; }
+need_bin
 
 # ---- --version, --help, help CMD ----
 run_to "$T/v" "$B" --version

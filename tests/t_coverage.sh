@@ -3,23 +3,10 @@
 # by the per-trial pagemap truth (>= 95% absent where it promises absence) or says why it cannot
 # run here; reads behave as the kernel dictates. Run from the repo root, as root, after 'make'.
 # TAP-style lines "ok - name" / "not ok - name"; under CI=true nothing that needs BPF may skip.
-set -u
-B=${BPFAULT:-./bpfault}
-PY=/usr/bin/python3
-T=$(mktemp -d /var/tmp/bpfault-cov.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fails=0
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+tmpdir /var/tmp/bpfault-cov.XXXXXX
 N=200
 
-pass() { echo "ok - $1"; }
-fail() {
-	echo "not ok - $1${2:+: $2}"
-	fails=$((fails + 1))
-}
-skip_all() {
-	if [ "${CI:-}" = true ]; then fail "$1 (CI=true: cannot skip)"; else echo "ok - coverage tests # SKIP $1"; fi
-	exit $((fails > 0))
-}
 # py FILE EXPR: EXPR over d = the JSON in FILE; cell(sc, st, sink, size, offset), ok(c), out(c)
 py() {
 	$PY - "$1" "$2" <<'PYEOF'
@@ -45,21 +32,16 @@ damon_conf() { # every writable DAMON sysfs file and the kdamonds' states (not t
 	cat $d/nr_kdamonds
 	find $d -type f -perm -u+w 2>/dev/null | sort | while read -r f; do echo "$f=$(head -1 "$f")"; done
 }
-host_state() { # taken under the run lock: another engineer's run in progress changes these
-	exec 9>/run/bpfault.lock
-	flock 9
+host_state() { locked host_facts; } # another engineer's run in progress changes these
+host_facts() {
 	swapon --show=NAME --noheadings | sort
 	ls /sys/block | grep zram | sort
 	find /sys/fs/cgroup -maxdepth 8 -type d -name 'bpfault.*' 2>/dev/null | sort
 	pgrep -x stress-ng
 	damon_conf
-	flock -u 9
 }
 
-[ -x "$B" ] || { fail "$B is built"; exit 1; }
-[ "$(id -u)" -eq 0 ] || skip_all "not root"
-"$B" list >"$T/list" 2>&1
-grep -qE '^  enter +ok$' "$T/list" || skip_all "BPF cannot load"
+need_bpf "coverage tests"
 # the test set-up installs stress-ng when it can (pressure-stressng must otherwise say why not)
 if ! [ -x /usr/bin/stress-ng ] && command -v apt-get >/dev/null; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q stress-ng >"$T/apt.log" 2>&1

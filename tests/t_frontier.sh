@@ -4,26 +4,8 @@
 # tracepoint refused with the verifier's reason, and per-trial ground truth conditioned counts.
 # Run from the repo root, as root, after 'make'. "ok - name" / "not ok - name"; under CI=true a
 # test that cannot run fails, elsewhere it is reported "ok - name # SKIP why".
-set -u
-B=${BPFAULT:-./bpfault}
-PY=/usr/bin/python3
-T=$(mktemp -d /var/tmp/bpfault-frontier.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
-pass() { echo "ok - $1"; }
-fail() {
-	echo "not ok - $1${2:+: $2}"
-	fails=$((fails + 1))
-}
-skip() { # skip NAME WHY: a failure under CI=true
-	if [ "${CI:-}" = true ]; then fail "$1 (CI=true: cannot skip)" "$2"; else echo "ok - $1 # SKIP $2"; fi
-}
-check() { # check NAME CMD...
-	local name=$1
-	shift
-	if "$@" >"$T/check.out" 2>&1; then pass "$name"; else fail "$name" "$(head -c 400 "$T/check.out")"; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+tmpdir /var/tmp/bpfault-frontier.XXXXXX
 # py FILE EXPR: EXPR over d = the JSON in FILE; cell(syscall, state, sink), arm(...), rate(...)
 py() {
 	$PY - "$1" "$2" <<'PYEOF'
@@ -43,16 +25,7 @@ sys.exit(0 if ok else 1)
 PYEOF
 }
 
-[ -x "$B" ] || { fail "$B is built"; exit 1; }
-if [ "$(id -u)" -ne 0 ]; then
-	skip "frontier tests" "not root"
-	exit $((fails > 0))
-fi
-"$B" list >"$T/list" 2>&1
-if ! grep -qE '^  deferred +ok$' "$T/list"; then
-	skip "frontier tests" "deferred: $(grep -E '^  deferred ' "$T/list" | sed 's/^  deferred *//')"
-	exit $((fails > 0))
-fi
+need_bpf "frontier tests" deferred
 pass "list: deferred loads"
 
 # ---- write to /dev/null: the kernel never touches the buffer, so only a deferral can read it ----

@@ -2,23 +2,9 @@
 # End-to-end test of 'bpfault baseline', 'bpfault gate' and 'bpfault compare' on the hand-made
 # fixture runs in tests/data/gate/ (no kernel needed). Run from the repo root after 'make';
 # BPFAULT=path overrides ./bpfault. Prints "ok - name" / "not ok - name"; exits 1 if any failed.
-set -u
-B=${BPFAULT:-./bpfault}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 D=tests/data/gate
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
-check() { # check NAME CMD...: CMD's status decides
-	local name=$1
-	shift
-	if "$@" >/dev/null 2>&1; then
-		echo "ok - $name"
-	else
-		echo "not ok - $name"
-		fails=$((fails + 1))
-	fi
-}
+tmpdir
 
 # gate ARGS...: run the gate, keep stdout/stderr in $T/out, $T/err and the status in $T/rc
 gate() {
@@ -38,7 +24,7 @@ one_line_err() { [ "$(wc -l <"$T/err")" = 1 ] && grep -q '^bpfault: ' "$T/err"; 
 xml_ok() { python3 -c 'import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])' "$1"; }
 json_true() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; }
 
-[ -x "$B" ] || { echo "not ok - $B is built"; exit 1; }
+need_bin
 
 # ---- baseline ----
 "$B" baseline $D/run-a >"$T/base.json" 2>"$T/err"

@@ -4,23 +4,9 @@
 # of system state. Run from the repo root, as root, after 'make'. One line per check:
 # "ok - name" / "not ok - name". Under CI=true a BPF test that cannot run fails; elsewhere it is
 # reported as "ok - name # SKIP reason" and counted as skipped, never as passed.
-set -u
-B=${BPFAULT:-./bpfault}
-PY=/usr/bin/python3
-T=$(mktemp -d /var/tmp/bpfault-test.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fails=0
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+tmpdir /var/tmp/bpfault-test.XXXXXX
 
-pass() { echo "ok - $1"; }
-fail() {
-	echo "not ok - $1${2:+: $2}"
-	fails=$((fails + 1))
-}
-check() { # check NAME CMD...
-	local name=$1
-	shift
-	if "$@" >"$T/check.out" 2>&1; then pass "$name"; else fail "$name" "$(head -c 400 "$T/check.out")"; fi
-}
 # py FILE EXPR: EXPR over d = the JSON in FILE, cells by (state, sink) in c[...]
 py() {
 	$PY - "$1" "$2" <<'PYEOF'
@@ -35,17 +21,6 @@ if not ok:
     print("expression false:", sys.argv[2])
 sys.exit(0 if ok else 1)
 PYEOF
-}
-# wait_until SECONDS CMD...: poll CMD every 0.1 s (a run may first wait for another's lock)
-wait_until() {
-	local n=$(($1 * 10))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
 }
 state_snapshot() { # what bpfault must leave as found
 	{
@@ -62,25 +37,12 @@ cg_list() { # bpfault's memory cgroups (pressure states), NAME given: bpfault.NA
 	find /sys/fs/cgroup -maxdepth 8 -type d -name "bpfault.${1:-*}" 2>/dev/null | sort
 }
 
-[ -x "$B" ] || { fail "$B is built"; exit 1; }
-if [ "$(id -u)" -ne 0 ]; then
-	if [ "${CI:-}" = true ]; then fail "live tests need root"; else echo "ok - live kernel tests # SKIP not root"; fi
-	exit $((fails > 0))
-fi
+need_root "live kernel tests"
 
 before=$(state_snapshot)
 
 # ---- can BPF run here at all? (list probes without attaching, and without the run lock) ----
-"$B" list >"$T/list" 2>&1
-if ! grep -qE '^  enter +ok$' "$T/list"; then
-	why=$(grep -E '^  enter ' "$T/list" | sed 's/^  enter *//')
-	if [ "${CI:-}" = true ]; then
-		fail "BPF loads (CI=true: cannot skip)" "$why"
-		exit 1
-	fi
-	echo "ok - live kernel tests # SKIP BPF cannot load: $why"
-	exit 0
-fi
+need_bpf "live kernel tests"
 pass "list: the enter arm's hook loads"
 check "list: fentry is probed (ok or unsupported with a reason)" \
 	grep -qE '^  fentry +(ok|unsupported: .+)$' "$T/list"

@@ -5,27 +5,8 @@
 # after 'make'. Installs what it needs (qemu-system-x86, busybox-static, kmod; the kernel package
 # through bpfault's own cache). Under CI=true anything that cannot run fails, never skips.
 # One line per check: "ok - name" / "not ok - name".
-set -u
-B=${BPFAULT:-./bpfault}
-PY=/usr/bin/python3
-T=$(mktemp -d /var/tmp/bpfault-ktest.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
-pass() { echo "ok - $1"; }
-fail() {
-	echo "not ok - $1${2:+: $2}"
-	fails=$((fails + 1))
-}
-check() { # check NAME CMD...
-	local name=$1
-	shift
-	if "$@" >"$T/check.out" 2>&1; then pass "$name"; else fail "$name" "$(head -c 400 "$T/check.out")"; fi
-}
-cannot() { # cannot NAME WHY: fail under CI, skip elsewhere, and stop
-	if [ "${CI:-}" = true ]; then fail "$1 (CI=true: cannot skip)" "$2"; else echo "ok - $1 # SKIP $2"; fi
-	exit $((fails > 0))
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+tmpdir /var/tmp/bpfault-ktest.XXXXXX
 # py FILE EXPR: EXPR over d = the JSON in FILE; rate(state, arm), unsup(state) on write/file cells
 py() {
 	$PY - "$1" "$2" <<'PYEOF'
@@ -59,8 +40,8 @@ left_as_found() { # left_as_found NAME BEFORE
 	if [ "$2" = "$after" ]; then pass "$1"; else fail "$1" "$(diff <(echo "$2") <(echo "$after") | head -c 400)"; fi
 }
 
-[ -x "$B" ] || { fail "$B is built"; exit 1; }
-[ "$(id -u)" -eq 0 ] || cannot "kernel matrix tests" "not root"
+need_bin
+need_root "kernel matrix tests"
 need=()
 for p in qemu-system-x86 busybox-static kmod; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")

@@ -3,25 +3,12 @@
 # alarms. After each test the machine is checked against its state at the start (swap, zram,
 # tracefs, bpfault cgroups, work directories, hogs, journals), under the run lock so that no other
 # run is changing it meanwhile. TAP lines (ok - / not ok - ). About 4 minutes.
-set -u
-cd "$(dirname "$0")/.."
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 B=$PWD/bpfault
-T=$(mktemp -d /tmp/bpfault-reliab.XXXXXX)
+tmpdir /tmp/bpfault-reliab.XXXXXX
 trap 'mountpoint -q "$T/ro" && umount "$T/ro"; rm -rf "$T"' EXIT
 
-ok() { echo "ok - $*"; }
-nok() { echo "not ok - $*"; }
-t() { # t NAME CONDITION...: one TAP line
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else nok "$name"; fi
-}
-
-if [ "$(id -u)" != 0 ] || [ ! -x "$B" ]; then
-	if [ "${CI:-}" = true ]; then nok "reliability: needs root and ./bpfault"; else
-		ok "reliability # SKIP needs root and ./bpfault"; fi
-	exit 0
-fi
+[ "$(id -u)" = 0 ] && [ -x "$B" ] || cannot "reliability" "needs root and ./bpfault"
 
 # what a run may change, one line each (sorted)
 state() {
@@ -36,13 +23,13 @@ state() {
 	} | sort
 }
 # the state, taken while holding the run lock (no run changes it meanwhile)
-snap() { flock -w 900 /run/bpfault.lock bash -c "$(declare -f state); state"; }
+snap() { locked state; }
 S0=$(snap)
 clean() { # clean WHAT: the machine is as found
 	local s
 	s=$(snap)
-	if [ "$s" = "$S0" ]; then ok "machine as found after $1"; else
-		nok "machine as found after $1"
+	if [ "$s" = "$S0" ]; then pass "machine as found after $1"; else
+		fail "machine as found after $1"
 		diff <(echo "$S0") <(echo "$s") | sed 's/^/#   /'
 	fi
 }
@@ -66,27 +53,27 @@ mkdir "$T/victimdir"
 ln -s "$T/victimdir" "$T/link"
 "$B" "${SMALL[@]}" -o "$T/link" 2>"$T/err"
 rc=$?
-t "-o LINK (a symlink to a directory) is refused with exit 2" [ $rc -eq 2 ]
-t "-o LINK: nothing written into the link's target" [ -z "$(ls -A "$T/victimdir")" ]
-t "-o LINK: one line says why" grep -q "is a symlink" "$T/err"
+check "-o LINK (a symlink to a directory) is refused with exit 2" [ $rc -eq 2 ]
+check "-o LINK: nothing written into the link's target" [ -z "$(ls -A "$T/victimdir")" ]
+check "-o LINK: one line says why" grep -q "is a symlink" "$T/err"
 mkdir "$T/o1"
 for f in results.json cells.csv .bpfault-write-test results.json.tmp.$$ cells.csv.tmp.$$; do
 	ln -s "$T/victim" "$T/o1/$f"
 done
 "$B" "${SMALL[@]}" -o "$T/o1"
 rc=$?
-t "symlinks planted at the results, temporaries and write test: run succeeds" [ $rc -eq 0 ]
-t "the results replace the symlinks as regular files" \
+check "symlinks planted at the results, temporaries and write test: run succeeds" [ $rc -eq 0 ]
+check "the results replace the symlinks as regular files" \
 	test -f "$T/o1/results.json" -a ! -L "$T/o1/results.json" -a ! -L "$T/o1/cells.csv"
-t "the symlinks' target is untouched" [ "$(cat "$T/victim")" = original ]
+check "the symlinks' target is untouched" [ "$(cat "$T/victim")" = original ]
 "$B" baseline "$T/o1" >"$T/base1.json"
 ln -s "$T/victim" "$T/o1/junit.xml"
 ln -s "$T/victim" "$T/o1/gate.md"
 "$B" gate --baseline "$T/base1.json" "$T/o1" --junit "$T/o1/junit.xml" --markdown "$T/o1/gate.md" >/dev/null
-t "gate --junit/--markdown over symlinks: written as new files, target untouched" \
+check "gate --junit/--markdown over symlinks: written as new files, target untouched" \
 	test ! -L "$T/o1/junit.xml" -a ! -L "$T/o1/gate.md" -a "$(cat "$T/victim")" = original
 "$B" "${SMALL[@]}" -o '' 2>"$T/err"
-t "-o '' is refused with exit 2 and says the directory is empty" \
+check "-o '' is refused with exit 2 and says the directory is empty" \
 	test $? -eq 2 -a "$(grep -c 'must not be empty' "$T/err")" = 1
 
 # ---- FIFOs and other non-regular inputs ----
@@ -97,16 +84,16 @@ for c in "run -m $T/fifo" "gate --baseline $T/fifo.json $T/o1" "report $T/fdir" 
 	# shellcheck disable=SC2086
 	timeout 20 "$B" $c >/dev/null 2>"$T/err"
 	rc=$?
-	t "a FIFO or device as input ($c): exit 2 at once, one line" \
+	check "a FIFO or device as input ($c): exit 2 at once, one line" \
 		test $rc -eq 2 -a "$(wc -l <"$T/err")" = 1
 done
 
 # ---- an unwritable and a vanishing output directory ----
 mkdir "$T/ro" && mount -t tmpfs -o ro,size=1m none "$T/ro"
 "$B" "${SMALL[@]}" -o "$T/ro" 2>"$T/err"
-t "a read-only output directory: exit 2 before any trial" test $? -eq 2
+check "a read-only output directory: exit 2 before any trial" test $? -eq 2
 "$B" "${SMALL[@]}" -o "$T/ro/sub" 2>"$T/err"
-t "an output directory that cannot be made: exit 2" test $? -eq 2
+check "an output directory that cannot be made: exit 2" test $? -eq 2
 umount "$T/ro"
 "$B" run -q -s write -p anon-pageout -k file -a enter -n 100000000 -o "$T/van" 2>"$T/err" &
 pid=$!
@@ -116,7 +103,7 @@ sleep 3
 kill -INT $pid
 wait $pid
 rc=$?
-t "a vanishing output directory: exit 99 (was $rc), said once, no 'results in'" \
+check "a vanishing output directory: exit 99 (was $rc), said once, no 'results in'" \
 	test $rc -eq 99 -a "$(grep -c 'cannot write results' "$T/err")" = 1 -a \
 	"$(grep -c 'results in' "$T/err")" = 0
 clean "a vanishing output directory"
@@ -145,7 +132,7 @@ for i in $(seq 20); do
 		bad=$((bad + 1))
 	fi
 done
-t "20 SIGINT/SIGTERM at random points: exit 130, partial results, machine restored ($bad bad)" \
+check "20 SIGINT/SIGTERM at random points: exit 130, partial results, machine restored ($bad bad)" \
 	[ $bad -eq 0 ]
 
 # ---- two signals in a row ----
@@ -163,7 +150,7 @@ for i in 1 2 3 4 5; do
 		{ echo "# try $i: exit $rc, complete=$(complete "$T/two$i/results.json")"; bad=$((bad + 1)); }
 	[ "$(snap)" = "$S0" ] || { echo "# try $i: not restored"; bad=$((bad + 1)); }
 done
-t "two signals in a row (5 tries): one restore, the last flush, exit 130 ($bad bad)" [ $bad -eq 0 ]
+check "two signals in a row (5 tries): one restore, the last flush, exit 130 ($bad bad)" [ $bad -eq 0 ]
 
 # ---- SIGKILL, then 'bpfault cleanup' / the next run ----
 "$B" "${PRESS[@]}" -o "$T/k1" 2>/dev/null &
@@ -171,15 +158,15 @@ pid=$!
 wait_journal $pid kill
 kill -KILL $pid
 wait $pid 2>/dev/null
-t "SIGKILL leaves its changes behind (a cgroup of the dead run)" \
+check "SIGKILL leaves its changes behind (a cgroup of the dead run)" \
 	test -n "$(find /sys/fs/cgroup -maxdepth 7 -type d -name "bpfault.$pid" 2>/dev/null)"
 "$B" cleanup >"$T/out" 2>"$T/err"
 rc=$?
-t "bpfault cleanup exits 0 and says what it undid" \
+check "bpfault cleanup exits 0 and says what it undid" \
 	test $rc -eq 0 -a "$(grep -c "undone for dead run (pid $pid)" "$T/err")" -ge 3
 clean "SIGKILL and bpfault cleanup"
 "$B" cleanup >"$T/out" 2>"$T/err"
-t "a second cleanup has nothing to undo" grep -q "^cleanup: 0 change" "$T/out"
+check "a second cleanup has nothing to undo" grep -q "^cleanup: 0 change" "$T/out"
 "$B" "${PRESS[@]}" -o "$T/k2" 2>/dev/null &
 pid=$!
 wait_journal $pid kill
@@ -188,11 +175,11 @@ wait $pid 2>/dev/null
 "$B" run -q -s write -p anon-pageout -k null -a enter -n 200 -o "$T/k3" 2>"$T/err"
 rc=$?
 n=$(grep -c "undone for dead run (pid $pid)" "$T/err")
-t "after a SIGKILL the next run undoes the dead run's changes, says so, and runs (exit $rc, $n steps)" \
+check "after a SIGKILL the next run undoes the dead run's changes, says so, and runs (exit $rc, $n steps)" \
 	test $rc -eq 0 -a "$n" -ge 3
 want=$(echo "$S0" | awk '$1 == "swap" {print $2; exit}')
 got=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["meta"]["swap_found"])' "$T/k3/results.json")
-t "the next run does not take the dead run's zram for swap found on ($got)" \
+check "the next run does not take the dead run's zram for swap found on ($got)" \
 	[ "$got" = "${want:-none}" ]
 clean "SIGKILL and the next run"
 
@@ -214,23 +201,24 @@ held = p["held_s"] >= 60 and min(sw) > 0 and all(abs(u - p["limit_bytes"]) < 4 <
 print(c["status"], round(p["held_s"]), min(sw), max(sw), "held" if held else "lost")
 EOF
 read -r st held_s _ _ verdict <"$T/long.txt"
-t "a pressure cell ran ${held_s:-?} s, its level sampled every second and held ($(cat "$T/long.txt"))" \
+check "a pressure cell ran ${held_s:-?} s, its level sampled every second and held ($(cat "$T/long.txt"))" \
 	test $rc -eq 130 -a "$st" = ok -a "$verdict" = held
 clean "a pressure cell of more than 60 s"
 
 # ---- A/A: 20 runs of the same code gated against a baseline of it ----
 AA=(run -q -s write -p pressure-low,pressure-mid,anon-pageout -k file -a enter,exit -n 2000)
 "$B" "${AA[@]}" -o "$T/aa0" && "$B" baseline "$T/aa0" >"$T/aa-base.json"
-fails=0 runs=0
+alarms=0 runs=0
 for i in $(seq 20); do
 	"$B" "${AA[@]}" -o "$T/aa$i" || continue
 	runs=$((runs + 1))
 	"$B" gate --baseline "$T/aa-base.json" --margin 0 "$T/aa$i" >"$T/aa$i.txt"
 	rc=$?
-	[ $rc -eq 1 ] && fails=$((fails + 1)) && grep REGRESSION "$T/aa$i.txt" | sed 's/^/# /'
+	[ $rc -eq 1 ] && alarms=$((alarms + 1)) && grep REGRESSION "$T/aa$i.txt" | sed 's/^/# /'
 done
 # the gate promises alpha = 0.05 per run: 1 false alarm in 20 expected at most; 4 or more would
 # happen with probability < 2% if it held
-t "A/A: $fails of $runs gates of unchanged code (pressure cells, margin 0) failed (<= 3)" \
-	test $runs -eq 20 -a $fails -le 3
+check "A/A: $alarms of $runs gates of unchanged code (pressure cells, margin 0) failed (<= 3)" \
+	test $runs -eq 20 -a $alarms -le 3
 clean "the A/A runs"
+finish

@@ -3,26 +3,14 @@
 # no BPF, no root needed). Run from the repo root after 'make'; BPFAULT=path overrides ./bpfault.
 # Needs gnuplot, python3 and chromium; a missing one is "not ok" (never a silent skip).
 # Prints "ok - name" / "not ok - name"; exits 1 if any check failed.
-set -u
-B=${BPFAULT:-./bpfault}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 B=$(realpath "$B")
 D=$(realpath tests/data/report)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+tmpdir
 chmod 755 "$T"
-fails=0
 
-ok() { echo "ok - $1"; }
-notok() {
-	echo "not ok - $1"
-	[ $# -gt 1 ] && echo "#   $2"
-	fails=$((fails + 1))
-}
-check() { # check NAME CMD...: CMD's status decides
-	local name=$1
-	shift
-	if "$@" >"$T/check.out" 2>&1; then ok "$name"; else notok "$name" "$(head -c 400 "$T/check.out" | tr '\n' ' ')"; fi
-}
+ok() { pass "$1"; } # this test's names for lib.sh's pass and fail
+notok() { fail "$@"; }
 # newdir NAME FIXTURE: a fresh results directory holding FIXTURE as results.json
 newdir() {
 	rm -rf "${T:?}/$1"

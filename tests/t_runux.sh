@@ -4,32 +4,14 @@
 # the results went said last (also with -q); unique default output directories chosen after the
 # run lock, an -o DIR holding results refused unless --force. Live: needs root and BPF (under
 # CI=true a run that cannot happen fails). Run from the repo root after 'make'.
-set -u
-B=$(realpath "${BPFAULT:-./bpfault}")
-PY=/usr/bin/python3
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+B=$(realpath "$B")
 M=$(realpath bench/matrices/default.json)
-T=$(mktemp -d /var/tmp/bpfault-test.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
-pass() { echo "ok - $1"; }
-fail() {
-	echo "not ok - $1${2:+: $2}"
-	fails=$((fails + 1))
-}
-check() { # check NAME CMD...
-	local name=$1
-	shift
-	if "$@" >"$T/check.out" 2>&1; then pass "$name"; else fail "$name" "$(head -c 400 "$T/check.out")"; fi
-}
+tmpdir /var/tmp/bpfault-test.XXXXXX
 # stamp: each line of stdin with the wall time it arrived (s since the epoch)
 stamp() { while IFS= read -r l; do printf '%s %s\n' "$EPOCHREALTIME" "$l"; done; }
 
-[ -x "$B" ] || { fail "$B is built"; exit 1; }
-if [ "$(id -u)" -ne 0 ] || ! "$B" list 2>&1 | grep -qE '^  enter +ok$'; then
-	if [ "${CI:-}" = true ]; then fail "live run tests need root and BPF (CI=true: cannot skip)"; else echo "ok - run output tests # SKIP not root or no BPF"; fi
-	exit $((fails > 0))
-fi
+need_bpf "run output tests"
 
 # ---- the default matrix, stderr not a terminal: its table, footer, status lines, last line ----
 t0=$EPOCHREALTIME

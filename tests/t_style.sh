@@ -1,8 +1,7 @@
 #!/bin/bash
 # Source hygiene: clang-format clean, and user space built with -Wall -Wextra -Werror (the
 # Makefile's flags, so any warning fails 'make'). One line per check.
-set -u
-cd "$(dirname "$0")/.."
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 rc=0
 files=$(ls bench/*.[ch] bench/*/*.[ch] bpf/*.[ch] workloads/*.[ch] tests/*.c)
 if out=$(clang-format --dry-run --Werror $files 2>&1); then

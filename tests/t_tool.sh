@@ -4,27 +4,10 @@
 # Run from the repo root as root after 'make'; installs bpftrace and libbpf-tools with apt-get if
 # they are missing. BPFAULT=path overrides ./bpfault. Prints "ok - name" / "not ok - name"; under
 # CI=true a tool that cannot run fails its tests, elsewhere they are skipped. Exits 1 if any failed.
-set -u
-B=${BPFAULT:-./bpfault}
-PY=/usr/bin/python3
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 N=${TOOL_TRIALS:-400}
-T=$(mktemp -d /var/tmp/bpfault-tooltest.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fails=0
+tmpdir /var/tmp/bpfault-tooltest.XXXXXX
 
-ok() { echo "ok - $1"; }
-notok() {
-	echo "not ok - $1"
-	fails=$((fails + 1))
-}
-check() { # check NAME CMD...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
-skip_or_fail() { # the environment cannot run NAME: a failure in CI, a skip elsewhere
-	if [ "${CI:-}" = true ]; then notok "$1 ($2)"; else echo "ok - $1 # SKIP $2"; fi
-}
 # q DIR EXPR: a Python expression over the run's cells; c(syscall, state) is a cell, a(...) an arm,
 # p(syscall, state, a, b) a pair; prints the value
 q() {
@@ -45,11 +28,7 @@ tool_of() { ps -eo args= | grep -q "^/usr/sbin/opensnoop -p $1\$"; } # run $1's 
 # wait_for CMD...: until CMD succeeds (at most 20 minutes: a busy machine's lock); started=1 if so
 wait_for() {
 	started=0
-	for _ in $(seq 12000); do
-		"$@" && { started=1; return 0; }
-		sleep 0.1
-	done
-	return 1
+	wait_until 1200 "$@" && started=1
 }
 have_tools() {
 	command -v bpftrace >/dev/null && [ -x /usr/sbin/opensnoop ] && [ -x /usr/sbin/execsnoop ]
@@ -82,9 +61,7 @@ check "not installed: exit 77 naming it" test "$?" = 77 -a \
 	-n "$(grep 'tool opensnoop is not installed: /usr/sbin/bpfault-no-such-opensnoop' "$T/err")"
 
 if [ "$(id -u)" != 0 ] || ! have_tools; then
-	skip_or_fail "live tool tests" "needs root and bpftrace + libbpf-tools"
-	[ "$fails" = 0 ]
-	exit
+	cannot "live tool tests" "needs root and bpftrace + libbpf-tools"
 fi
 
 # libbpf-tools beside bpfault's enter and exit arms on the same trials

@@ -3,24 +3,10 @@
 # (results/reference/default, tests/data/gate/run-*), and the run id of a live one-cell run
 # (root and BPF; skips without them unless CI=true). Run from the repo root
 # after 'make'; BPFAULT=path overrides ./bpfault. Prints "ok - name" / "not ok - name".
-set -u
-B=${BPFAULT:-./bpfault}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 D=tests/data/gate
 REF=results/reference/default
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
-check() { # check NAME CMD...: CMD's status decides
-	local name=$1
-	shift
-	if "$@" >/dev/null 2>&1; then
-		echo "ok - $name"
-	else
-		echo "not ok - $name"
-		fails=$((fails + 1))
-	fi
-}
+tmpdir
 # run ARGS...: run bpfault, keep stdout/stderr in $T/out, $T/err and the status in $T/rc
 run() {
 	"$B" "$@" >"$T/out" 2>"$T/err"
@@ -33,7 +19,7 @@ py() { python3 -c "import json,csv,re,sys; $1" "${@:2}"; }
 json_true() { py "d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; }
 no_temp_left() { [ -z "$(find "$1" -name '.*.json.*' -print -quit)" ]; }
 
-[ -x "$B" ] || { echo "not ok - $B is built"; exit 1; }
+need_bin
 
 # ---- baseline -o FILE ----
 mkdir "$T/b"
@@ -137,4 +123,4 @@ sys.exit(0 if ok and all(r[:2] == [m["run_id"], m["hostname"]] for r in rows[1:]
 		'len({c["run_id"] for c in d["cells"]}) == 2 and len(d["cells"]) == 2'
 fi
 
-exit $((fails > 0))
+finish

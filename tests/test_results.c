@@ -126,17 +126,24 @@ static void test_round_trip(void **state)
 	res_free(&back);
 }
 
-static void load_bad(const char *text, const char *want)
+/* text written to <dir>/bad.json, whose path it leaves in path */
+static void write_text(const char *text, char *path, size_t len)
 {
-	char path[128], err[256];
-	struct res_run r;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/bad.json", dir);
+	snprintf(path, len, "%s/bad.json", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
+}
+
+static void load_bad(const char *text, const char *want)
+{
+	char path[128], err[256];
+	struct res_run r;
+
+	write_text(text, path, sizeof(path));
 	assert_int_equal(res_load(path, &r, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, want));
 	assert_null(strchr(err, '\n'));
@@ -302,13 +309,8 @@ static char *units_file(void)
 static void load_text(const char *text, struct res_run *r)
 {
 	char path[128], err[256];
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/bad.json", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	write_text(text, path, sizeof(path));
 	assert_int_equal(res_load(path, r, err, sizeof(err)), 0);
 }
 

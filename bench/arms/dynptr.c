@@ -4,24 +4,7 @@
 #include "arms.h"
 #include "probe.skel.h"
 
-static int dynptr_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
-{
-	if (max < 1)
-		return 0;
-	switch (sc) {
-#define DYNPTR_CASE(id, name, argi, argname, kind)                                                 \
-	case SC_##id:                                                                              \
-		out[0] = s->progs.dynptr_##id;                                                     \
-		return 1;
-#define DYNPTR_NONE(id, name, kind, where)
-#define DYNPTR_VAR(id, name, base, argi, argname, kind)                                            \
-	case SC_##id:                                                                              \
-		out[0] = s->progs.dynptr_##base;                                                   \
-		return 1;
-		BPFAULT_SYSCALLS(DYNPTR_CASE, DYNPTR_NONE, DYNPTR_VAR)
-	}
-	return 0;
-}
+SC_PROG(dynptr_progs, dynptr)
 
 static int dynptr_supported(char *why, size_t len)
 {

@@ -11,14 +11,7 @@
 #include "arms.h"
 #include "probe.skel.h"
 
-static int iter_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
-{
-	(void)sc;
-	if (max < 1)
-		return 0;
-	out[0] = s->progs.iter_task;
-	return 1;
-}
+ONE_PROG(iter_progs, iter_task)
 
 /* a task iterator over this process (the BPF side picks the calling thread) */
 static struct bpf_link *iter_attach(struct bpf_program *prog)

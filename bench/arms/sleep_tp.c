@@ -7,24 +7,7 @@
 #include "arms.h"
 #include "probe.skel.h"
 
-static int sleep_tp_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
-{
-	if (max < 1)
-		return 0;
-	switch (sc) {
-#define SLEEP_TP_CASE(id, name, argi, argname, kind)                                               \
-	case SC_##id:                                                                              \
-		out[0] = s->progs.sleep_tp_##id;                                                   \
-		return 1;
-#define SLEEP_TP_NONE(id, name, kind, where)
-#define SLEEP_TP_VAR(id, name, base, argi, argname, kind)                                          \
-	case SC_##id:                                                                              \
-		out[0] = s->progs.sleep_tp_##base;                                                 \
-		return 1;
-		BPFAULT_SYSCALLS(SLEEP_TP_CASE, SLEEP_TP_NONE, SLEEP_TP_VAR)
-	}
-	return 0;
-}
+SC_PROG(sleep_tp_progs, sleep_tp)
 
 const struct arm_impl arm_sleep_tp = {
 	.hooks = (const struct arm_hook[]){{SC_ARGS, "sleepable tracepoint/syscalls/sys_enter_%s "

@@ -6,24 +6,7 @@
 #include "arms.h"
 #include "probe.skel.h"
 
-static int deferred_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
-{
-	if (max < 1)
-		return 0;
-	switch (sc) {
-#define DEFERRED_CASE(id, name, argi, argname, kind)                                               \
-	case SC_##id:                                                                              \
-		out[0] = s->progs.deferred_##id;                                                   \
-		return 1;
-#define DEFERRED_NONE(id, name, kind, where)
-#define DEFERRED_VAR(id, name, base, argi, argname, kind)                                          \
-	case SC_##id:                                                                              \
-		out[0] = s->progs.deferred_##base;                                                 \
-		return 1;
-		BPFAULT_SYSCALLS(DEFERRED_CASE, DEFERRED_NONE, DEFERRED_VAR)
-	}
-	return 0;
-}
+SC_PROG(deferred_progs, deferred)
 
 /* the 6.18 names end in _impl; later kernels drop it (bpf/kfuncs.h declares both, weak) */
 static int resume_supported(char *why, size_t len)

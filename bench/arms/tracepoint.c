@@ -1,27 +1,40 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* Arms at the per-syscall tracepoints: enter, exit, retry (tracepoint/syscalls/sys_*_<id>). */
+#include <errno.h>
 #include "arms.h"
 #include "probe.skel.h"
 
+int sc_progs(struct probe_bpf *s, int sc, struct sc_progs *p)
+{
+	switch (sc) {
+#define SC_PROGS_OF(id)                                                                            \
+	*p = (struct sc_progs){.tp_enter = s->progs.tp_enter_##id,                                 \
+			       .tp_exit = s->progs.tp_exit_##id,                                   \
+			       .dynptr = s->progs.dynptr_##id,                                     \
+			       .sleep_tp = s->progs.sleep_tp_##id,                                 \
+			       .deferred = s->progs.deferred_##id};                                \
+	return 0;
+#define SC_PROGS_ARG(id, name, argi, argname, kind)                                                \
+	case SC_##id:                                                                              \
+		SC_PROGS_OF(id)
+#define SC_PROGS_NONE(id, name, kind, where)
+#define SC_PROGS_VAR(id, name, base, argi, argname, kind)                                          \
+	case SC_##id:                                                                              \
+		SC_PROGS_OF(base)
+		BPFAULT_SYSCALLS(SC_PROGS_ARG, SC_PROGS_NONE, SC_PROGS_VAR)
+	}
+	return -ENOENT;
+}
+
 int tp_syscall_progs(struct probe_bpf *s, int sc, bool exit, struct bpf_program **out, int max)
 {
-	if (max < 2)
+	struct sc_progs p;
+
+	if (max < 2 || sc_progs(s, sc, &p))
 		return 0;
-	switch (sc) {
-#define TP_CASE(id, name, argi, argname, kind)                                                     \
-	case SC_##id:                                                                              \
-		out[0] = s->progs.tp_enter_##id;                                                   \
-		out[1] = s->progs.tp_exit_##id;                                                    \
-		return exit ? 2 : 1;
-#define TP_NONE(id, name, kind, where)
-#define TP_VAR(id, name, base, argi, argname, kind)                                                \
-	case SC_##id:                                                                              \
-		out[0] = s->progs.tp_enter_##base;                                                 \
-		out[1] = s->progs.tp_exit_##base;                                                  \
-		return exit ? 2 : 1;
-		BPFAULT_SYSCALLS(TP_CASE, TP_NONE, TP_VAR)
-	}
-	return 0;
+	out[0] = p.tp_enter;
+	out[1] = p.tp_exit;
+	return exit ? 2 : 1;
 }
 
 static int enter_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)

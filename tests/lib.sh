@@ -1,0 +1,77 @@
+# shellcheck shell=bash
+# What the shell tests (tests/t_*.sh) share. Each test sources it by its own path, never from
+# the current directory:
+#   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# It makes the repository root the current directory and sets B (the binary: $BPFAULT, else
+# ./bpfault), PY (python3) and fails (how many checks failed); T is the test's temporary
+# directory once it calls tmpdir. Results are TAP lines, "ok - name" / "not ok - name"; under
+# CI=true a test that cannot run what it needs (root, BPF, a tool) fails, elsewhere it skips.
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 99
+B=${BPFAULT:-./bpfault}
+PY=/usr/bin/python3
+fails=0
+
+# tmpdir [TEMPLATE]: T, a fresh directory (mktemp -d TEMPLATE), removed when the test exits
+tmpdir() {
+	T=$(mktemp -d "$@") || exit 99
+	trap 'rm -rf "$T"' EXIT
+}
+
+pass() { echo "ok - $1"; }
+# fail NAME [WHY]: a failed check, WHY on the same line
+fail() {
+	echo "not ok - $1${2:+: $(printf '%s' "$2" | tr '\n' ' ')}"
+	fails=$((fails + 1))
+}
+# check NAME CMD...: CMD's status decides; what it printed is the reason it failed
+check() {
+	local name=$1
+	shift
+	if "$@" >"$T/check.out" 2>&1; then pass "$name"; else fail "$name" "$(head -c 400 "$T/check.out")"; fi
+}
+# skip NAME WHY: the environment cannot run NAME: a failure under CI=true, a skip elsewhere
+skip() {
+	if [ "${CI:-}" = true ]; then fail "$1 (CI=true: cannot skip)" "$2"; else echo "ok - $1 # SKIP $2"; fi
+}
+# finish: the test's exit status, 1 if any check failed
+finish() { exit $((fails > 0)); }
+# cannot NAME WHY: skip NAME (fail under CI=true) and stop
+cannot() {
+	skip "$1" "$2"
+	finish
+}
+
+# need_bin: stop unless $B is built
+need_bin() { [ -x "$B" ] || { fail "$B is built"; exit 1; }; }
+# need_root NAME: stop (cannot NAME) unless root
+need_root() { [ "$(id -u)" -eq 0 ] || cannot "$1" "not root"; }
+# arm_status ARM: ARM's status in 'bpfault list' ("ok" or "unsupported: why"), the list kept in
+# $T/list
+arm_status() {
+	[ -s "$T/list" ] || "$B" list >"$T/list" 2>&1
+	grep -E "^  $1 " "$T/list" | sed "s/^  $1 *//"
+}
+# need_bpf NAME [ARM]: stop (cannot NAME) unless $B is built, we are root and ARM (enter) loads
+need_bpf() {
+	local why
+	need_bin
+	need_root "$1"
+	why=$(arm_status "${2:-enter}")
+	[ "$why" = ok ] || cannot "$1" "${2:-BPF} cannot load: ${why:-not in bpfault list}"
+}
+
+# wait_until SECONDS CMD...: poll CMD every 0.1 s (a run may first wait for another's lock)
+wait_until() {
+	local n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+# locked CMD...: CMD (a shell function too) while holding the run lock, so that no run changes
+# the machine meanwhile (waits up to 15 minutes for a run in progress)
+locked() { (flock -w 900 9 && "$@") 9<>/run/bpfault.lock; }
