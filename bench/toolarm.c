@@ -89,14 +89,16 @@ static void record(struct tool_run *t, int cell, const struct trial_rec *tr)
 		t->tr = n;
 		t->cap = cap;
 	}
-	t->tr[t->n++] = (struct tool_trial){.nonce = tr->nonce,
-					    .t_ns = tr->t_ns,
-					    .pid = tr->pid,
-					    .absent = tr->absent,
-					    .counted = tr->primary,
-					    .cell = cell,
-					    .size = tr->size,
-					    .arm_fail = tr->fail};
+	t->tr[t->n++] =
+		(struct tool_trial){.nonce = tr->nonce,
+				    .t_ns = tr->t_ns,
+				    .pid = tr->pid,
+				    .absent = tr->absent,
+				    .pos_absent = (uint8_t)(tr->absent | (tr->pos_absent & ~1u)),
+				    .counted = tr->primary,
+				    .cell = cell,
+				    .size = tr->size,
+				    .arm_fail = tr->fail};
 }
 
 /* after each trial of a cell that has tool arms: record it, read the tools' output */
@@ -179,6 +181,30 @@ static int partner(const struct tool_def *d, const struct cellacc *c)
 	return a && c->idx[a->id] >= 0 ? a->id : -1;
 }
 
+/* execve-like cells: the argv positions the tool printed whole (it prints no envp) */
+static void cell_positions(const struct tool_run *t, const struct cellacc *c, int ci,
+			   struct res_arm *a)
+{
+	struct truth_pos p = {0};
+
+	if (c->spec.sc->kind != KIND_ARGV)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct tool_trial *tr = &t->tr[i];
+
+		if (tr->cell != ci || !tr->counted)
+			continue;
+		p.n++;
+		for (uint32_t k = 0; k < BPFAULT_NARGS; k++) {
+			bool ok = k ? tr->pos_seen & (1u << k) : tr->outcome == TO_OK;
+
+			p.fails[k] += !ok;
+			p.absent[k] += !!(tr->pos_absent & (1u << k));
+		}
+	}
+	truth_pos_finish(&p, BPFAULT_NARGS, false, a);
+}
+
 /* the arm tool:<name> of cell ci from the scored trials */
 static void cell_arm(const struct tool_run *t, struct cellacc *c, int ci)
 {
@@ -232,6 +258,7 @@ static void cell_arm(const struct tool_run *t, struct cellacc *c, int ci)
 	res_cond_finish(&a->absent);
 	res_cond_finish(&a->present);
 	res_arm_finish(a);
+	cell_positions(t, c, ci, a);
 }
 
 void toolset_finish(struct toolset *s, struct cellacc *cells, int ncells)

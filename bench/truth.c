@@ -80,14 +80,13 @@ const char *truth_pos_name(uint32_t pos, char *buf, size_t len)
 	return buf;
 }
 
-/* the per-position figures of an arm that read argv (none for other kinds) */
-static void pos_finish(const struct truth_pos *p, struct res_arm *a)
+void truth_pos_finish(const struct truth_pos *p, uint32_t npos, bool lost, struct res_arm *a)
 {
 	a->npos = 0;
 	a->lost.has = false;
 	if (!p->n)
 		return;
-	for (uint32_t i = 0; i < BPFAULT_NPOS && i < RES_MAX_POS; i++) {
+	for (uint32_t i = 0; i < npos && i < BPFAULT_NPOS && i < RES_MAX_POS; i++) {
 		struct res_pos *r = &a->pos[a->npos++];
 
 		truth_pos_name(i, r->name, sizeof(r->name));
@@ -96,6 +95,8 @@ static void pos_finish(const struct truth_pos *p, struct res_arm *a)
 		r->has_absent = true;
 		r->absent_before = p->absent[i];
 	}
+	if (!lost)
+		return;
 	a->lost = (struct res_cond){.has = true, .n = p->n, .fails = p->lost};
 	res_cond_finish(&a->lost);
 }
@@ -135,7 +136,7 @@ void truth_finish(const struct truth *t, int id, struct res_arm *a)
 	/* NAN without reference trials (a cell with no perturbing arm has none) */
 	a->extra_call_ns = a->call_ns - samples_median(&t->ref_call);
 	a->delay_ns = samples_median(&ta->delay);
-	pos_finish(&ta->pos, a);
+	truth_pos_finish(&ta->pos, BPFAULT_NPOS, true, a);
 }
 
 void truth_free(struct truth *t)

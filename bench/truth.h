@@ -48,6 +48,9 @@ struct truth {
 void truth_count(struct truth *t, int id, bool absent, bool fail, uint64_t delay_ns);
 /* KIND_ARGV: one arm's positions in one trial: ok and absent, bit p for position p */
 void truth_pos(struct truth *t, int id, uint32_t ok, bool lost, uint32_t absent);
+/* a's positions 0 .. npos - 1 from p (none if p counted nothing); lost: and lost_by_stop_at_first
+ */
+void truth_pos_finish(const struct truth_pos *p, uint32_t npos, bool lost, struct res_arm *a);
 /* the name of position pos: "argv[1]" ... "envp[0]" ...; returns buf */
 const char *truth_pos_name(uint32_t pos, char *buf, size_t len);
 /* one trial's syscall time, for every arm of mask; mask 0: a reference trial */
