@@ -47,7 +47,8 @@ struct tool_def {
 	char *syscalls[TOOL_MAX_SYSCALL + 1];
 	int nsyscalls;
 	enum tool_reads reads;
-	int stream; /* 1 stdout, 2 stderr: where its events are */
+	bool all_args; /* "args": "all": it prints every argument (execve): argv[2..] are scored */
+	int stream;    /* 1 stdout, 2 stderr: where its events are */
 	/* readiness: a line on either stream matching ready_re, or a fixed delay; then settle_ms
 	 * more (a tool that prints its header before it can deliver events) */
 	bool has_ready_re;

@@ -181,13 +181,14 @@ static int partner(const struct tool_def *d, const struct cellacc *c)
 	return a && c->idx[a->id] >= 0 ? a->id : -1;
 }
 
-/* execve-like cells: the argv positions the tool printed whole (it prints no envp) */
+/* execve-like cells of a tool that prints every argument: the argv positions it printed whole
+ * (envp is not scored: no shipped tool prints it) */
 static void cell_positions(const struct tool_run *t, const struct cellacc *c, int ci,
 			   struct res_arm *a)
 {
 	struct truth_pos p = {0};
 
-	if (c->spec.sc->kind != KIND_ARGV)
+	if (c->spec.sc->kind != KIND_ARGV || !t->def.all_args)
 		return;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct tool_trial *tr = &t->tr[i];
