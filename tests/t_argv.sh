@@ -3,7 +3,8 @@
 # argv[1] is the page state's buffer, the rest are on a resident page (pagemap says so per trial).
 # A resident control fails nowhere; with argv[1] paged out, the enter-time arms lose argv[1] only,
 # and a reader that stops at the first failure would have lost every later position in exactly
-# those reads. Then libbpf-tools execsnoop, which stops at the first unreadable argument.
+# those reads. Then libbpf-tools execsnoop and execsnoop.bt, which stop at the first unreadable
+# argument.
 # Run from the repo root, as root, after 'make'. Under CI=true anything that cannot run fails.
 # One line per check: "ok - name" / "not ok - name".
 set -u
@@ -87,16 +88,19 @@ check "run table: a per-position line under the arms, every line <= 100 columns"
 "$B" report "$T/r" >"$T/report.out" 2>&1
 check "report: the per-position table" grep -q 'id="positions"' "$T/r/report.html"
 
-# execsnoop (libbpf-tools) reads argv at enter and stops at the first argument it cannot read
-if ! [ -x /usr/sbin/execsnoop ]; then
-	cannot "execsnoop positions" "libbpf-tools is not installed (apt-get install libbpf-tools)"
-fi
+# libbpf-tools execsnoop and bpftrace's execsnoop.bt (join()) read argv at enter; each stops at
+# the first argument it cannot read
+for tool in /usr/sbin/execsnoop /usr/sbin/execsnoop.bt /usr/bin/bpftrace; do
+	[ -x $tool ] || cannot "execsnoop positions" "no $tool (apt-get install libbpf-tools bpftrace)"
+done
 RT=$T/t/results.json
-"$B" run -s execve -p resident,anon-pageout -k none -a enter -n $N --tool execsnoop -o "$T/t" \
-	>"$T/tool.out" 2>&1
-check "execsnoop run exits 0" [ $? = 0 ]
-check "execsnoop: resident, every argv position printed (<= 1% failed)" py "$RT" \
-	'all(p["fail_rate"] <= 0.01 for p in pos("execve", "resident", "tool:execsnoop").values()) and len(pos("execve", "resident", "tool:execsnoop")) == 4'
-check "execsnoop: argv[1] paged out, it drops argv[2..4] too (>= 95% failed) that enter read" py "$RT" \
-	'all(p["fail_rate"] >= 0.95 for p in pos("execve", "anon-pageout", "tool:execsnoop").values()) and all(pos("execve", "anon-pageout", "enter")[q]["fails"] == 0 for q in ("argv[2]", "argv[3]", "argv[4]"))'
+"$B" run -s execve -p resident,anon-pageout -k none -a enter -n $N --tool execsnoop \
+	--tool execsnoop.bt -o "$T/t" >"$T/tool.out" 2>&1
+check "execsnoop, execsnoop.bt run exits 0" [ $? = 0 ]
+for t in execsnoop execsnoop.bt; do
+	check "$t: resident, every argv position printed (<= 1% failed)" py "$RT" \
+		'all(p["fail_rate"] <= 0.01 for p in pos("execve", "resident", "tool:'$t'").values()) and len(pos("execve", "resident", "tool:'$t'")) == 4'
+	check "$t: argv[1] paged out, it drops argv[2..4] too (>= 95% failed) that enter read" py "$RT" \
+		'all(p["fail_rate"] >= 0.95 for p in pos("execve", "anon-pageout", "tool:'$t'").values()) and all(pos("execve", "anon-pageout", "enter")[q]["fails"] == 0 for q in ("argv[2]", "argv[3]", "argv[4]"))'
+done
 exit $((fails > 0))

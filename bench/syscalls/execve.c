@@ -17,13 +17,15 @@
  *   0    the child's report: [0] the buffer's ground truth, [1] the later positions' (EXEC_POS_*)
  *   128  argv[0..BPFAULT_NARGS], NULL, then envp[0..BPFAULT_NENV-1], NULL (probe.h: BPF finds
  *        envp at &argv[BPFAULT_NARGS + 2])
- *   256  argv[0]'s string
- *   512  the strings of positions 1.. (argv[2..], envp[]), one per 64 bytes
+ *   256  the program's path: the file name argument and argv[0]'s string (a copy: the caller's
+ *        literal or static buffer may have no PTE in the child, and a tool that reads argv from
+ *        argv[0], as bpftrace's join() does, would stop there)
+ *   1024 the strings of positions 1.. (argv[2..], envp[]), one per 64 bytes
  * argv[1] is the page state's buffer: the only position whose page the state changes.
  */
 #define ARGV_AT	 128
 #define ARGV0_AT 256
-#define POS_AT	 512
+#define POS_AT	 1024
 #define POS_STEP 64
 
 _Static_assert(ARGV_AT + (BPFAULT_NPOS + 3) * sizeof(char *) <= ARGV0_AT, "argv, envp overlap");
@@ -86,6 +88,9 @@ long exec_call(struct cellrt *c, const char *path)
 	volatile unsigned *report = c->shared;
 	long truth;
 
+	/* the path on the shared page, when it fits (it does for every caller in the tree) */
+	if (strlen(path) < POS_AT - ARGV0_AT)
+		path = strcpy((char *)c->shared + ARGV0_AT, path);
 	argv[0] = (char *)path;
 	argv[1] = (char *)c->buf;
 	for (uint32_t pos = 1; pos < BPFAULT_NPOS; pos++) {
