@@ -426,8 +426,9 @@ int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonc
 		c->last.fail |= (uint32_t)fail[id] << id;
 		truth_count(&c->truth, id, bits & GT_NONRES, fail[id], out.arm[id].delay_ns);
 		if (c->spec.sc->kind == KIND_ARGV)
-			truth_pos(&c->truth, id, out.arm[id].pos_ok, out.arm[id].pos_lost,
-				  (uint32_t) !!(bits & GT_NONRES) | (c->last.pos_absent & ~1u));
+			truth_pos(&c->truth.arm[id].pos, out.arm[id].pos_ok, out.arm[id].pos_lost,
+				  (uint32_t) !!(bits & GT_NONRES) | (c->last.pos_absent & ~1u),
+				  c->last.has_pos_truth);
 	}
 	c->last.primary = primary;
 	if (c->on_trial)

@@ -129,6 +129,7 @@ struct tool_trial {
 	uint8_t outcome;    /* enum tool_outcome, set by tool_score() */
 	uint8_t pos_seen;   /* execve: bit p, argv position p (probe.h; p >= 1) printed whole */
 	uint8_t pos_absent; /* execve: bit p, position p's page was not present (bit 0: absent) */
+	uint8_t pos_known;  /* execve: pos_absent's later bits were measured */
 	int32_t cell;	    /* the run's cell */
 	uint32_t arm_fail;  /* 1 << enum bpfault_arm: bpfault's arms that failed in it */
 };

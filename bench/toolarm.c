@@ -95,6 +95,7 @@ static void record(struct tool_run *t, int cell, const struct trial_rec *tr)
 				    .pid = tr->pid,
 				    .absent = tr->absent,
 				    .pos_absent = (uint8_t)(tr->absent | (tr->pos_absent & ~1u)),
+				    .pos_known = tr->has_pos_truth,
 				    .counted = tr->primary,
 				    .cell = cell,
 				    .size = tr->size,
@@ -195,13 +196,9 @@ static void cell_positions(const struct tool_run *t, const struct cellacc *c, in
 
 		if (tr->cell != ci || !tr->counted)
 			continue;
-		p.n++;
-		for (uint32_t k = 0; k < BPFAULT_NARGS; k++) {
-			bool ok = k ? tr->pos_seen & (1u << k) : tr->outcome == TO_OK;
-
-			p.fails[k] += !ok;
-			p.absent[k] += !!(tr->pos_absent & (1u << k));
-		}
+		/* argv[1] by its outcome, the later arguments by the strings the tool printed */
+		truth_pos(&p, (tr->outcome == TO_OK) | (tr->pos_seen & ~1u), false, tr->pos_absent,
+			  tr->pos_known);
 	}
 	truth_pos_finish(&p, BPFAULT_NARGS, false, a);
 }

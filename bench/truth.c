@@ -59,12 +59,11 @@ void truth_count(struct truth *t, int id, bool absent, bool fail, uint64_t delay
 		samples_add(&a->delay, (double)delay_ns);
 }
 
-void truth_pos(struct truth *t, int id, uint32_t ok, bool lost, uint32_t absent)
+void truth_pos(struct truth_pos *p, uint32_t ok, bool lost, uint32_t absent, bool known)
 {
-	struct truth_pos *p = &t->arm[id].pos;
-
 	p->n++;
 	p->lost += lost;
+	p->known += known;
 	for (uint32_t i = 0; i < BPFAULT_NPOS; i++) {
 		p->fails[i] += !(ok & (1u << i));
 		p->absent[i] += !!(absent & (1u << i));
@@ -92,7 +91,7 @@ void truth_pos_finish(const struct truth_pos *p, uint32_t npos, bool lost, struc
 		truth_pos_name(i, r->name, sizeof(r->name));
 		r->c = (struct res_cond){.has = true, .n = p->n, .fails = p->fails[i]};
 		res_cond_finish(&r->c);
-		r->has_absent = true;
+		r->has_absent = i == 0 || p->known == p->n; /* else some trials are unknown */
 		r->absent_before = p->absent[i];
 	}
 	if (!lost)

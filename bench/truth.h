@@ -30,6 +30,7 @@ void samples_free(struct samples *s);
 struct truth_pos {
 	uint64_t n, fails[BPFAULT_NPOS], absent[BPFAULT_NPOS];
 	uint64_t lost; /* reads in which a stop-at-first-failure reader loses a readable position */
+	uint64_t known; /* reads whose later positions' pagemap truth was recorded (absent[1..]) */
 };
 
 struct truth_arm {
@@ -46,8 +47,9 @@ struct truth {
 
 /* one arm's read in one trial: absent = the page was not present just before the call */
 void truth_count(struct truth *t, int id, bool absent, bool fail, uint64_t delay_ns);
-/* KIND_ARGV: one arm's positions in one trial: ok and absent, bit p for position p */
-void truth_pos(struct truth *t, int id, uint32_t ok, bool lost, uint32_t absent);
+/* KIND_ARGV: one arm's positions in one trial: ok and absent, bit p for position p; known: the
+ * later positions' absent bits were measured (bit 0, argv[1]'s, always is) */
+void truth_pos(struct truth_pos *p, uint32_t ok, bool lost, uint32_t absent, bool known);
 /* a's positions 0 .. npos - 1 from p (none if p counted nothing); lost: and lost_by_stop_at_first
  */
 void truth_pos_finish(const struct truth_pos *p, uint32_t npos, bool lost, struct res_arm *a);
