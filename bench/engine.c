@@ -219,7 +219,7 @@ static long call_in_child(struct engine *e, struct cellacc *c, unsigned *bits)
 	int status;
 	pid_t pid;
 
-	*report = CHILD_PENDING;
+	report[0] = report[1] = CHILD_PENDING;
 	pid = fork();
 	if (pid < 0)
 		return -errno;
@@ -244,6 +244,9 @@ static long call_in_child(struct engine *e, struct cellacc *c, unsigned *bits)
 	if (*report & CHILD_PENDING)
 		return -ECHILD;
 	*bits = *report;
+	/* the later argv/envp positions' ground truth, when the call wrote it (exec_call) */
+	c->last.has_pos_truth = !(report[1] & CHILD_PENDING);
+	c->last.pos_absent = c->last.has_pos_truth ? report[1] : 0;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
 }
 
@@ -422,6 +425,10 @@ int cell_trial(struct engine *e, struct cellacc *c, uint32_t mask, uint64_t nonc
 		fail[id] = !(out.arm[id].flags & RD_OK);
 		c->last.fail |= (uint32_t)fail[id] << id;
 		truth_count(&c->truth, id, bits & GT_NONRES, fail[id], out.arm[id].delay_ns);
+		if (c->spec.sc->kind == KIND_ARGV)
+			truth_pos(&c->truth.arm[id].pos, out.arm[id].pos_ok, out.arm[id].pos_lost,
+				  (uint32_t) !!(bits & GT_NONRES) | (c->last.pos_absent & ~1u),
+				  c->last.has_pos_truth);
 	}
 	c->last.primary = primary;
 	if (c->on_trial)

@@ -23,6 +23,10 @@ struct trial_rec {
 	bool absent;   /* ground truth: a page of the buffer was not present */
 	bool primary;  /* a trial of the main group (else of the perturbing arms) */
 	uint32_t fail; /* 1 << enum bpfault_arm: the arms that read in it and failed */
+	/* KIND_ARGV: bit p, position p's page (pointer or string) was not present just before the
+	 * call (bit 0: the buffer, argv[1]); has_pos_truth: the child recorded the later ones */
+	uint32_t pos_absent;
+	bool has_pos_truth;
 };
 
 struct cellacc {

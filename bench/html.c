@@ -47,8 +47,7 @@ static int rate_class(double rate, double hi)
 }
 
 /* "12.3%" and its interval on one line */
-static void rate_td(struct sbuf *b, double rate, double lo, double hi, const char *title,
-		    bool close)
+void rate_td(struct sbuf *b, double rate, double lo, double hi, const char *title, bool close)
 {
 	char p[32], l[32], h[32];
 
@@ -448,6 +447,7 @@ void html_page(struct sbuf *b, const struct html_in *in)
 	html_notes(b, in->x, in->notes);
 	html_meta(b, run);
 	cells_table(b, in->x);
+	html_positions(b, run);
 	notok(b, run);
 	plots(b, in->plots);
 	sb_printf(b, "<p style=\"margin-top:30px;font-size:12px;color:#444\">Made by "

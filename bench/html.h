@@ -23,6 +23,10 @@ void html_page(struct sbuf *b, const struct html_in *in);
 void html_meta(struct sbuf *b, const struct res_run *run);
 void html_answer(struct sbuf *b, const struct html_in *in);
 void html_notes(struct sbuf *b, const struct res_index *x, const struct an_notes *n);
+/* execve-like cells: each arm's failures per argument position (html_pos.c); nothing without */
+void html_positions(struct sbuf *b, const struct res_run *run);
+/* a <td> with a rate and its interval, coloured by rate; close: and the </td> */
+void rate_td(struct sbuf *b, double rate, double lo, double hi, const char *title, bool close);
 /* an arm for a sentence: its name, and its hook for that syscall when the run recorded it */
 void html_arm(struct sbuf *b, const struct res_index *x, int arm, int sys);
 

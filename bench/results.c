@@ -137,6 +137,31 @@ static json_t *jpair(double a, double b)
 	return json_pack("[oo]", jreal(a), jreal(b));
 }
 
+static json_t *cond_json(const struct res_cond *c)
+{
+	return json_pack("{sIsIsoso}", "n", (json_int_t)c->n, "fails", (json_int_t)c->fails,
+			 "fail_rate", jreal(c->fail_rate), "ci95", jpair(c->ci95[0], c->ci95[1]));
+}
+
+/* "positions": [{"pos": "argv[1]", n, fails, fail_rate, ci95, absent_before}, ...] */
+static json_t *positions_json(const struct res_arm *a)
+{
+	json_t *v = json_array();
+
+	for (int i = 0; v && i < a->npos; i++) {
+		json_t *e = cond_json(&a->pos[i].c);
+
+		if (!e)
+			continue;
+		json_object_set_new(e, "pos", json_string(a->pos[i].name));
+		if (a->pos[i].has_absent)
+			json_object_set_new(e, "absent_before",
+					    json_integer((json_int_t)a->pos[i].absent_before));
+		json_array_append_new(v, e);
+	}
+	return v;
+}
+
 static json_t *arm_to_json(const struct res_arm *a)
 {
 	json_t *o = json_pack("{sIsIsIsIsIsIsIsoso}", "n", (json_int_t)a->n, "ok",
@@ -157,11 +182,7 @@ static json_t *arm_to_json(const struct res_arm *a)
 		const struct res_cond *c = k ? &a->present : &a->absent;
 
 		if (c->has)
-			json_object_set_new(o, k ? "present" : "absent",
-					    json_pack("{sIsIsoso}", "n", (json_int_t)c->n, "fails",
-						      (json_int_t)c->fails, "fail_rate",
-						      jreal(c->fail_rate), "ci95",
-						      jpair(c->ci95[0], c->ci95[1])));
+			json_object_set_new(o, k ? "present" : "absent", cond_json(c));
 	}
 	/* 0 (a zeroed arm) or NAN: not measured */
 	if (isfinite(a->call_ns) && a->call_ns > 0)
@@ -177,6 +198,10 @@ static json_t *arm_to_json(const struct res_arm *a)
 					      (json_int_t)a->tool.truncated, "garbled",
 					      (json_int_t)a->tool.garbled, "missing",
 					      (json_int_t)a->tool.missing));
+	if (a->npos)
+		json_object_set_new(o, "positions", positions_json(a));
+	if (a->lost.has)
+		json_object_set_new(o, "lost_by_stop_at_first", cond_json(&a->lost));
 	if (a->blocks.count) /* the sufficient statistics of its per-block counts (stats.h) */
 		json_object_set_new(o, "blocks",
 				    json_pack("{sIsIsIsfsfsf}", "count",

@@ -38,6 +38,15 @@ struct res_cond {
 	double ci95[2];
 };
 
+/* an arm's failures at one argument position of execve (UNITS.md "positions") */
+#define RES_MAX_POS 8
+struct res_pos {
+	char name[16];		/* "argv[1]", ..., "envp[0]", ... */
+	struct res_cond c;	/* n, fails at this position */
+	bool has_absent;	/* absent_before recorded */
+	uint64_t absent_before; /* reads whose position's page was not present (pagemap) */
+};
+
 /* a third-party tool's outcomes (arms named "tool:<name>") */
 struct res_tool {
 	uint64_t ok, empty, truncated, garbled, missing;
@@ -65,6 +74,11 @@ struct res_arm {
 	double call_ns, extra_call_ns, delay_ns;
 	bool is_tool;
 	struct res_tool tool;
+	/* optional (execve-like cells): per position, in argument order; lost.has when npos: reads
+	 * in which a reader that stops at the first failed position loses a readable later one */
+	int npos;
+	struct res_pos pos[RES_MAX_POS];
+	struct res_cond lost;
 	struct stats_blocks blocks; /* per-block counts (count 0: not recorded), for stats_deff() */
 };
 

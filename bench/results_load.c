@@ -72,6 +72,8 @@ static int opt_u64(struct ld *l, json_t *o, const char *where, const char *k, ui
 	return json_object_get(o, k) ? get_u64(l, o, where, k, out) : 0;
 }
 
+static int cond_from(struct ld *l, json_t *v, const char *w, struct res_cond *c);
+
 /* "absent" / "present": {n, fails, ...}; rates and intervals are recomputed from the counts */
 static int load_cond(struct ld *l, json_t *o, const char *where, const char *k, struct res_cond *c)
 {
@@ -83,6 +85,11 @@ static int load_cond(struct ld *l, json_t *o, const char *where, const char *k, 
 	if (!v)
 		return 0;
 	snprintf(w, sizeof(w), "%s.%s", where, k);
+	return cond_from(l, v, w, c);
+}
+
+static int cond_from(struct ld *l, json_t *v, const char *w, struct res_cond *c)
+{
 	if (!json_is_object(v))
 		return bad(l, "%s: must be an object", w);
 	if (get_u64(l, v, w, "n", &c->n) || get_u64(l, v, w, "fails", &c->fails))
@@ -91,6 +98,41 @@ static int load_cond(struct ld *l, json_t *o, const char *where, const char *k, 
 		return bad(l, "%s: fails exceed n", w);
 	c->has = true;
 	res_cond_finish(c);
+	return 0;
+}
+
+/* "positions" and "lost_by_stop_at_first" (optional, UNITS.md): counts within the arm's n */
+static int load_positions(struct ld *l, json_t *o, const char *where, struct res_arm *a)
+{
+	json_t *v = json_object_get(o, "positions"), *e;
+	char w[160];
+	size_t i;
+
+	a->npos = 0;
+	if (load_cond(l, o, where, "lost_by_stop_at_first", &a->lost))
+		return -EINVAL;
+	if (a->lost.has && a->lost.n > a->n)
+		return bad(l, "%s.lost_by_stop_at_first: n exceeds the arm's n", where);
+	if (!v)
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > RES_MAX_POS)
+		return bad(l, "%s.positions: must be an array of at most %d", where, RES_MAX_POS);
+	json_array_foreach(v, i, e)
+	{
+		struct res_pos *p = &a->pos[i];
+
+		snprintf(w, sizeof(w), "%s.positions[%zu]", where, i);
+		memset(p, 0, sizeof(*p));
+		if (cond_from(l, e, w, &p->c) ||
+		    get_str(l, e, w, "pos", p->name, sizeof(p->name)) ||
+		    opt_u64(l, e, w, "absent_before", &p->absent_before, &p->has_absent))
+			return -EINVAL;
+		if (strspn(p->name, "abcdefghijklmnopqrstuvwxyz0123456789[]") != strlen(p->name))
+			return bad(l, "%s: \"pos\" must be a name such as argv[1]", w);
+		if (p->c.n > a->n || p->absent_before > p->c.n)
+			return bad(l, "%s: counts exceed the arm's n", w);
+		a->npos++;
+	}
 	return 0;
 }
 
@@ -181,7 +223,7 @@ static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *
 	if (opt_u64(l, o, where, "missed", &a->missed, NULL) ||
 	    opt_u64(l, o, where, "kept", &a->kept, &a->has_kept) ||
 	    load_cond(l, o, where, "absent", &a->absent) ||
-	    load_cond(l, o, where, "present", &a->present))
+	    load_cond(l, o, where, "present", &a->present) || load_positions(l, o, where, a))
 		return -EINVAL;
 	if (a->absent.has && a->present.has && a->absent.n + a->present.n != a->n)
 		return bad(l, "%s: absent.n + present.n must equal n", where);

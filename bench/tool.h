@@ -47,7 +47,8 @@ struct tool_def {
 	char *syscalls[TOOL_MAX_SYSCALL + 1];
 	int nsyscalls;
 	enum tool_reads reads;
-	int stream; /* 1 stdout, 2 stderr: where its events are */
+	bool all_args; /* "args": "all": it prints every argument (execve): argv[2..] are scored */
+	int stream;    /* 1 stdout, 2 stderr: where its events are */
 	/* readiness: a line on either stream matching ready_re, or a fixed delay; then settle_ms
 	 * more (a tool that prints its header before it can deliver events) */
 	bool has_ready_re;
@@ -120,16 +121,20 @@ extern const char *const tool_outcome_names[TO__COUNT];
 /* the per-trial record the workload keeps for a tool cell */
 struct tool_trial {
 	uint64_t nonce;
-	uint64_t t_ns;	   /* monotonic time just before the call */
-	int32_t pid;	   /* the process that made the call (execve: the forked child) */
-	uint32_t size;	   /* the string's length */
-	uint8_t absent;	   /* ground truth before the call: the page was not present */
-	uint8_t counted;   /* a trial of the arm (else one that only orders the events) */
-	uint8_t outcome;   /* enum tool_outcome, set by tool_score() */
-	int32_t cell;	   /* the run's cell */
-	uint32_t arm_fail; /* 1 << enum bpfault_arm: bpfault's arms that failed in it */
+	uint64_t t_ns;	    /* monotonic time just before the call */
+	int32_t pid;	    /* the process that made the call (execve: the forked child) */
+	uint32_t size;	    /* the string's length */
+	uint8_t absent;	    /* ground truth before the call: the page was not present */
+	uint8_t counted;    /* a trial of the arm (else one that only orders the events) */
+	uint8_t outcome;    /* enum tool_outcome, set by tool_score() */
+	uint8_t pos_seen;   /* execve: bit p, argv position p (probe.h; p >= 1) printed whole */
+	uint8_t pos_absent; /* execve: bit p, position p's page was not present (bit 0: absent) */
+	uint8_t pos_known;  /* execve: pos_absent's later bits were measured */
+	int32_t cell;	    /* the run's cell */
+	uint32_t arm_fail;  /* 1 << enum bpfault_arm: bpfault's arms that failed in it */
 };
 
+_Static_assert(BPFAULT_NPOS <= 8, "struct tool_trial's position bits are 8");
 struct tool_score {
 	uint64_t n[TO__COUNT];
 	uint64_t drops;	 /* events the tool said it lost */

@@ -89,14 +89,17 @@ static void record(struct tool_run *t, int cell, const struct trial_rec *tr)
 		t->tr = n;
 		t->cap = cap;
 	}
-	t->tr[t->n++] = (struct tool_trial){.nonce = tr->nonce,
-					    .t_ns = tr->t_ns,
-					    .pid = tr->pid,
-					    .absent = tr->absent,
-					    .counted = tr->primary,
-					    .cell = cell,
-					    .size = tr->size,
-					    .arm_fail = tr->fail};
+	t->tr[t->n++] =
+		(struct tool_trial){.nonce = tr->nonce,
+				    .t_ns = tr->t_ns,
+				    .pid = tr->pid,
+				    .absent = tr->absent,
+				    .pos_absent = (uint8_t)(tr->absent | (tr->pos_absent & ~1u)),
+				    .pos_known = tr->has_pos_truth,
+				    .counted = tr->primary,
+				    .cell = cell,
+				    .size = tr->size,
+				    .arm_fail = tr->fail};
 }
 
 /* after each trial of a cell that has tool arms: record it, read the tools' output */
@@ -179,6 +182,27 @@ static int partner(const struct tool_def *d, const struct cellacc *c)
 	return a && c->idx[a->id] >= 0 ? a->id : -1;
 }
 
+/* execve-like cells of a tool that prints every argument: the argv positions it printed whole
+ * (envp is not scored: no shipped tool prints it) */
+static void cell_positions(const struct tool_run *t, const struct cellacc *c, int ci,
+			   struct res_arm *a)
+{
+	struct truth_pos p = {0};
+
+	if (c->spec.sc->kind != KIND_ARGV || !t->def.all_args)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct tool_trial *tr = &t->tr[i];
+
+		if (tr->cell != ci || !tr->counted)
+			continue;
+		/* argv[1] by its outcome, the later arguments by the strings the tool printed */
+		truth_pos(&p, (tr->outcome == TO_OK) | (tr->pos_seen & ~1u), false, tr->pos_absent,
+			  tr->pos_known);
+	}
+	truth_pos_finish(&p, BPFAULT_NARGS, false, a);
+}
+
 /* the arm tool:<name> of cell ci from the scored trials */
 static void cell_arm(const struct tool_run *t, struct cellacc *c, int ci)
 {
@@ -232,6 +256,7 @@ static void cell_arm(const struct tool_run *t, struct cellacc *c, int ci)
 	res_cond_finish(&a->absent);
 	res_cond_finish(&a->present);
 	res_arm_finish(a);
+	cell_positions(t, c, ci, a);
 }
 
 void toolset_finish(struct toolset *s, struct cellacc *cells, int ncells)

@@ -374,14 +374,15 @@ static int parse_one_of(const struct pctx *c, json_t *root, size_t off, const ch
 
 static int parse_top(const struct pctx *c, json_t *root, struct tool_def *d)
 {
-	static const char *const keys[] = {"schema",  "name",	"description", "package",
-					   "command", "needs",	"syscalls",    "reads",
-					   "ready",   "output", "event",       "drops",
-					   "stop",    "drain",	"env",	       NULL};
+	static const char *const keys[] = {
+		"schema",   "name",  "description", "package", "command", "needs",
+		"syscalls", "reads", "ready",	    "output",  "event",	  "drops",
+		"stop",	    "drain", "env",	    "args",    NULL};
 	static const char *const reads[] = {"unknown", "enter", "exit"};
 	static const char *const streams[] = {"", "stdout", "stderr"};
+	static const char *const args[] = {"first", "all"};
 	const char *schema, *name, *desc;
-	int err, r = 0;
+	int err, r = 0, all = 0;
 
 	if ((err = check_keys(c, root, 0, "the definition", keys)) ||
 	    (err = get_str(c, root, 0, "schema", true, &schema)))
@@ -404,8 +405,10 @@ static int parse_top(const struct pctx *c, json_t *root, struct tool_def *d)
 		return err ? err : -ENOMEM;
 	d->reads = (enum tool_reads)r;
 	d->stream = 1;
-	if ((err = parse_one_of(c, root, 0, "output", streams, 3, false, &d->stream)))
+	if ((err = parse_one_of(c, root, 0, "output", streams, 3, false, &d->stream)) ||
+	    (err = parse_one_of(c, root, 0, "args", args, 2, false, &all)))
 		return err;
+	d->all_args = all == 1;
 	for (int i = 0; i < d->argc; i++)
 		if ((err = check_placeholders(c, key_off(c, 0, "command"), d->argv[i])))
 			return err;

@@ -174,17 +174,25 @@ static bool is_hex(const char *p, size_t n)
 	return true;
 }
 
+/* the 16 hex digits at p (after a "bf-") as a nonce; false if they are not there */
+static bool hex_nonce(const char *p, uint64_t *nonce)
+{
+	if (strnlen(p, HEX_LEN) < HEX_LEN || !is_hex(p, HEX_LEN))
+		return false;
+	*nonce = 0;
+	for (unsigned i = 0; i < HEX_LEN; i++)
+		*nonce = *nonce << 4 | (uint64_t)(p[i] <= '9' ? p[i] - '0' : p[i] - 'a' + 10);
+	return true;
+}
+
 /* the trial whose nonce the value carries, and where its string starts in v */
 static bool find_nonce(const struct scorer *s, const char *v, size_t *idx, const char **start)
 {
 	for (const char *p = strstr(v, "bf-"); p; p = strstr(p + 1, "bf-")) {
 		struct nkey k = {0}, *hit;
 
-		if (strnlen(p + 3, HEX_LEN) < HEX_LEN || !is_hex(p + 3, HEX_LEN))
+		if (!hex_nonce(p + 3, &k.nonce))
 			continue;
-		for (unsigned i = 0; i < HEX_LEN; i++)
-			k.nonce = k.nonce << 4 | (uint64_t)(p[3 + i] <= '9' ? p[3 + i] - '0'
-									    : p[3 + i] - 'a' + 10);
 		hit = bsearch(&k, s->keys, s->n, sizeof(k), cmp_key);
 		if (hit) {
 			*idx = hit->idx;
@@ -250,11 +258,39 @@ static void attribute(struct scorer *s, const struct ev *e, enum tool_outcome o)
 		}
 }
 
+/*
+ * execve's later arguments (argv[2..], probe.h): each whole string "/nonexistent/bf-<its nonce>"
+ * the value shows sets its position's bit in its trial's pos_seen, whatever became of argv[1]
+ * (found by the trial's nonce, which the position's nonce is derived from)
+ */
+static void score_positions(struct scorer *s, const char *v)
+{
+	for (const char *p = strstr(v, "bf-"); p; p = strstr(p + 1, "bf-")) {
+		uint64_t h;
+
+		if ((size_t)(p - v) + 3 < PREFIX_LEN || !hex_nonce(p + 3, &h))
+			continue;
+		for (uint32_t pos = 1; pos < BPFAULT_NARGS; pos++) {
+			/* the derivation is its own inverse: the trial's nonce from the position's
+			 */
+			struct nkey k = {bpfault_pos_nonce(h, pos), 0}, *hit;
+
+			hit = bsearch(&k, s->keys, s->n, sizeof(k), cmp_key);
+			if (!hit)
+				continue;
+			tool_expect(s->expect, BPFAULT_POS_SIZE, h);
+			if (compare(p + 3 - PREFIX_LEN, s->expect, BPFAULT_POS_SIZE) == TO_OK)
+				s->tr[hit->idx].pos_seen |= (uint8_t)(1u << pos);
+		}
+	}
+}
+
 static void score_event(struct scorer *s, const struct ev *e)
 {
 	const char *start;
 	size_t idx;
 
+	score_positions(s, e->v);
 	if (find_nonce(s, e->v, &idx, &start)) {
 		if (!start) {
 			set(s, idx, TO_GARBLED);
@@ -287,6 +323,7 @@ static int scorer_init(struct scorer *s, const struct tool_def *d, struct tool_t
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		tr[i].outcome = TO_MISSING;
+		tr[i].pos_seen = 0;
 		s->keys[i] = (struct nkey){tr[i].nonce, i};
 		s->order[i] = i;
 		s->cursor[i] = (size_t)-1;

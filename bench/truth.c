@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "results.h"
@@ -58,6 +59,47 @@ void truth_count(struct truth *t, int id, bool absent, bool fail, uint64_t delay
 		samples_add(&a->delay, (double)delay_ns);
 }
 
+void truth_pos(struct truth_pos *p, uint32_t ok, bool lost, uint32_t absent, bool known)
+{
+	p->n++;
+	p->lost += lost;
+	p->known += known;
+	for (uint32_t i = 0; i < BPFAULT_NPOS; i++) {
+		p->fails[i] += !(ok & (1u << i));
+		p->absent[i] += !!(absent & (1u << i));
+	}
+}
+
+const char *truth_pos_name(uint32_t pos, char *buf, size_t len)
+{
+	if (pos < BPFAULT_NARGS)
+		snprintf(buf, len, "argv[%u]", pos + 1);
+	else
+		snprintf(buf, len, "envp[%u]", pos - BPFAULT_NARGS);
+	return buf;
+}
+
+void truth_pos_finish(const struct truth_pos *p, uint32_t npos, bool lost, struct res_arm *a)
+{
+	a->npos = 0;
+	a->lost.has = false;
+	if (!p->n)
+		return;
+	for (uint32_t i = 0; i < npos && i < BPFAULT_NPOS && i < RES_MAX_POS; i++) {
+		struct res_pos *r = &a->pos[a->npos++];
+
+		truth_pos_name(i, r->name, sizeof(r->name));
+		r->c = (struct res_cond){.has = true, .n = p->n, .fails = p->fails[i]};
+		res_cond_finish(&r->c);
+		r->has_absent = i == 0 || p->known == p->n; /* else some trials are unknown */
+		r->absent_before = p->absent[i];
+	}
+	if (!lost)
+		return;
+	a->lost = (struct res_cond){.has = true, .n = p->n, .fails = p->lost};
+	res_cond_finish(&a->lost);
+}
+
 void truth_call(struct truth *t, uint32_t mask, double call_ns)
 {
 	if (!mask)
@@ -73,6 +115,8 @@ void truth_clear(struct res_arm *a)
 	memset(&a->absent, 0, sizeof(a->absent));
 	memset(&a->present, 0, sizeof(a->present));
 	a->call_ns = a->extra_call_ns = a->delay_ns = NAN;
+	a->npos = 0;
+	a->lost.has = false;
 }
 
 void truth_finish(const struct truth *t, int id, struct res_arm *a)
@@ -91,6 +135,7 @@ void truth_finish(const struct truth *t, int id, struct res_arm *a)
 	/* NAN without reference trials (a cell with no perturbing arm has none) */
 	a->extra_call_ns = a->call_ns - samples_median(&t->ref_call);
 	a->delay_ns = samples_median(&ta->delay);
+	truth_pos_finish(&ta->pos, BPFAULT_NPOS, true, a);
 }
 
 void truth_free(struct truth *t)

@@ -45,6 +45,8 @@ static int deferred_cb(struct bpf_map *map, void *key, void *value)
 	out.arm[arm].flags = flags;
 	out.arm[arm].cost_ns = v->cost_enter + (bpf_ktime_get_ns() - t0);
 	out.arm[arm].delay_ns = t0 - v->t_enter;
+	if (ctl.kind == KIND_ARGV && flags != (RD_FIRED | RD_MISMATCH))
+		argv_positions(arm, v->ptr, RM_COPY, 0, NULL);
 	return 0;
 }
 

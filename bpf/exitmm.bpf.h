@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * exit-mm (execve): at sys_exit_execve, argv[1] read from the new image's mm->arg_start, as
- * Falco's modern probe does; beside later (sched_process_exec, exec_later in probe.bpf.c).
+ * exit-mm (execve): at sys_exit_execve, argv[1] and the later positions read from the new image's
+ * mm->arg_start, as Falco's modern probe does; beside later (sched_process_exec, exec_later in
+ * probe.bpf.c).
  */
 
 SEC("tracepoint/syscalls/sys_exit_execve")
@@ -15,5 +16,6 @@ int exit_mm_execve(struct trace_event_raw_sys_exit *ctx)
 	t = (struct task_struct *)bpf_get_current_task();
 	start = BPF_CORE_READ(t, mm, arg_start);
 	do_arm_kind(ARM_EXIT_MM, start + ctl.later_off, RM_PROBE, KIND_STR);
+	argv_positions(ARM_EXIT_MM, start + ctl.later_off + ctl.size + 1, RM_PROBE, 1, NULL);
 	return 0;
 }

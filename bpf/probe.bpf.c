@@ -199,6 +199,60 @@ static __noinline int read_check(__u64 ptr, int method, __u32 kind, __s32 *ret,
 	return RD_FIRED | RD_MISMATCH;
 }
 
+/*
+ * KIND_ARGV: position pos (1 .. BPFAULT_NPOS - 1, probe.h) read on its own, as a tool that reads
+ * each argument whatever happened to the others: its pointer from the array at base (direct:
+ * base is argv[2]'s string in the new image, the others follow it), then its string. 1 if it
+ * holds its expected string.
+ */
+static __noinline int read_pos(__u64 base, __u32 pos, int method, int direct,
+			       struct task_struct *task)
+{
+	int sleepable = method == RM_COPY || method == RM_TASK;
+	__u32 zero = 0;
+	struct scratch *s;
+	__u64 ptr;
+	long r;
+
+	s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!s || pos == 0 || pos >= BPFAULT_NPOS)
+		return 0;
+	if (direct) {
+		ptr = base + (pos - 1) * (BPFAULT_POS_SIZE + 1);
+	} else {
+		if (read_user(s, 8, base + bpfault_pos_slot(pos) * 8, method, 0, task) < 0)
+			return 0;
+		ptr = s->w[0];
+	}
+	r = read_user(s, BPFAULT_POS_SIZE + 1, ptr, method, !sleepable, task);
+	if (r < 0 ||
+	    (sleepable ? ((__u8 *)s->w)[BPFAULT_POS_SIZE] != 0 : r != BPFAULT_POS_SIZE + 1))
+		return 0;
+	return !(compare_words(s, BPFAULT_POS_SIZE / 8, bpfault_pos_nonce(ctl.nonce, pos), 0, 1) &
+		 CMP_BAD);
+}
+
+/* every position of the arm's read, none skipped for an earlier failure: pos_ok, pos_lost */
+static __always_inline void argv_positions(int arm, __u64 base, int method, int direct,
+					   struct task_struct *task)
+{
+	__u32 ok, failed, lost = 0, pos;
+	int r;
+
+	if (arm < 0 || arm >= ARM__COUNT)
+		return;
+	ok = out.arm[arm].flags & RD_OK ? 1 : 0;
+	failed = !ok;
+	for (pos = 1; pos < BPFAULT_NPOS; pos++) {
+		r = read_pos(base, pos, method, direct, task);
+		ok |= (__u32)(r & 1) << pos;
+		lost |= failed & r;
+		failed |= !r;
+	}
+	out.arm[arm].pos_ok = ok;
+	out.arm[arm].pos_lost = lost;
+}
+
 static __always_inline void do_arm_task(int arm, __u64 ptr, int method, __u32 kind,
 					struct task_struct *task)
 {
@@ -210,7 +264,9 @@ static __always_inline void do_arm_task(int arm, __u64 ptr, int method, __u32 ki
 		return;
 	out.arm[arm].ret = ret;
 	out.arm[arm].flags = flags;
-	out.arm[arm].cost_ns = bpf_ktime_get_ns() - t0;
+	out.arm[arm].cost_ns = bpf_ktime_get_ns() - t0; /* argv[1]'s read, as before positions */
+	if (kind == KIND_ARGV)
+		argv_positions(arm, ptr, method, 0, task);
 }
 
 static __always_inline void do_arm_kind(int arm, __u64 ptr, int method, __u32 kind)
@@ -493,7 +549,8 @@ int uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 	return 0;
 }
 
-/* ---- execve: after the exec, argv[1] as the kernel copied it to the new image's stack ---- */
+/* ---- execve: after the exec, argv[1] (and the later positions) as the kernel copied them to the
+ * new image's stack ---- */
 
 SEC("tracepoint/sched/sched_process_exec")
 int exec_later(void *ctx)
@@ -506,6 +563,7 @@ int exec_later(void *ctx)
 	t = (struct task_struct *)bpf_get_current_task();
 	start = BPF_CORE_READ(t, mm, arg_start);
 	do_arm_kind(ARM_LATER, start + ctl.later_off, 0, KIND_STR);
+	argv_positions(ARM_LATER, start + ctl.later_off + ctl.size + 1, RM_PROBE, 1, NULL);
 	return 0;
 }
 

@@ -31,6 +31,30 @@ enum bpfault_kind {
 	KIND_ARGV = 3, /* an argv array whose argv[1] is a string of size bytes (execve) */
 };
 
+/*
+ * KIND_ARGV's positions, each read on its own: 0 is argv[1] (size bytes, in the page state's
+ * buffer), then argv[2..BPFAULT_NARGS] and envp[0..BPFAULT_NENV-1], each BPFAULT_POS_SIZE bytes
+ * and its NUL on a resident page, carrying the string pattern of bpfault_pos_nonce(nonce, pos).
+ * envp is the pointer array right after argv's NULL: envp == &argv[BPFAULT_NARGS + 2]. In the new
+ * image (execve's later hooks) the strings follow one another from argv[1] on.
+ */
+#define BPFAULT_NARGS	 4 /* argv[1..4] */
+#define BPFAULT_NENV	 2 /* envp[0..1] */
+#define BPFAULT_NPOS	 (BPFAULT_NARGS + BPFAULT_NENV)
+#define BPFAULT_POS_SIZE 32 /* "/nonexistent/bf-" and the position's nonce in hex */
+
+/* the argv/envp slot (pointer index from argv) of position pos */
+static inline __u32 bpfault_pos_slot(__u32 pos)
+{
+	return pos < BPFAULT_NARGS ? pos + 1 : pos + 2;
+}
+
+/* the nonce of position pos's string: the trial's for argv[1] */
+static inline __u64 bpfault_pos_nonce(__u64 nonce, __u32 pos)
+{
+	return nonce ^ ((__u64)pos * 0x9e3779b97f4a7c15ULL);
+}
+
 /* flags of one read */
 #define RD_FIRED     (1u << 0) /* the hook ran and tried to read */
 #define RD_OK	     (1u << 1) /* bytes equal the expected pattern */
@@ -61,6 +85,8 @@ struct bpfault_rec {
 	__u32 flags;	/* RD_* */
 	__u64 cost_ns;	/* time in the arm's read and check */
 	__u64 delay_ns; /* deferred arms: from the enter hook to the callback's read; 0 otherwise */
+	__u32 pos_ok;	/* KIND_ARGV: bit p, position p read and matched (bit 0: RD_OK) */
+	__u32 pos_lost; /* KIND_ARGV: 1 if a position after the first failed one matched */
 };
 
 struct bpfault_out {

@@ -526,6 +526,56 @@ static void test_html_units(void **state)
 	fixture_free(&f);
 }
 
+/* execve's per-position table: one row per arm with positions, the columns of the widest arm,
+ * n/m where an arm has fewer; nothing at all for a run without positions */
+static void test_html_positions(void **state)
+{
+	struct res_run r = {0};
+	struct res_cell *c = calloc(1, sizeof(*c));
+	struct fixture f = {0};
+	struct sbuf b = {0};
+	const char *t;
+
+	(void)state;
+	assert_non_null(c);
+	snprintf(c->syscall, RES_NAME, "execve");
+	snprintf(c->state, RES_NAME, "anon-pageout");
+	c->status = RS_OK;
+	c->narms = 2;
+	for (int a = 0; a < 2; a++) {
+		struct res_arm *ar = &c->arms[a];
+
+		snprintf(ar->name, RES_NAME, a ? "tool:<x>" : "enter");
+		ar->n = 10;
+		ar->npos = a ? 2 : 3;
+		for (int p = 0; p < ar->npos; p++) {
+			snprintf(ar->pos[p].name, sizeof(ar->pos[p].name), "argv[%d]", p + 1);
+			ar->pos[p].c = (struct res_cond){.has = true, .n = 10, .fails = p ? 0 : 10};
+			res_cond_finish(&ar->pos[p].c);
+		}
+		ar->lost = (struct res_cond){.has = !a, .n = 10, .fails = 10};
+		res_cond_finish(&ar->lost);
+	}
+	r.ncells = 1;
+	r.cells = c;
+	html_positions(&b, &r);
+	assert_int_equal(b.err, 0);
+	assert_non_null(b.s);
+	t = strstr(b.s, "<th>argv[3]</th><th>stop-at-first loses</th>");
+	assert_non_null(t);
+	assert_non_null(strstr(b.s, "tool:&lt;x&gt;"));
+	assert_non_null(strstr(b.s, "10/10 failed"));
+	/* the tool's row: two positions, then n/m for argv[3] and for the loss */
+	t = strstr(b.s, "tool:&lt;x&gt;");
+	assert_non_null(strstr(t, "<td class=\"nm\">n/m</td><td class=\"nm\">n/m</td></tr>"));
+	sb_free(&b);
+	free(c);
+	fixture_load(&f, FIX "default-units.json", false);
+	html_positions(&b, &f.run);
+	assert_null(b.s);
+	fixture_free(&f);
+}
+
 /* the plot scripts are found beside the binary only: give the test binary its scripts/ */
 static int link_scripts(void)
 {
@@ -549,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_notes_old_file),
 		cmocka_unit_test(test_summary_units),
 		cmocka_unit_test(test_html_units),
+		cmocka_unit_test(test_html_positions),
 		cmocka_unit_test(test_compare_draws),
 		cmocka_unit_test(test_compare_marked),
 		cmocka_unit_test(test_compare_nothing_shared),

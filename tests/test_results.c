@@ -266,6 +266,60 @@ static void test_new_fields_round_trip(void **state)
 	res_free(&back);
 }
 
+/* execve's per-position figures (UNITS.md) survive write -> load; a file without them loads
+ * with none; bad ones are refused with one line */
+static void test_positions(void **state)
+{
+	static const char *const names[] = {"argv[1]", "argv[2]", "envp[0]"};
+	struct res_run r, back;
+	struct res_cell c;
+	const struct res_arm *a;
+	char err[256];
+
+	(void)state;
+	fill(&r, &c);
+	for (int i = 0; i < 3; i++) {
+		struct res_pos *p = &c.arms[0].pos[i];
+
+		snprintf(p->name, sizeof(p->name), "%s", names[i]);
+		p->c = (struct res_cond){.has = true, .n = c.arms[0].n, .fails = i ? 0 : 7};
+		res_cond_finish(&p->c);
+		p->has_absent = true;
+		p->absent_before = i ? 0 : 7;
+	}
+	c.arms[0].npos = 3;
+	c.arms[0].lost = (struct res_cond){.has = true, .n = c.arms[0].n, .fails = 7};
+	res_cond_finish(&c.arms[0].lost);
+	assert_int_equal(res_write_dir(&r, dir), 0);
+	json_decref(r.meta);
+	assert_int_equal(res_load(dir, &back, err, sizeof(err)), 0);
+	a = res_find_arm(&back.cells[0], "enter");
+	assert_int_equal(a->npos, 3);
+	assert_string_equal(a->pos[2].name, "envp[0]");
+	assert_int_equal(a->pos[0].c.fails, 7);
+	assert_true(a->pos[0].has_absent && a->pos[0].absent_before == 7);
+	assert_true(a->pos[1].c.fail_rate == 0 && a->pos[1].c.ci95[1] > 0);
+	assert_true(a->lost.has && a->lost.fails == 7);
+	a = res_find_arm(&back.cells[0], "exit");
+	assert_true(a->npos == 0 && !a->lost.has);
+	res_free(&back);
+#define POS_CELL(arm)                                                                              \
+	"{\"schema\": \"bpfault/1\", \"meta\": {}, \"cells\": [{\"syscall\": \"execve\", "         \
+	"\"state\": \"s\", \"sink\": \"none\", \"status\": \"ok\", \"size\": 64, \"offset\": 0, "  \
+	"\"trials\": 4, \"nonresident_before\": 0, \"arms\": {\"enter\": {\"n\": 4, \"ok\": 4, "   \
+	"\"fault\": 0, \"zeroed\": 0, \"mismatch\": 0, " arm "}}}]}"
+	load_bad(POS_CELL("\"positions\": {}"), "positions: must be an array");
+	load_bad(POS_CELL("\"positions\": [{\"pos\": \"argv[1]\", \"n\": 5, \"fails\": 0}]"),
+		 "positions[0]: counts exceed the arm's n");
+	load_bad(POS_CELL("\"positions\": [{\"pos\": \"a\\u001b[2J\", \"n\": 4, \"fails\": 0}]"),
+		 "\"pos\" must be a name");
+	load_bad(POS_CELL("\"positions\": [{\"n\": 4, \"fails\": 0}]"),
+		 "positions[0]: missing \"pos\"");
+	load_bad(POS_CELL("\"lost_by_stop_at_first\": {\"n\": 4, \"fails\": 5}"),
+		 "lost_by_stop_at_first: fails exceed n");
+#undef POS_CELL
+}
+
 static const char units_json[] =
 	"{\"schema\": \"bpfault/1\", \"meta\": {\"units\": {"
 	"\"arms\": [{\"name\": \"enter\", \"at_exit\": false, \"pair\": \"exit\", \"style\": 0, "
@@ -381,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_status_round_trip),
 		cmocka_unit_test(test_new_fields_round_trip),
+		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_units_index),
 		cmocka_unit_test(test_old_file_index),
 	};

@@ -294,6 +294,57 @@ static void test_score_pids(void **state)
 	tool_def_free(&d);
 }
 
+/* position pos's whole string of the trial with nonce n, cut to keep bytes (-1: whole) */
+static void pos_str(struct sbuf *b, uint64_t nonce, uint32_t pos, int keep)
+{
+	char s[BPFAULT_POS_SIZE + 1];
+
+	tool_expect(s, BPFAULT_POS_SIZE, bpfault_pos_nonce(nonce, pos));
+	if (keep >= 0)
+		s[keep] = '\0';
+	sb_printf(b, " %s", s);
+}
+
+/* execve's later arguments: each whole one sets its position's bit in its trial, whatever
+ * became of argv[1]; a cut one, another trial's, or a position beyond argv does not */
+static void test_score_positions(void **state)
+{
+	struct tool_trial t[4];
+	struct tool_score s;
+	struct tool_def d;
+	struct sbuf out = {0};
+
+	(void)state;
+	parse_ok(&d, def_text(", \"args\": \"all\""));
+	assert_true(d.all_args);
+	trials(t, 4, 7);
+	line(&out, 7, 1000, -1, NULL); /* 0: every argument */
+	out.len--;		       /* the same line goes on */
+	for (uint32_t p = 1; p < BPFAULT_NARGS; p++)
+		pos_str(&out, 1000, p, -1);
+	sb_printf(&out, "\n7 /bin/true"); /* 1: argv[1] lost, argv[3] printed, argv[2] cut */
+	pos_str(&out, 1001, 3, -1);
+	pos_str(&out, 1001, 2, 20);
+	sb_printf(&out, "\n7 x"); /* 2: an envp string is not an argument */
+	pos_str(&out, 1002, BPFAULT_NARGS, -1);
+	sb_printf(&out, "\n");
+	/* 3: nothing */
+	assert_int_equal(tool_score_text(&d, out.s, NULL, t, 4, &s), 0);
+	assert_int_equal(t[0].outcome, TO_OK);
+	assert_int_equal(t[0].pos_seen, ((1u << BPFAULT_NARGS) - 1) & ~1u);
+	assert_int_equal(t[1].outcome, TO_MISSING);
+	assert_int_equal(t[1].pos_seen, 1u << 3);
+	assert_int_equal(t[2].pos_seen, 0);
+	assert_int_equal(t[3].pos_seen, 0);
+	assert_int_equal(t[3].outcome, TO_MISSING);
+	sb_free(&out);
+	tool_def_free(&d);
+	parse_bad(def_text(", \"args\": \"some\""), 9, "\"args\": unknown value \"some\"");
+	parse_ok(&d, def_text(""));
+	assert_false(d.all_args);
+	tool_def_free(&d);
+}
+
 /* the trials of perturbing arms order the events but are not counted; sizes differ per trial */
 static void test_score_uncounted(void **state)
 {
@@ -383,7 +434,7 @@ int main(void)
 		cmocka_unit_test(test_installed),	cmocka_unit_test(test_expect),
 		cmocka_unit_test(test_score_outcomes),	cmocka_unit_test(test_score_pids),
 		cmocka_unit_test(test_score_uncounted), cmocka_unit_test(test_score_scale),
-		cmocka_unit_test(test_score_json),
+		cmocka_unit_test(test_score_json),	cmocka_unit_test(test_score_positions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

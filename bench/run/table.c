@@ -93,6 +93,21 @@ static int fmt_truth(char *b, size_t l, const struct res_arm *a)
 	return n;
 }
 
+/* execve-like cells: the arm's failure rate at each argument position, and what a reader that
+ * stops at the first failed position loses; 0 if the arm has no positions */
+static int fmt_positions(char *b, size_t l, const struct res_arm *a)
+{
+	int n = snprintf(b, l, "fail%% by position:");
+
+	for (int i = 0; i < a->npos && n >= 0 && (size_t)n < l; i++)
+		n += snprintf(b + n, l - (size_t)n, " %s %.3g", a->pos[i].name,
+			      a->pos[i].c.n ? 100 * a->pos[i].c.fail_rate : 0.0);
+	if (a->lost.has && a->lost.n && n >= 0 && (size_t)n < l)
+		n += snprintf(b + n, l - (size_t)n, "; stop-at-first loses %.3g",
+			      100 * a->lost.fail_rate);
+	return a->npos ? n : 0;
+}
+
 /* the row's head: 54 columns; the arm (16), the rate (22) and the cost (5) bring a row to 100 */
 #define HEAD_FMT "%-11s %-13s %-6s %5s %7s %7s"
 #define ROW_FMT	 "%-54s %-16s %-22s %5s\n"
@@ -112,6 +127,8 @@ static void print_cell(const struct res_cell *c)
 		printf(ROW_FMT, j == 0 ? head : "", c->arms[j].name, rate, cost);
 		if (fmt_truth(truth, sizeof(truth), &c->arms[j]) > 0)
 			print_wrapped(stdout, "      ", 8, truth);
+		if (fmt_positions(line, sizeof(line), &c->arms[j]) > 0)
+			print_wrapped(stdout, "      ", 8, line);
 	}
 	if (c->narms == 0)
 		printf("%s\n", head);

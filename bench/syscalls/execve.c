@@ -1,16 +1,37 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* execve(/bin/true, [/bin/true, <pattern>], []) in a forked child */
+/* execve(/bin/true, [/bin/true, <pattern>, 3 strings], [2 strings]) in a forked child */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include "syscalls.h"
 
 #define EXEC_PATH "/bin/true"
 
-/* a shared page: the child's report at 0, envp at 64, argv at 128, argv[0]'s string at 256
- * (resident in the child, which writes to the page: a literal's page may have no PTE in a forked
- * child, and a tool that reads argv in order stops at an unreadable argv[0]) */
+/*
+ * The shared page (resident in the child, which writes to it before the call: a forked child has
+ * no PTE for a shared mapping until it touches it, nor for a literal's page, and a tool that
+ * reads argv in order stops at an unreadable argv[0]):
+ *   0    the child's report: [0] the buffer's ground truth, [1] the later positions' (EXEC_POS_*)
+ *   128  argv[0..BPFAULT_NARGS], NULL, then envp[0..BPFAULT_NENV-1], NULL (probe.h: BPF finds
+ *        envp at &argv[BPFAULT_NARGS + 2])
+ *   256  the program's path: the file name argument and argv[0]'s string (a copy: the caller's
+ *        literal or static buffer may have no PTE in the child, and a tool that reads argv from
+ *        argv[0], as bpftrace's join() does, would stop there)
+ *   1024 the strings of positions 1.. (argv[2..], envp[]), one per 64 bytes
+ * argv[1] is the page state's buffer: the only position whose page the state changes.
+ */
+#define ARGV_AT	 128
+#define ARGV0_AT 256
+#define POS_AT	 1024
+#define POS_STEP 64
+
+_Static_assert(ARGV_AT + (BPFAULT_NPOS + 3) * sizeof(char *) <= ARGV0_AT, "argv, envp overlap");
+_Static_assert(POS_AT + BPFAULT_NPOS * POS_STEP <= PAGE_SZ, "the strings fit the shared page");
+_Static_assert(BPFAULT_POS_SIZE + 1 <= POS_STEP, "a position's string fits its slot");
+
 int exec_setup(struct cellrt *c)
 {
 	char **argv;
@@ -21,8 +42,8 @@ int exec_setup(struct cellrt *c)
 		return -errno;
 	}
 	memset(c->shared, 0, PAGE_SZ);
-	argv = (char **)((char *)c->shared + 128);
-	argv[0] = memcpy((char *)c->shared + 256, EXEC_PATH, sizeof(EXEC_PATH));
+	argv = (char **)((char *)c->shared + ARGV_AT);
+	argv[0] = memcpy((char *)c->shared + ARGV0_AT, EXEC_PATH, sizeof(EXEC_PATH));
 	c->iov = argv;
 	c->later_off = sizeof(EXEC_PATH); /* argv[1] follows argv[0] and its NUL */
 	return 0;
@@ -36,14 +57,54 @@ void exec_teardown(struct cellrt *c)
 	c->iov = NULL;
 }
 
+/* bit pos set if the page of position pos's pointer or string has no PTE (pagemap), or -errno */
+static long later_truth(const char *const *argv)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	long mask = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (uint32_t pos = 1; pos < BPFAULT_NPOS && mask >= 0; pos++) {
+		uintptr_t at[2] = {(uintptr_t)&argv[bpfault_pos_slot(pos)],
+				   (uintptr_t)argv[bpfault_pos_slot(pos)]};
+
+		for (int k = 0; k < 2 && mask >= 0; k++) {
+			uint64_t pm;
+
+			if (pread(fd, &pm, 8, (off_t)(at[k] / PAGE_SZ * 8)) != 8)
+				mask = -EIO;
+			else if (!(pm & (1ull << 63)))
+				mask |= 1l << pos;
+		}
+	}
+	close(fd);
+	return mask;
+}
+
 long exec_call(struct cellrt *c, const char *path)
 {
-	char **argv = c->iov, **envp = (char **)((char *)c->shared + 64);
+	char **argv = c->iov, **envp = argv + BPFAULT_NARGS + 2;
+	volatile unsigned *report = c->shared;
+	long truth;
 
+	/* the path on the shared page, when it fits (it does for every caller in the tree) */
+	if (strlen(path) < POS_AT - ARGV0_AT)
+		path = strcpy((char *)c->shared + ARGV0_AT, path);
 	argv[0] = (char *)path;
 	argv[1] = (char *)c->buf;
-	argv[2] = NULL;
-	envp[0] = NULL;
+	for (uint32_t pos = 1; pos < BPFAULT_NPOS; pos++) {
+		char *s = (char *)c->shared + POS_AT + (pos - 1) * POS_STEP;
+
+		pattern_fill(s, BPFAULT_POS_SIZE, bpfault_pos_nonce(c->nonce, pos), true);
+		argv[bpfault_pos_slot(pos)] = s;
+	}
+	argv[BPFAULT_NARGS + 1] = NULL;
+	envp[BPFAULT_NENV] = NULL;
+	truth = later_truth((const char *const *)argv);
+	if (truth < 0)
+		_exit(120); /* the child could not read its pagemap */
+	report[1] = (unsigned)truth;
 	return bpfault_call(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
 }
 
@@ -74,7 +135,8 @@ static const char *exited_zero(struct cellrt *c, long r)
 
 const struct syscall_impl sc_execve = {
 	.nr = SYS_execve,
-	.help = "execve(" EXEC_PATH ", [" EXEC_PATH ", <pattern>], []) in a forked child",
+	.help = "execve(" EXEC_PATH ", [" EXEC_PATH
+		", <pattern>, 3 more], [2 strings]) in a forked child",
 	.issue = execve_issue,
 	.check = exited_zero,
 	.sink_ok = path_only,

@@ -26,7 +26,9 @@ const char *readable_sink(const struct sink_desc *k);
 /* execve and its failing call paths (execve.c): the shared page with argv and envp */
 int exec_setup(struct cellrt *c);
 void exec_teardown(struct cellrt *c);
-/* in the forked child: execve(path, [path, <pattern>], []) */
+/* in the forked child: execve(path, [path, <pattern>, argv[2..]], envp), after it wrote the later
+ * positions' strings and their ground truth to the shared page (report[1]); _exit(120) if it
+ * cannot read its pagemap */
 long exec_call(struct cellrt *c, const char *path);
 /* check: the exec failed and the child said so (exit status 121) */
 const char *exec_failed(struct cellrt *c, long r);
