@@ -131,6 +131,11 @@ int cell_setup(struct engine *e, struct cellacc *c)
 	c->rt.workdir = e->workdir;
 	if (c->spec.sc->impl->setup) {
 		err = c->spec.sc->impl->setup(&c->rt);
+		if (err == -EOPNOTSUPP &&
+		    c->rt.unsup[0]) { /* this syscall cannot run in the cell */
+			snprintf(c->unsup, sizeof(c->unsup), "%.140s", c->rt.unsup);
+			return err;
+		}
 		if (err) {
 			snprintf(c->err, sizeof(c->err), "%s set-up failed: %s", c->spec.sc->name,
 				 strerror(-err));

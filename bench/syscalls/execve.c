@@ -36,14 +36,22 @@ void exec_teardown(struct cellrt *c)
 	c->iov = NULL;
 }
 
-long exec_call(struct cellrt *c, const char *path)
+char **exec_args(struct cellrt *c, const char *argv0, char ***envp_out)
 {
 	char **argv = c->iov, **envp = (char **)((char *)c->shared + 64);
 
-	argv[0] = (char *)path;
+	argv[0] = (char *)argv0;
 	argv[1] = (char *)c->buf;
 	argv[2] = NULL;
 	envp[0] = NULL;
+	*envp_out = envp;
+	return argv;
+}
+
+long exec_call(struct cellrt *c, const char *path)
+{
+	char **envp, **argv = exec_args(c, path, &envp);
+
 	return bpfault_call(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
 }
 
@@ -62,7 +70,7 @@ const char *exec_failed(struct cellrt *c, long r)
 			  : "the child failed otherwise";
 }
 
-static const char *exited_zero(struct cellrt *c, long r)
+const char *exited_zero(struct cellrt *c, long r)
 {
 	(void)c;
 	if (r == 0)

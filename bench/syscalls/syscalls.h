@@ -10,6 +10,8 @@ const char *wrote_all(struct cellrt *c, long r);
 /* sink_ok: a data sink (not none) / no data sink (none) */
 const char *data_sink(const struct sink_desc *k);
 const char *path_only(const struct sink_desc *k);
+/* sink_ok: the socket sink only (sendto, sendmsg) */
+const char *socket_only(const struct sink_desc *k);
 
 /* check: a path that does not exist (ENOENT, ENAMETOOLONG) */
 const char *no_such_path(struct cellrt *c, long r);
@@ -26,8 +28,12 @@ const char *readable_sink(const struct sink_desc *k);
 /* execve and its failing call paths (execve.c): the shared page with argv and envp */
 int exec_setup(struct cellrt *c);
 void exec_teardown(struct cellrt *c);
+/* in the forked child: argv [argv0, <pattern>] and envp [] in the shared page; returns argv */
+char **exec_args(struct cellrt *c, const char *argv0, char ***envp);
 /* in the forked child: execve(path, [path, <pattern>], []) */
 long exec_call(struct cellrt *c, const char *path);
+/* check: the exec'd program exited 0 */
+const char *exited_zero(struct cellrt *c, long r);
 /* check: the exec failed and the child said so (exit status 121) */
 const char *exec_failed(struct cellrt *c, long r);
 
