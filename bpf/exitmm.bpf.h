@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * exit-mm (execve, execveat): at sys_exit_execve(at), argv[1] read from the new image's
- * mm->arg_start, as Falco's modern probe does; beside later (sched_process_exec, exec_later in
- * probe.bpf.c).
+ * exit-mm (execve): at sys_exit_execve, argv[1] read from the new image's mm->arg_start, as
+ * Falco's modern probe does; beside later (sched_process_exec, exec_later in probe.bpf.c).
  */
 
-static __always_inline int exit_mm(struct trace_event_raw_sys_exit *ctx)
+SEC("tracepoint/syscalls/sys_exit_execve")
+int exit_mm_execve(struct trace_event_raw_sys_exit *ctx)
 {
 	struct task_struct *t;
 	__u64 start;
@@ -16,16 +16,4 @@ static __always_inline int exit_mm(struct trace_event_raw_sys_exit *ctx)
 	start = BPF_CORE_READ(t, mm, arg_start);
 	do_arm_kind(ARM_EXIT_MM, start + ctl.later_off, RM_PROBE, KIND_STR);
 	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_execve")
-int exit_mm_execve(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_mm(ctx);
-}
-
-SEC("tracepoint/syscalls/sys_exit_execveat")
-int exit_mm_execveat(struct trace_event_raw_sys_exit *ctx)
-{
-	return exit_mm(ctx);
 }

@@ -200,6 +200,13 @@ check "execveat: later (sched_process_exec) and exit-mm read the new image's cop
 	"all(rate($X, a) == 0 for st in $OUTS for a in ('later', 'exit-mm'))"
 check "execveat: every arm's failure rate within 5 points of execve's" "$R" \
 	"all(abs(rate($X, a) - rate(cell('execve', st, 'none'), a)) <= 0.05 for st in $ALL for a in $X['arms'])"
+# alone (no execve programs attached): a successful execveat returns through sys_exit_execve,
+# so the exit arms must hook it too, or they never fire
+R=$T/exat1/results.json
+"$B" run -q -s execveat -p resident,anon-pageout -k none -a enter,exit,retry,raw-exit,exit-mm,later -n 50 \
+	-o "$T/exat1" >"$T/exat1.out" 2>&1
+check "execveat alone: every cell ok, every exit-time arm fired on every trial" "$R" \
+	"d['meta']['complete'] and all(x['status'] == 'ok' and all(a['missed'] == 0 and a['n'] == x['trials'] for a in x['arms'].values()) for x in d['cells'])"
 
 # ---- left as found: swap, zram, cgroups, stress-ng, DAMON's kdamonds and their files ----
 after=$(host_state)
