@@ -59,6 +59,7 @@ static void cell_arms(struct cellacc *c, const struct cellspec *s, const struct 
 		snprintf(r->arms[r->narms].name, RES_NAME, "%s", a->name);
 		r->arms[r->narms].cost_ns = NAN;
 		truth_clear(&r->arms[r->narms]);
+		r->arms[r->narms].has_levels = s->sc->kind == KIND_MSG;
 		r->narms++;
 		if (a->perturbing)
 			c->pert_mask |= 1u << a->id;
@@ -131,6 +132,11 @@ int cell_setup(struct engine *e, struct cellacc *c)
 	c->rt.workdir = e->workdir;
 	if (c->spec.sc->impl->setup) {
 		err = c->spec.sc->impl->setup(&c->rt);
+		if (err == -EOPNOTSUPP &&
+		    c->rt.unsup[0]) { /* this syscall cannot run in the cell */
+			snprintf(c->unsup, sizeof(c->unsup), "%.140s", c->rt.unsup);
+			return err;
+		}
 		if (err) {
 			snprintf(c->err, sizeof(c->err), "%s set-up failed: %s", c->spec.sc->name,
 				 strerror(-err));
@@ -263,6 +269,14 @@ static void count_read(struct cellacc *c, int id, const struct bpfault_rec *rec)
 	a->fault += !!(rec->flags & RD_FAULT);
 	a->zeroed += !!(rec->flags & RD_ZEROED);
 	a->kept += !!(rec->flags & RD_KEPT);
+	if (a->has_levels && (rec->flags & RD_FAULT)) {
+		if (rec->flags & RD_HDR_FAULT)
+			a->levels.msghdr++;
+		else if (rec->flags & RD_IOV_FAULT)
+			a->levels.iovec++;
+		else
+			a->levels.data++;
+	}
 	a->mismatch += !!(rec->flags & RD_MISMATCH);
 	samples_add(&c->cost[id], (double)rec->cost_ns);
 }

@@ -105,7 +105,11 @@ struct syscall_impl {
 	const char *(*sink_ok)(const struct sink_desc *k);
 	bool forks;	     /* the call replaces the process (execve): it runs in a child */
 	bool replaces_image; /* after the call the old image is gone: exit hooks see another */
-	/* optional: per-cell resources of the call (writev's iovec, io_uring's ring) */
+	/* optional: what a page state writes at buf in place of the pattern of nonce (c->size
+	 * bytes): sendmsg-iov and sendmsg-hdr put the structure that leads to the data there */
+	void (*fill)(const struct cellrt *c, void *buf, uint64_t nonce);
+	/* optional: per-cell resources of the call (writev's iovec, io_uring's ring); -EOPNOTSUPP
+	 * with the reason in c->unsup: the cell cannot run (reported unsupported) */
 	int (*setup)(struct cellrt *c);
 	void (*teardown)(struct cellrt *c);
 };
@@ -196,6 +200,7 @@ struct cellrt {
 	void *iov;	    /* KIND_IOV: the iovec (resident, locked) pointing at buf */
 	void *ring;	    /* io_uring: the cell's ring */
 	void *shared;	    /* forks: a shared page for the child's report, and the argv array */
+	void *own;	    /* the syscall's own resident memory (sendmsg: msghdr, iovec, data) */
 	uint32_t later_off; /* execve: argv[1]'s offset from the new image's arg_start */
 	uint64_t calls;
 	const char *workdir; /* where files are made (a disk file system) */
@@ -215,5 +220,8 @@ static inline bool kind_is_str(int kind)
 
 /* fill buf with the pattern for nonce (size multiple of 8), and a NUL after it for strings */
 void pattern_fill(void *buf, uint32_t size, uint64_t nonce, bool str);
+/* what a page state writes at buf (c->size bytes) for a trial of nonce: the pattern, or what the
+ * syscall puts in the state's page instead (its fill: sendmsg-iov's iovec, sendmsg-hdr's msghdr) */
+void state_fill(const struct cellrt *c, void *buf, uint64_t nonce);
 
 #endif

@@ -178,6 +178,11 @@ static json_t *arm_to_json(const struct res_arm *a)
 		json_object_set_new(o, "exact", json_true());
 	if (a->has_kept)
 		json_object_set_new(o, "kept", json_integer((json_int_t)a->kept));
+	if (a->has_levels)
+		json_object_set_new(o, "levels",
+				    json_pack("{sIsIsI}", "msghdr", (json_int_t)a->levels.msghdr,
+					      "iovec", (json_int_t)a->levels.iovec, "data",
+					      (json_int_t)a->levels.data));
 	for (int k = 0; k < 2; k++) {
 		const struct res_cond *c = k ? &a->present : &a->absent;
 

@@ -70,6 +70,12 @@ struct res_arm {
 	 * not measured */
 	bool has_kept;
 	uint64_t kept; /* fault whose destination was left as it was */
+	/* sendmsg's kind (KIND_MSG): the faults by the level whose read failed; they sum to fault
+	 */
+	bool has_levels;
+	struct res_levels {
+		uint64_t msghdr, iovec, data;
+	} levels;
 	struct res_cond absent, present;
 	double call_ns, extra_call_ns, delay_ns;
 	bool is_tool;

@@ -74,6 +74,29 @@ static int opt_u64(struct ld *l, json_t *o, const char *where, const char *k, ui
 
 static int cond_from(struct ld *l, json_t *v, const char *w, struct res_cond *c);
 
+/* "levels": {msghdr, iovec, data}, faults by level: they sum to the arm's fault */
+static int load_levels(struct ld *l, json_t *o, const char *where, struct res_arm *a)
+{
+	json_t *v = json_object_get(o, "levels");
+	struct res_levels *lv = &a->levels;
+	char w[160];
+
+	a->has_levels = v != NULL;
+	memset(lv, 0, sizeof(*lv));
+	if (!v)
+		return 0;
+	snprintf(w, sizeof(w), "%s.levels", where);
+	if (!json_is_object(v))
+		return bad(l, "%s: must be an object", w);
+	if (get_u64(l, v, w, "msghdr", &lv->msghdr) || get_u64(l, v, w, "iovec", &lv->iovec) ||
+	    get_u64(l, v, w, "data", &lv->data))
+		return -EINVAL;
+	if (lv->msghdr > a->fault || lv->iovec > a->fault - lv->msghdr ||
+	    lv->data != a->fault - lv->msghdr - lv->iovec)
+		return bad(l, "%s: msghdr + iovec + data must equal fault", w);
+	return 0;
+}
+
 /* "absent" / "present": {n, fails, ...}; rates and intervals are recomputed from the counts */
 static int load_cond(struct ld *l, json_t *o, const char *where, const char *k, struct res_cond *c)
 {
@@ -221,7 +244,7 @@ static int load_arm(struct ld *l, json_t *o, const char *where, struct res_arm *
 	if (json_object_get(o, "tool") ? load_tool(l, o, where, a) : load_counts(l, o, where, a))
 		return -EINVAL;
 	if (opt_u64(l, o, where, "missed", &a->missed, NULL) ||
-	    opt_u64(l, o, where, "kept", &a->kept, &a->has_kept) ||
+	    opt_u64(l, o, where, "kept", &a->kept, &a->has_kept) || load_levels(l, o, where, a) ||
 	    load_cond(l, o, where, "absent", &a->absent) ||
 	    load_cond(l, o, where, "present", &a->present) || load_positions(l, o, where, a))
 		return -EINVAL;

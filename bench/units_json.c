@@ -18,8 +18,11 @@ static json_t *arm_json(const struct arm_desc *a, const bool *used_sc)
 
 static const char *kind_name(int kind)
 {
-	static const char *const k[] = {
-		[KIND_BUF] = "buf", [KIND_STR] = "str", [KIND_IOV] = "iov", [KIND_ARGV] = "argv"};
+	static const char *const k[] = {[KIND_BUF] = "buf",
+					[KIND_STR] = "str",
+					[KIND_IOV] = "iov",
+					[KIND_ARGV] = "argv",
+					[KIND_MSG] = "msg"};
 
 	return kind >= 0 && kind < (int)ARRAY_LEN(k) ? k[kind] : "buf";
 }

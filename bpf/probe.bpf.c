@@ -153,6 +153,19 @@ static __noinline int read_check(__u64 ptr, int method, __u32 kind, __s32 *ret,
 	nwords = size / 8;
 	if (method == RM_DYNPTR) /* a known prior fill, to tell "kept" from "zeroed" */
 		bpf_probe_read_kernel(s, size + 8, canary_fill);
+	if (kind == KIND_MSG) {
+		/* the msghdr, whole as agents read it; then its msg_iov, as writev's iovec array */
+		r = read_user(s, sizeof(struct user_msghdr), ptr, method, 0, task);
+		if (r < 0) {
+			*ret = r;
+			return RD_FIRED | RD_FAULT | RD_HDR_FAULT |
+			       (method == RM_DYNPTR && s->w[1] == DST_CANARY ? RD_KEPT : 0);
+		}
+		ptr = s->w[offsetof(struct user_msghdr, msg_iov) / 8];
+		if (method == RM_DYNPTR)
+			bpf_probe_read_kernel(s, sizeof(struct user_msghdr), canary_fill);
+		kind = KIND_IOV;
+	}
 	if (kind == KIND_IOV || kind == KIND_ARGV) {
 		/* the array first (iov_base, iov_len or argv[0], argv[1]), then what it points at
 		 */

@@ -29,6 +29,7 @@ enum bpfault_kind {
 	KIND_STR = 1,  /* a NUL-terminated string of size bytes (openat's path) */
 	KIND_IOV = 2,  /* a struct iovec whose iov_base holds size bytes (writev) */
 	KIND_ARGV = 3, /* an argv array whose argv[1] is a string of size bytes (execve) */
+	KIND_MSG = 4,  /* a struct user_msghdr, msg_iov[0].iov_base holds size bytes (sendmsg) */
 };
 
 /*
@@ -61,8 +62,9 @@ static inline __u64 bpfault_pos_nonce(__u64 nonce, __u32 pos)
 #define RD_FAULT     (1u << 2) /* helper returned < 0 */
 #define RD_ZEROED    (1u << 3) /* destination all zero (pattern expected non-zero) */
 #define RD_MISMATCH  (1u << 4) /* no error, not all zero, not the pattern */
-#define RD_IOV_FAULT (1u << 5) /* KIND_IOV: the iovec array itself could not be read */
+#define RD_IOV_FAULT (1u << 5) /* KIND_IOV, KIND_MSG: the iovec array itself could not be read */
 #define RD_KEPT	     (1u << 6) /* fault, and the destination still holds its prior fill (dynptr) */
+#define RD_HDR_FAULT (1u << 7) /* KIND_MSG: the msghdr itself could not be read */
 
 /* what user space asks for, one trial at a time */
 struct bpfault_ctl {

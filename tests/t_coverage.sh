@@ -129,6 +129,67 @@ UNTOUCHED='[("pwrite64","null"),("read","null"),("pread64","null"),("openat-einv
 check "syscalls: /dev/null, refused flags (EINVAL) and a missing program (ENOENT): exit fails >= 95%" "$R" \
 	"all(rate(cell(s, 'anon-pageout', k), 'exit') >= 0.95 for s, k in $UNTOUCHED)"
 
+# ---- sendmsg: msghdr -> msg_iov[0] -> data; each call path puts one level into the page state
+# (sendmsg: the data, sendmsg-iov: the iovec array, sendmsg-hdr: the msghdr), the others resident ----
+R=$T/msg/results.json
+MSG_ARMS=enter,exit,retry,raw-enter,raw-exit,btf-enter,btf-exit,dynptr,sleep,sleep-tp,iter,deferred,deferred-signal,deferred-on-fail
+"$B" run -s sendto,sendmsg,sendmsg-iov,sendmsg-hdr -p resident,anon-pageout,file-pageout,untouched -k socket \
+	-a $MSG_ARMS -n $N -o "$T/msg" >"$T/msg.out" 2>&1
+MSGS='[("sendmsg", "data"), ("sendmsg-iov", "iovec"), ("sendmsg-hdr", "msghdr")]'
+OUTS="('anon-pageout', 'file-pageout')" ALL="('resident', 'anon-pageout', 'file-pageout')"
+check "sendmsg: run completes" "$R" 'd["meta"]["complete"]'
+# the arms that serve sendto (meta.units: each arm's hook per syscall) against sendmsg's
+served=$($PY -c 'import json, sys
+hooks = lambda f, s: sorted(a["name"] for a in json.load(open(f))["meta"]["units"]["arms"] if s in a["hooks"])
+t = hooks(sys.argv[1], "sendto")
+print("ok" if t and all(hooks(sys.argv[2], s) == t for s in ("sendmsg", "sendmsg-iov", "sendmsg-hdr")) else t)' \
+	"$R" "$R" 2>&1)
+[ "$served" = ok ] && pass "sendmsg: every arm that serves sendto serves the three sendmsg call paths" ||
+	fail "sendmsg: every arm that serves sendto serves the three sendmsg call paths" "$served"
+check "sendmsg: resident control, 0 failures for every arm (all three call paths)" "$R" \
+	"all(cell(s, 'resident', 'socket')['status'] == 'ok' and all(a['fails'] == 0 for a in cell(s, 'resident', 'socket')['arms'].values()) for s, _ in $MSGS)"
+check "sendmsg: paged out, the intended level's page absent (pagemap) on >= 95% of trials" "$R" \
+	"all(cell(s, st, 'socket')['status'] == 'ok' and out(cell(s, st, 'socket')) >= 0.95 for s, _ in $MSGS for st in $OUTS)"
+check "sendmsg: paged out, every enter-time arm fails >= 95%" "$R" \
+	"all(rate(cell(s, st, 'socket'), a) >= 0.95 for s, _ in $MSGS for st in $OUTS for a in ('enter', 'raw-enter', 'btf-enter', 'dynptr'))"
+check "sendmsg: the failed reads failed at the level put in the page state, never at another" "$R" \
+	"all(cell(s, st, 'socket')['arms'][a]['levels'][lv] == cell(s, st, 'socket')['arms'][a]['fault'] >= 0.95 * cell(s, st, 'socket')['arms'][a]['n'] for s, lv in $MSGS for st in $OUTS for a in ('enter', 'raw-enter', 'btf-enter', 'dynptr'))"
+check "sendmsg: the kernel copies msghdr, iovec and data in: exit-time arms fail <= 1% at every level" "$R" \
+	"all(rate(cell(s, st, 'socket'), a) <= 0.01 for s, _ in $MSGS for st in $OUTS for a in ('exit', 'retry', 'raw-exit', 'btf-exit'))"
+check "sendmsg: the arms that fault pages in (sleep, deferred*) never fail" "$R" \
+	"all(rate(cell(s, st, 'socket'), a) == 0 for s, _ in $MSGS for st in $OUTS for a in ('sleep', 'deferred', 'deferred-signal', 'deferred-on-fail'))"
+check "sendmsg untouched: the data reads as zeros where it is absent; iovec/msghdr unsupported, saying why" "$R" \
+	"cell('sendmsg', 'untouched', 'socket')['status'] == 'ok' and rate(cell('sendmsg', 'untouched', 'socket'), 'enter') >= 0.95 and rate(cell('sendmsg', 'untouched', 'socket'), 'exit') == 0 and all(unsup(cell(s, 'untouched', 'socket')) and 'never writes the page' in cell(s, 'untouched', 'socket')['status'] for s in ('sendmsg-iov', 'sendmsg-hdr'))"
+grep -q 'failed at: msghdr 0, iovec [1-9][0-9]*, data 0' "$T/msg.out" &&
+	pass "sendmsg: the run table says which level failed" ||
+	fail "sendmsg: the run table says which level failed" "$(head -c 300 "$T/msg.out")"
+
+# ---- execveat: a dirfd and a relative path, argv at argument 2; execve's machinery ----
+R=$T/exat/results.json
+"$B" run -q -s execveat,execve -p resident,anon-pageout,file-pageout -k none \
+	-a enter,exit,retry,raw-enter,raw-exit,btf-enter,btf-exit,dynptr,sleep,later,exit-mm -n $N \
+	-o "$T/exat" >"$T/exat.out" 2>&1
+X="cell('execveat', st, 'none')"
+check "execveat: run completes, every cell ok" "$R" \
+	"d['meta']['complete'] and all($X['status'] == 'ok' for st in $ALL)"
+check "execveat: resident, 0 failures for every arm that reads before the image is replaced or from the new one" "$R" \
+	"all(rate(cell('execveat', 'resident', 'none'), a) == 0 for a in ('enter', 'raw-enter', 'btf-enter', 'dynptr', 'sleep', 'later', 'exit-mm', 'retry'))"
+check "execveat: exit arms read the old pointer in the new image: they fail on every trial, resident too" "$R" \
+	"all(rate($X, a) == 1 and $X['arms'][a]['fault'] == $X['arms'][a]['n'] for st in $ALL for a in ('exit', 'raw-exit', 'btf-exit'))"
+check "execveat: paged out, >= 95% absent (pagemap) and the enter-time arms fail >= 95%" "$R" \
+	"all(out($X) >= 0.95 and all(rate($X, a) >= 0.95 for a in ('enter', 'raw-enter', 'btf-enter', 'dynptr')) for st in $OUTS)"
+check "execveat: later (sched_process_exec) and exit-mm read the new image's copy: 0 failures" "$R" \
+	"all(rate($X, a) == 0 for st in $OUTS for a in ('later', 'exit-mm'))"
+check "execveat: every arm's failure rate within 5 points of execve's" "$R" \
+	"all(abs(rate($X, a) - rate(cell('execve', st, 'none'), a)) <= 0.05 for st in $ALL for a in $X['arms'])"
+# alone (no execve programs attached): a successful execveat returns through sys_exit_execve,
+# so the exit arms must hook it too, or they never fire
+R=$T/exat1/results.json
+"$B" run -q -s execveat -p resident,anon-pageout -k none -a enter,exit,retry,raw-exit,exit-mm,later -n 50 \
+	-o "$T/exat1" >"$T/exat1.out" 2>&1
+check "execveat alone: every cell ok, every exit-time arm fired on every trial" "$R" \
+	"d['meta']['complete'] and all(x['status'] == 'ok' and all(a['missed'] == 0 and a['n'] == x['trials'] for a in x['arms'].values()) for x in d['cells'])"
+
 # ---- left as found: swap, zram, cgroups, stress-ng, DAMON's kdamonds and their files ----
 after=$(host_state)
 [ "$before" = "$after" ] && pass "host left as found (swap, zram, cgroups, stress-ng, DAMON)" ||

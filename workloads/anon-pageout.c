@@ -5,7 +5,7 @@
 
 static int anon_pageout_prepare(struct cellrt *c, uint64_t *nonce)
 {
-	pattern_fill(c->buf, c->size, *nonce, is_str(c));
+	state_fill(c, c->buf, *nonce);
 	return advise_span(c, MADV_PAGEOUT);
 }
 

@@ -451,8 +451,7 @@ static int damon_setup(struct cellrt *c)
 		madvise(c->region, len, MADV_NOHUGEPAGE);
 		for (size_t s = 0; s < c->nslots; s++) {
 			d->nonce[s] = c->seed ^ ((uint64_t)(s + 1) * 0x9e3779b97f4a7c15ull);
-			pattern_fill(slot_buf(c, s), c->size, d->nonce[s],
-				     kind_is_str(c->sc->kind));
+			state_fill(c, slot_buf(c, s), d->nonce[s]);
 		}
 	}
 	sys_memcg_enter(NULL);
@@ -486,7 +485,7 @@ static void damon_after(struct cellrt *c)
 {
 	struct dcell *d = c->priv;
 
-	pattern_fill(slot_buf(c, d->cur), c->size, d->next, kind_is_str(c->sc->kind));
+	state_fill(c, slot_buf(c, d->cur), d->next);
 	d->nonce[d->cur] = d->next;
 	c->slot++;
 }

@@ -27,6 +27,14 @@ void pattern_fill(void *buf, uint32_t size, uint64_t nonce, bool str)
 		((uint8_t *)buf)[size] = 0;
 }
 
+void state_fill(const struct cellrt *c, void *buf, uint64_t nonce)
+{
+	if (c->sc->impl->fill)
+		c->sc->impl->fill(c, buf, nonce);
+	else
+		pattern_fill(buf, c->size, nonce, is_str(c));
+}
+
 bool is_str(const struct cellrt *c)
 {
 	return kind_is_str(c->sc->kind);
@@ -99,8 +107,7 @@ static int file_regenerate(struct cellrt *c)
 	c->gen++;
 	memset(tmp, 0xa5, total);
 	for (size_t s = 0; s < c->nslots; s++)
-		pattern_fill(tmp + s * slot_bytes() + c->offset, c->size, file_nonce(c, s),
-			     is_str(c));
+		state_fill(c, tmp + s * slot_bytes() + c->offset, file_nonce(c, s));
 	w = pwrite(c->region_fd, tmp, total, 0);
 	free(tmp);
 	if (w != (ssize_t)total)

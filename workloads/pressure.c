@@ -395,7 +395,7 @@ static int pressure_setup(struct cellrt *c, const struct level *lv)
 	}
 	for (size_t s = 0; !err && s < c->nslots; s++) {
 		pc->nonce[s] = c->seed ^ ((uint64_t)(s + 1) * 0x9e3779b97f4a7c15ull);
-		pattern_fill(slot_buf(c, s), c->size, pc->nonce[s], is_str(c));
+		state_fill(c, slot_buf(c, s), pc->nonce[s]);
 	}
 	err2 = sys_memcg_enter(NULL); /* only the pool is charged to the cell's cgroup */
 	if (err || err2)
@@ -466,7 +466,7 @@ void pressure_after(struct cellrt *c)
 {
 	struct pcell *pc = c->priv;
 
-	pattern_fill(slot_buf(c, pc->cur), c->size, pc->next, is_str(c));
+	state_fill(c, slot_buf(c, pc->cur), pc->next);
 	pc->nonce[pc->cur] = pc->next;
 	c->slot++;
 }

@@ -19,7 +19,7 @@ static int resident_setup(struct cellrt *c)
 
 static int resident_prepare(struct cellrt *c, uint64_t *nonce)
 {
-	pattern_fill(c->buf, c->size, *nonce, is_str(c));
+	state_fill(c, c->buf, *nonce);
 	return 0;
 }
 

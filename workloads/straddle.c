@@ -29,7 +29,7 @@ static int straddle_out(struct cellrt *c, uint64_t *nonce, unsigned which)
 {
 	uintptr_t first = (uintptr_t)c->buf & ~(uintptr_t)(PAGE_SZ - 1);
 
-	pattern_fill(c->buf, c->size, *nonce, kind_is_str(c->sc->kind));
+	state_fill(c, c->buf, *nonce);
 	if (madvise((void *)(first + which * PAGE_SZ), PAGE_SZ, MADV_PAGEOUT) < 0)
 		return -errno;
 	return 0;

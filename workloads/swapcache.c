@@ -14,7 +14,7 @@ static int swapcache_prepare(struct cellrt *c, uint64_t *nonce)
 {
 	int err;
 
-	pattern_fill(c->buf, c->size, *nonce, kind_is_str(c->sc->kind));
+	state_fill(c, c->buf, *nonce);
 	err = advise_span(c, MADV_PAGEOUT);
 	return err ? err : advise_span(c, MADV_WILLNEED);
 }

@@ -134,7 +134,7 @@ static int thp_prepare(struct cellrt *c, uint64_t *nonce)
 	/* a fresh huge page each trial: the old one is (partly) in swap */
 	if (madvise(t->huge, t->hsize, MADV_DONTNEED) < 0)
 		return -errno;
-	pattern_fill(c->buf, c->size, *nonce, kind_is_str(c->sc->kind));
+	state_fill(c, c->buf, *nonce);
 	t->trials++;
 	t->huge_before += is_huge(t, c->buf);
 	if (madvise(t->huge, t->hsize, MADV_PAGEOUT) < 0)

@@ -126,7 +126,7 @@ static int uffd_prepare(struct cellrt *c, uint64_t *nonce)
 {
 	struct uffd *u = c->priv;
 
-	pattern_fill(u->stage + (c->buf - c->region), c->size, *nonce, kind_is_str(c->sc->kind));
+	state_fill(c, u->stage + (c->buf - c->region), *nonce);
 	return advise_span(c, MADV_DONTNEED); /* missing again: the next access asks the thread */
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Arms at hooks that are not the syscall's: io_uring submission and completion, and execve's
- * sched_process_exec (argv read from the new image) for `later`.
+ * (and execveat's) sched_process_exec (argv read from the new image) for `later`.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -58,7 +58,8 @@ static int later_progs(struct probe_bpf *s, int sc, struct bpf_program **out, in
 {
 	if (max < 1)
 		return 0;
-	out[0] = sc == SC_execve ? s->progs.exec_later : s->progs.uring_complete;
+	out[0] = sc == SC_execve || sc == SC_execveat ? s->progs.exec_later
+						      : s->progs.uring_complete;
 	return 1;
 }
 
@@ -79,6 +80,9 @@ const struct arm_impl arm_later = {
 					   {SC_execve, "tracepoint/sched/sched_process_exec "
 						       "(argv[1] from the new image's "
 						       "mm->arg_start)"},
+					   {SC_execveat, "tracepoint/sched/sched_process_exec "
+							 "(argv[1] from the new image's "
+							 "mm->arg_start)"},
 					   {0}},
 	.progs = later_progs,
 };

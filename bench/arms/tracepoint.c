@@ -42,11 +42,23 @@ static int enter_progs(struct probe_bpf *s, int sc, struct bpf_program **out, in
 	return tp_syscall_progs(s, sc, false, out, max);
 }
 
-/* exit and retry need the enter program too: it saves the pointer */
+/*
+ * exit and retry need the enter program too: it saves the pointer. A successful execveat returns
+ * through sys_exit_execve, not sys_exit_execveat (measured: the new image's exit is execve's, as
+ * Falco's libs found), a failed one through its own: both exits for execveat.
+ */
 static int exit_progs(struct probe_bpf *s, int sc, struct bpf_program **out, int max)
 {
-	return tp_syscall_progs(s, sc, true, out, max);
+	int n = tp_syscall_progs(s, sc, true, out, max);
+
+	if (sc == SC_execveat && n == 2 && max > 2)
+		out[n++] = s->progs.tp_exit_execve;
+	return n;
 }
+
+#define EXECVEAT_EXIT                                                                              \
+	"tracepoint/syscalls/sys_exit_execve (a successful execveat returns there) and "           \
+	"sys_exit_execveat, pointer saved at sys_enter_execveat"
 
 const struct arm_impl arm_enter = {
 	.hooks = (const struct arm_hook[]){{SC_ARGS, "tracepoint/syscalls/sys_enter_%s"}, {0}},
@@ -54,14 +66,18 @@ const struct arm_impl arm_enter = {
 };
 
 const struct arm_impl arm_exit = {
-	.hooks = (const struct arm_hook[]){{SC_ARGS, "tracepoint/syscalls/sys_exit_%1$s, pointer "
+	.hooks = (const struct arm_hook[]){{SC_execveat, EXECVEAT_EXIT},
+					   {SC_ARGS, "tracepoint/syscalls/sys_exit_%1$s, pointer "
 						     "saved at sys_enter_%1$s"},
 					   {0}},
 	.progs = exit_progs,
 };
 
 const struct arm_impl arm_retry = {
-	.hooks = (const struct arm_hook[]){{SC_ARGS, "tracepoint/syscalls/sys_enter_%1$s; if that "
+	.hooks = (const struct arm_hook[]){{SC_execveat, "tracepoint/syscalls/sys_enter_execveat; "
+							 "if that read failed, again at the exit "
+							 "(" EXECVEAT_EXIT ")"},
+					   {SC_ARGS, "tracepoint/syscalls/sys_enter_%1$s; if that "
 						     "read failed, again at sys_exit_%1$s"},
 					   {0}},
 	.progs = exit_progs,

@@ -86,6 +86,12 @@ static int fmt_truth(char *b, size_t l, const struct res_arm *a)
 			     (unsigned long long)a->absent.fails, (unsigned long long)a->absent.n,
 			     (unsigned long long)a->present.fails,
 			     (unsigned long long)a->present.n);
+	/* sendmsg: which level's read failed (msghdr, its iovec array, the data) */
+	if (a->has_levels && a->fault && n >= 0 && (size_t)n < l)
+		n += snprintf(
+			b + n, l - (size_t)n, "%sfailed at: msghdr %llu, iovec %llu, data %llu",
+			n ? "; " : "", (unsigned long long)a->levels.msghdr,
+			(unsigned long long)a->levels.iovec, (unsigned long long)a->levels.data);
 	/* what a strategy costs the workload, where it is more than noise */
 	if (isfinite(a->extra_call_ns) && fabs(a->extra_call_ns) >= 5000 && n >= 0 && (size_t)n < l)
 		n += snprintf(b + n, l - (size_t)n, "%sthe call took %+.1f us more", n ? "; " : "",

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The workload's call site and the checks several syscalls share. */
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 #include "syscalls.h"
 
@@ -22,6 +23,11 @@ const char *wrote_all(struct cellrt *c, long r)
 const char *data_sink(const struct sink_desc *k)
 {
 	return k->is_none ? "needs a data sink (file, null, pipe, socket)" : NULL;
+}
+
+const char *socket_only(const struct sink_desc *k)
+{
+	return strcmp(k->name, "socket") ? "needs the socket sink" : NULL;
 }
 
 const char *path_only(const struct sink_desc *k)

@@ -82,7 +82,7 @@ static long later_truth(const char *const *argv)
 	return mask;
 }
 
-long exec_call(struct cellrt *c, const char *path)
+char **exec_args(struct cellrt *c, const char *path, char ***envp_out)
 {
 	char **argv = c->iov, **envp = argv + BPFAULT_NARGS + 2;
 	volatile unsigned *report = c->shared;
@@ -105,7 +105,15 @@ long exec_call(struct cellrt *c, const char *path)
 	if (truth < 0)
 		_exit(120); /* the child could not read its pagemap */
 	report[1] = (unsigned)truth;
-	return bpfault_call(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
+	*envp_out = envp;
+	return argv;
+}
+
+long exec_call(struct cellrt *c, const char *path)
+{
+	char **envp, **argv = exec_args(c, path, &envp);
+
+	return bpfault_call(SYS_execve, (long)argv[0], (long)argv, (long)envp, 0, 0, 0);
 }
 
 static long execve_issue(struct cellrt *c)
@@ -123,7 +131,7 @@ const char *exec_failed(struct cellrt *c, long r)
 			  : "the child failed otherwise";
 }
 
-static const char *exited_zero(struct cellrt *c, long r)
+const char *exited_zero(struct cellrt *c, long r)
 {
 	(void)c;
 	if (r == 0)
