@@ -139,12 +139,14 @@ struct res_units {
 };
 
 struct res_run {
-	json_t *meta;	      /* owned; the "meta" object as read or written */
-	bool complete;	      /* meta.complete */
-	char matrix_id[32];   /* meta.matrix_id: fingerprint of the cell keys and arm sets */
-	char kernel[128];     /* meta.kernel */
+	json_t *meta;	    /* owned; the "meta" object as read or written */
+	bool complete;	    /* meta.complete */
+	char matrix_id[32]; /* meta.matrix_id: fingerprint of the cell keys and arm sets */
+	char kernel[128];   /* meta.kernel */
+
 	char accel[16];	      /* meta.accel: "native", "tcg"; "" in files older than --kernel */
 	bool cost_comparable; /* meta.cost_comparable (true when absent): costs may be shown */
+
 	int ncells;
 	struct res_cell *cells;
 	struct res_units units; /* parsed from meta.units by res_load() */
