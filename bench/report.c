@@ -18,13 +18,17 @@
 #include "html.h"
 #include "plots.h"
 #include "report.h"
+#include "report_text.h"
 #include "results.h"
 
 static const char usage_text[] =
 	"usage: bpfault report DIR [--format svg,png]\n\n"
-	"Writes DIR/report.html (the plots inlined as SVG) and DIR/plots/ from\n"
-	"DIR/results.json with gnuplot. Needs neither root nor BPF. Nothing is left\n"
-	"behind on failure.\n\n"
+	"Writes DIR/report.html (the plots inlined as SVG), DIR/report.md,\n"
+	"DIR/report.txt and DIR/plots/ from DIR/results.json with gnuplot. Needs\n"
+	"neither root nor BPF. Nothing is left behind on failure. A directory of\n"
+	"several kernels' runs (DIR/index.json, from run --kernel K --kernel K2)\n"
+	"gets each kernel's report and DIR/report.{html,md,txt} with the kernel\n"
+	"axis: per syscall x sink, each arm's worst failure rate on each kernel.\n\n"
 	"  -f, --format LIST  plot files: svg, png or svg,png (default svg)\n"
 	"  -h, --help         this help\n\n"
 	"exit status: 0 done, 2 bad usage or a bad results.json, 77 gnuplot missing,\n"
@@ -48,6 +52,21 @@ static int parse_formats(const char *s, bool *png, bool *svg)
 	}
 	free(dup);
 	return ret || !(*png || *svg) ? -EINVAL : 0;
+}
+
+/* report.md and report.txt into DIR, once report.html is there */
+static int commit_text(struct plotter *p, const char *dir)
+{
+	static const char *const names[] = {"report.md", "report.txt"};
+	char from[PATH_MAX + 16], to[PATH_MAX + 16];
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(from, sizeof(from), "%s/%s", p->tmp, names[i]);
+		snprintf(to, sizeof(to), "%s/%s", dir, names[i]);
+		if (rename(from, to) < 0)
+			return plot_fail(p, -errno, "rename into %s: %s", to, strerror(errno));
+	}
+	return 0;
 }
 
 /* swap the new plots/ and report.html into DIR; the old ones go to the work directory */
@@ -78,7 +97,7 @@ static int commit(struct plotter *p, const char *dir)
 			rename(old, plots);
 		return plot_fail(p, -e, "rename into %s: %s", html, strerror(e));
 	}
-	return 0;
+	return commit_text(p, dir);
 }
 
 /* everything the report is made of, built once */
@@ -104,22 +123,39 @@ static int draw(struct report *r)
 	return ret ? ret : plot_run(&r->p);
 }
 
+/* p->tmp/name from b (freed); 0 or -errno */
+static int write_tmp(struct plotter *p, const char *name, struct sbuf *b)
+{
+	char path[PATH_MAX + 16];
+	int ret;
+
+	if (b->err) {
+		sb_free(b);
+		return plot_fail(p, -ENOMEM, "out of memory");
+	}
+	snprintf(path, sizeof(path), "%s/%s", p->tmp, name);
+	ret = write_file_atomic(path, b->s ? b->s : "", b->len);
+	sb_free(b);
+	return ret ? plot_fail(p, ret, "%s: %s", path, strerror(-ret)) : 0;
+}
+
 static int write_page(struct report *r)
 {
 	struct html_in in = {&r->x, &r->sum, &r->notes, &r->p};
-	char path[PATH_MAX + 16];
 	struct sbuf b = {0};
 	int ret;
 
 	html_page(&b, &in);
-	if (b.err) {
-		sb_free(&b);
-		return plot_fail(&r->p, -ENOMEM, "out of memory");
+	ret = write_tmp(&r->p, "report.html", &b);
+	if (!ret) {
+		text_report(&b, VIEW_MD, &r->x, &r->sum, &r->notes);
+		ret = write_tmp(&r->p, "report.md", &b);
 	}
-	snprintf(path, sizeof(path), "%s/report.html", r->p.tmp);
-	ret = write_file_atomic(path, b.s, b.len);
-	sb_free(&b);
-	return ret ? plot_fail(&r->p, ret, "%s: %s", path, strerror(-ret)) : 0;
+	if (!ret) {
+		text_report(&b, VIEW_TEXT, &r->x, &r->sum, &r->notes);
+		ret = write_tmp(&r->p, "report.txt", &b);
+	}
+	return ret;
 }
 
 /* 0 or -errno, the error in err */
