@@ -35,6 +35,7 @@ static const char css[] =
 	"ul.dropped{margin:2px 0;padding-left:18px}"
 	"div.pair{border-left:4px solid #999;padding-left:8px;margin:16px 0}"
 	"div.pair figure{margin:6px 0}"
+	".us{background:repeating-linear-gradient(45deg,#dbe6f3 0 4px,#fff 4px 8px);color:#1d3f66}"
 	".legend span{display:inline-block;padding:1px 8px;border:1px solid #999;margin-right:4px}";
 
 static int rate_class(double rate, double hi)
@@ -142,6 +143,11 @@ static const struct plot *find_plot(const struct plotter *p, enum plot_kind kind
 }
 
 static void figure(struct sbuf *b, const struct plotter *p, const struct plot *pl);
+
+void html_figure(struct sbuf *b, const struct plotter *p, const struct plot *pl)
+{
+	figure(b, p, pl);
+}
 
 void html_answer(struct sbuf *b, const struct html_in *in)
 {
@@ -433,16 +439,22 @@ static void banner(struct sbuf *b, const struct res_run *run)
 			     "finished.</div>\n");
 }
 
+void html_head(struct sbuf *b, const char *title)
+{
+	sb_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		     "<title>bpfault report: ");
+	esc_html(b, title);
+	sb_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+}
+
 void html_page(struct sbuf *b, const struct html_in *in)
 {
 	const struct res_run *run = in->x->run;
 	json_t *host = json_object_get(run->meta, "hostname");
 
-	sb_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		     "<title>bpfault report: ");
-	esc_html(b, run->kernel[0] ? run->kernel : "unknown kernel");
-	sb_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>bpfault report: ", css);
+	html_head(b, run->kernel[0] ? run->kernel : "unknown kernel");
+	sb_printf(b, "<h1>bpfault report: ");
 	esc_html(b, run->kernel[0] ? run->kernel : "unknown kernel");
 	if (json_is_string(host)) {
 		sb_printf(b, " on ");

@@ -18,6 +18,7 @@
 #include "html.h"
 #include "plots.h"
 #include "report.h"
+#include "kset.h"
 #include "report_text.h"
 #include "results.h"
 
@@ -213,6 +214,75 @@ static int report_parse(int argc, char **argv, bool *png, bool *svg)
 	return 0;
 }
 
+/* DIR/report.{html,md,txt} and plots/ for a kernel set: the kernel axis; 0 or -errno */
+static int make_kernel_page(const struct kset *ks, const char *dir, bool png, bool svg, char *err,
+			    size_t errlen)
+{
+	static const enum view_form forms[] = {VIEW_HTML, VIEW_MD, VIEW_TEXT};
+	static const char *const names[] = {"report.html", "report.md", "report.txt"};
+	struct plotter p = {0};
+	struct kaxis kx;
+	int ret = plot_init(&p, dir, ".report.tmp", err, errlen);
+
+	p.png = png;
+	p.svg = svg;
+	if (!ret && kx_build(ks, &kx))
+		ret = plot_fail(&p, -ENOMEM, "out of memory");
+	else if (!ret) {
+		ret = plots_kernels(&p, &kx);
+		if (!ret)
+			ret = plot_run(&p);
+		for (size_t i = 0; !ret && i < ARRAY_SIZE(forms); i++) {
+			struct sbuf b = {0};
+
+			kernels_page(&b, forms[i], &kx, ks, &p);
+			ret = write_tmp(&p, names[i], &b);
+		}
+		kx_free(&kx);
+	}
+	if (!ret)
+		ret = commit(&p, dir);
+	plot_fini(&p);
+	return ret;
+}
+
+/* every kernel's own report, then the kernel axis in DIR; an exit status */
+static int report_kernels(const char *dir, bool png, bool svg)
+{
+	char err[768] = "";
+	struct kset ks;
+	int ret;
+
+	if (kset_load(dir, &ks, err, sizeof(err)))
+		return err_msg("report: %s", err), EXIT_USAGE;
+	if (!kset_nloaded(&ks)) {
+		err_msg("report: %s: no kernel of index.json has results (%s: %s)", dir,
+			ks.k[0].release, ks.k[0].why);
+		kset_free(&ks);
+		return EXIT_USAGE;
+	}
+	ret = 0;
+	for (int i = 0; i < ks.n && !ret; i++) {
+		if (!ks.k[i].loaded) {
+			err_msg("report: WARNING: kernel %s: no results (%s); shown as missing",
+				ks.k[i].release, ks.k[i].why);
+			continue;
+		}
+		ret = make_report(&ks.k[i].run, ks.k[i].dir, png, svg, err, sizeof(err));
+		if (!ret)
+			printf("%s/report.html\n", ks.k[i].dir);
+	}
+	if (!ret)
+		ret = make_kernel_page(&ks, dir, png, svg, err, sizeof(err));
+	kset_free(&ks);
+	if (ret) {
+		err_msg("report: %s", err);
+		return ret == -ENOENT ? EXIT_SKIP : EXIT_INTERNAL;
+	}
+	printf("%s/report.html\n", dir);
+	return EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	bool png = false, svg = true;
@@ -226,6 +296,8 @@ int cmd_report(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "%s", argv[optind]);
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return err_msg("report: %s: not a results directory", dir), EXIT_USAGE;
+	if (kset_is_index(dir))
+		return report_kernels(dir, png, svg);
 	if (res_load(dir, &run, err, sizeof(err)))
 		return err_msg("report: %s", err), EXIT_USAGE;
 	ret = make_report(&run, dir, png, svg, err, sizeof(err));

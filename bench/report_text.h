@@ -9,6 +9,7 @@
 #include "analysis.h"
 #include "esc.h"
 #include "kaxis.h"
+#include "plot.h"
 #include "view.h"
 
 /* one run's report, f VIEW_MD or VIEW_TEXT */
@@ -18,7 +19,15 @@ void text_report(struct sbuf *b, enum view_form f, const struct res_index *x,
 void text_unsup(struct sbuf *b, enum view_form f, const struct res_index *x);
 /* a worst rate: "100.0% [99.6, 100.0]", "0% (<=0.4%) safe", "n/m" (worst NAN) */
 void text_rate(char *buf, size_t len, double worst, double lo, double hi, bool safe);
-/* a kernel set's report: the kernels, then per syscall x sink the arm x kernel table */
-void text_kernels(struct sbuf *b, enum view_form f, const struct kaxis *kx);
+/*
+ * A kernel set's report body, in any form: the answer across kernels, the kernels, per syscall x
+ * sink the arm by kernel table (HTML: with its heatmap from p, which may be NULL), the reasons.
+ */
+void view_kernels(struct sbuf *b, enum view_form f, const struct kaxis *kx, const struct kset *ks,
+		  const struct plotter *p);
+
+/* the whole kernel-set report page in form f (HTML: a complete document) */
+void kernels_page(struct sbuf *b, enum view_form f, const struct kaxis *kx, const struct kset *ks,
+		  const struct plotter *p);
 
 #endif
