@@ -135,3 +135,23 @@ int kset_nloaded(const struct kset *ks)
 		n += ks->k[i].loaded;
 	return n;
 }
+
+int kset_load_any(const char *path, struct kset *ks, char *err, size_t errlen)
+{
+	struct kset_kernel *k = &ks->k[0];
+
+	if (kset_is_index(path))
+		return kset_load(path, ks, err, errlen);
+	memset(ks, 0, sizeof(*ks));
+	snprintf(ks->dir, sizeof(ks->dir), "%s", path);
+	if (res_load(path, &k->run, err, errlen))
+		return -EINVAL;
+	ks->n = 1;
+	ks->single = true;
+	k->loaded = true;
+	snprintf(k->release, sizeof(k->release), "%s", k->run.kernel);
+	snprintf(k->spec, sizeof(k->spec), "%.63s", k->run.kernel);
+	snprintf(k->dir, sizeof(k->dir), "%s", path);
+	snprintf(k->status, sizeof(k->status), "ok");
+	return 0;
+}

@@ -29,6 +29,7 @@ struct kset_kernel {
 
 struct kset {
 	char dir[PATH_MAX];
+	bool single; /* one run directory (or .json) that has no index.json */
 	int n;
 	struct kset_kernel k[KSET_MAX];
 };
@@ -41,6 +42,9 @@ bool kset_is_index(const char *dir);
  * -ENOMEM with one line in err (a bad index: not JSON, wrong format, a bad entry).
  */
 int kset_load(const char *dir, struct kset *ks, char *err, size_t errlen);
+/* a kernel set from an index directory, or from one run (DIR or .json): a set of one with
+ * single true; 0 or -EINVAL / -ENOMEM with err */
+int kset_load_any(const char *path, struct kset *ks, char *err, size_t errlen);
 void kset_free(struct kset *ks);
 /* the kernel of that release, or NULL */
 const struct kset_kernel *kset_find(const struct kset *ks, const char *release);

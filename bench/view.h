@@ -27,6 +27,9 @@ void view_heading(struct sbuf *b, enum view_form f, int level, const char *id, c
 void view_item(struct sbuf *b, enum view_form f, int depth, bool warn, const struct sbuf *item);
 /* a paragraph (already in the form) */
 void view_para(struct sbuf *b, enum view_form f, const struct sbuf *para);
+/* s as text wrapped to VIEW_TEXT_COLS: the first line after first, the others after indent
+ * spaces; ends with a newline */
+void view_wrap(struct sbuf *b, const char *s, const char *first, int indent);
 /* "What this means": the notes, in the form */
 void view_notes(struct sbuf *b, enum view_form f, const struct res_index *x,
 		const struct an_notes *n);

@@ -84,7 +84,7 @@ void view_heading(struct sbuf *b, enum view_form f, int level, const char *id, c
 }
 
 /* s wrapped to VIEW_TEXT_COLS: the first line after first, the others after indent spaces */
-static void wrap(struct sbuf *b, const char *s, const char *first, int indent)
+void view_wrap(struct sbuf *b, const char *s, const char *first, int indent)
 {
 	int col = (int)strlen(first);
 
@@ -116,9 +116,9 @@ void view_item(struct sbuf *b, enum view_form f, int depth, bool warn, const str
 	else if (f == VIEW_MD)
 		sb_printf(b, "%s- %s%s\n", depth ? "  " : "", warn ? "**Warning:** " : "", s);
 	else if (warn)
-		wrap(b, s, depth ? "    - WARNING: " : "- WARNING: ", depth ? 6 : 2);
+		view_wrap(b, s, depth ? "    - WARNING: " : "- WARNING: ", depth ? 6 : 2);
 	else
-		wrap(b, s, depth ? "    - " : "- ", depth ? 6 : 2);
+		view_wrap(b, s, depth ? "    - " : "- ", depth ? 6 : 2);
 }
 
 void view_para(struct sbuf *b, enum view_form f, const struct sbuf *para)
@@ -130,7 +130,7 @@ void view_para(struct sbuf *b, enum view_form f, const struct sbuf *para)
 	else if (f == VIEW_MD)
 		sb_printf(b, "%s\n\n", s);
 	else {
-		wrap(b, s, "", 0);
+		view_wrap(b, s, "", 0);
 		sb_printf(b, "\n");
 	}
 }
