@@ -242,7 +242,15 @@ static void kernels(struct sbuf *b, enum view_form f, const struct kset *ks)
 			strncat(r[5].s, "/report.html", sizeof(r[5].s) - strlen(r[5].s) - 1);
 		r[3].cls = e->loaded && e->run.complete ? NULL : "warn";
 	}
-	table(b, f, c, ks->n + 1, 6);
+	/* text: the reports' paths are the kernels' directories, said once below the table */
+	if (f == VIEW_TEXT)
+		for (int i = 0; i <= ks->n; i++)
+			memmove(&c[i * 5], &c[i * 6], 5 * sizeof(*c));
+	table(b, f, c, ks->n + 1, f == VIEW_TEXT ? 5 : 6);
+	if (f == VIEW_TEXT)
+		sb_printf(
+			b,
+			"Each kernel's own report: DIR/<release>/report.txt (and .md, .html).\n\n");
 	free(c);
 }
 
