@@ -32,8 +32,11 @@ static void gate_usage(FILE *f)
 {
 	fputs("usage: bpfault gate --baseline FILE DIR [options]\n"
 	      "Gates the run in DIR (or a results .json) against a baseline made by\n"
-	      "'bpfault baseline'.\n\n"
-	      "  -b, --baseline FILE  the baseline\n"
+	      "'bpfault baseline'. A DIR of several kernels (index.json) gates each\n"
+	      "kernel against its own baseline: --baseline BDIR holding <release>.json\n"
+	      "per kernel (bpfault baseline DIR -o BDIR); a kernel without one is not\n"
+	      "gated: one line, exit 2 (1 if another kernel regressed).\n\n"
+	      "  -b, --baseline FILE  the baseline (or BDIR, one file per kernel)\n"
 	      "  --alpha A            family-wise error rate, Holm (default 0.05)\n"
 	      "  --margin M           smallest rise of a failure rate that counts, as a\n"
 	      "                       fraction (default 0.01)\n"
