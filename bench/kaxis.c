@@ -191,16 +191,25 @@ void kx_free(struct kaxis *kx)
 	memset(kx, 0, sizeof(*kx));
 }
 
+bool kx_group_ran(const struct kx_group *g, int nk, int k)
+{
+	for (int a = 0; a < g->narms; a++)
+		if (kx_val(g, nk, a, k)->kind == KX_MEASURED)
+			return true;
+	return false;
+}
+
 int kx_safe_everywhere(const struct kaxis *kx, const struct kx_group *g, int *out)
 {
 	int n = 0;
 
 	for (int a = 0; a < g->narms; a++) {
-		bool all = kx->nk > 0;
+		bool all = true;
 
 		for (int k = 0; k < kx->nk && all; k++)
-			all = kx_val(g, kx->nk, a, k)->kind == KX_MEASURED &&
-			      kx_val(g, kx->nk, a, k)->safe;
+			all = !kx_group_ran(g, kx->nk, k) ||
+			      (kx_val(g, kx->nk, a, k)->kind == KX_MEASURED &&
+			       kx_val(g, kx->nk, a, k)->safe);
 		if (all)
 			out[n++] = a;
 	}

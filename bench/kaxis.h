@@ -49,8 +49,10 @@ static inline const struct kx_val *kx_val(const struct kx_group *g, int nk, int 
 {
 	return &g->v[(size_t)arm * (size_t)nk + (size_t)k];
 }
-/* the arms of group g that are safe on every kernel where they were measured and measured on
- * every kernel; writes their indexes to out (narms entries), returns how many */
+/* kernel k measured some arm of group g (its run has the syscall x sink) */
+bool kx_group_ran(const struct kx_group *g, int nk, int k);
+/* the arms of group g measured and safe on every kernel whose run has the group; writes their
+ * indexes to out (narms entries), returns how many */
 int kx_safe_everywhere(const struct kaxis *kx, const struct kx_group *g, int *out);
 
 #endif

@@ -121,25 +121,29 @@ static void group_table(struct sbuf *b, enum view_form f, const struct kaxis *kx
 	free(c);
 }
 
-/* "exit: safe on 6.18, fails on 6.1 (100.0%), unsupported on 6.12 [2]" */
+/* "exit: safe on 6.18, fails 100.0% [..] on 6.1, unsupported [2] on 6.12" (kernels that ran
+ * the group) */
 static void depends(struct sbuf *b, enum view_form f, const struct kaxis *kx,
 		    const struct kx_group *g, int a)
 {
 	char r[96];
+	int n = 0;
 
 	view_strong(b, f, NULL, g->arms[a]);
 	sb_printf(b, ":");
 	for (int k = 0; k < kx->nk; k++) {
 		const struct kx_val *v = kx_val(g, kx->nk, a, k);
 
-		sb_printf(b, "%s ", k ? "," : "");
+		if (!kx_group_ran(g, kx->nk, k))
+			continue;
+		sb_printf(b, "%s ", n++ ? "," : "");
 		if (v->kind == KX_MEASURED && v->safe) {
 			sb_printf(b, "safe on ");
-		} else if (v->kind == KX_MEASURED) {
+		} else if (v->kind == KX_MEASURED && v->worst > 0) {
 			text_rate(r, sizeof(r), v->worst, v->lo, v->hi, false);
-			sb_printf(b, "%s %s on ",
-				  v->worst > 0 ? "fails" : "no failure seen, not bounded below 1%,",
-				  r);
+			sb_printf(b, "fails %s on ", r);
+		} else if (v->kind == KX_MEASURED) {
+			sb_printf(b, "no failure, too few trials to bound it below 1%% on ");
 		} else if (v->kind == KX_UNSUP) {
 			sb_printf(b, "unsupported [%d] on ", v->why + 1);
 		} else {
@@ -147,6 +151,25 @@ static void depends(struct sbuf *b, enum view_form f, const struct kaxis *kx,
 		}
 		view_esc(b, f, kx->k[k]->release);
 	}
+}
+
+/* "measured on 1 of 3 kernels (6.18...): " when some kernels' runs lack the group */
+static void ran_on(struct sbuf *b, enum view_form f, const struct kaxis *kx,
+		   const struct kx_group *g)
+{
+	int n = 0;
+
+	for (int k = 0; k < kx->nk; k++)
+		n += kx_group_ran(g, kx->nk, k);
+	if (n == kx->nk)
+		return;
+	sb_printf(b, " measured on %d of %d kernels (", n, kx->nk);
+	for (int k = 0, j = 0; k < kx->nk; k++)
+		if (kx_group_ran(g, kx->nk, k)) {
+			sb_printf(b, "%s", j++ ? ", " : "");
+			view_esc(b, f, kx->k[k]->release);
+		}
+	sb_printf(b, ");");
 }
 
 /* the answer across kernels, one item per syscall x sink */
@@ -167,12 +190,18 @@ static void answer(struct sbuf *b, enum view_form f, const struct kaxis *kx)
 		const struct kx_group *g = &kx->groups[i];
 		int n = g->narms <= RES_MAX_ARMS * 4 ? kx_safe_everywhere(kx, g, safe) : 0;
 		char h[2 * RES_NAME + 16];
+		bool partial = false;
 
 		sb_free(&it);
 		snprintf(h, sizeof(h), "%s, sink %s", g->sys, g->sink);
 		view_strong(&it, f, NULL, h);
-		sb_printf(&it, ": %s",
-			  n ? "safe on every kernel: " : "no arm is safe on every kernel");
+		sb_printf(&it, ":");
+		ran_on(&it, f, kx, g);
+		for (int k = 0; k < kx->nk; k++)
+			partial |= !kx_group_ran(g, kx->nk, k);
+		sb_printf(&it, " %s",
+			  n ? (partial ? "safe on each of them: " : "safe on every kernel: ")
+			    : "no arm is safe on every kernel");
 		for (int j = 0; j < n; j++) {
 			sb_printf(&it, "%s", j ? ", " : "");
 			view_esc(&it, f, g->arms[safe[j]]);
@@ -185,6 +214,8 @@ static void answer(struct sbuf *b, enum view_form f, const struct kaxis *kx)
 				const struct kx_val *v = kx_val(g, kx->nk, a, k);
 				bool s = v->kind == KX_MEASURED && v->safe;
 
+				if (!kx_group_ran(g, kx->nk, k))
+					continue;
 				any_safe |= s;
 				all_safe &= s;
 			}
