@@ -732,4 +732,14 @@ echo $? >"$T/rc"
 check "kernels: an index whose dir leaves DIR: exit 2, one line, nothing written" \
 	bash -c "[ \$(cat '$T/rc') = 2 ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q '^bpfault: report: .*plain path component' '$T/err' && [ ! -e '$H/report.html' ]"
 
+if command -v chromium >/dev/null; then
+	chrome "$T/kdom" "file://$K/report.html" --dump-dom
+	if grep -q 'id="answer">The answer across kernels' "$T/kdom.stdout" &&
+		[ "$(grep -o '<img ' "$T/kdom.stdout" | wc -l)" -eq 4 ] && ! console_errors "$T/kdom.log" >/dev/null; then
+		ok "chromium: the kernel page loads, answer first, its 4 heatmaps, no console errors"
+	else
+		notok "chromium: the kernel page loads, answer first, its 4 heatmaps, no console errors" "$(head -c 300 "$T/kdom.log")"
+	fi
+fi
+
 [ "$fails" -eq 0 ] || exit 1
