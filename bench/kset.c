@@ -17,10 +17,10 @@ bool kset_is_index(const char *dir)
 	return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* one plain path component, or "." (a single-kernel index) */
+/* one plain path component: no "/", not "." or "..", not hidden (the report's work dirs) */
 static bool plain_name(const char *s)
 {
-	return *s && strlen(s) < 256 && !strchr(s, '/') && strcmp(s, "..");
+	return *s && *s != '.' && strlen(s) < 256 && !strchr(s, '/');
 }
 
 static const char *str_of(json_t *o, const char *key)
@@ -37,6 +37,7 @@ static int load_entry(struct kset *ks, json_t *e, int i, char *err, size_t errle
 	const char *spec = str_of(e, "kernel"), *st = str_of(e, "status");
 	json_t *rc = json_object_get(e, "exit_status");
 	char path[PATH_MAX];
+	struct stat sb;
 	int len;
 
 	if (!json_is_object(e) || !rel || !*rel || strlen(rel) >= sizeof(k->release) || !dir ||
@@ -64,6 +65,12 @@ static int load_entry(struct kset *ks, json_t *e, int i, char *err, size_t errle
 		return -EINVAL;
 	}
 	ks->n++;
+	/* views write each kernel's report into its directory: never through a symlink */
+	if (lstat(k->dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		snprintf(k->why, sizeof(k->why), "%s: %s", dir,
+			 errno == ENOENT ? "no such directory" : "not a directory (or a symlink)");
+		return 0;
+	}
 	if (res_load(k->dir, &k->run, k->why, sizeof(k->why)) == 0) {
 		k->loaded = true;
 		if (strcmp(k->run.kernel, k->release)) {

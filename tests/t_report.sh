@@ -732,6 +732,16 @@ echo $? >"$T/rc"
 check "kernels: an index whose dir leaves DIR: exit 2, one line, nothing written" \
 	bash -c "[ \$(cat '$T/rc') = 2 ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q '^bpfault: report: .*plain path component' '$T/err' && [ ! -e '$H/report.html' ]"
 
+# a kernel directory planted as a symlink: never written through; shown as no results
+L="$T/ksym"
+cp -r "$(realpath tests/data/kernels)" "$L"
+mv "$L/6.12.117+deb12-amd64" "$T/ksym-away"
+ln -s "$T/ksym-away" "$L/6.12.117+deb12-amd64"
+"$B" report "$L" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "kernels: a symlinked kernel directory is not written through, the others are reported" \
+	bash -c "[ \$(cat '$T/rc') = 0 ] && [ ! -e '$T/ksym-away/report.html' ] && grep -q 'not a directory (or a symlink)' '$L/report.txt' && grep -q 'WARNING: kernel 6.12.117+deb12-amd64: no results' '$T/err' && [ -s '$L/6.1.0-57-amd64/report.html' ]"
+
 if command -v chromium >/dev/null; then
 	chrome "$T/kdom" "file://$K/report.html" --dump-dom
 	if grep -q 'id="answer">The answer across kernels' "$T/kdom.stdout" &&
