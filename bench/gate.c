@@ -452,11 +452,16 @@ static bool release_ok(const char *s)
 	return true;
 }
 
+/* a directory of per-kernel baselines: a directory that is not itself a run (no results.json) */
 static bool is_dir(const char *path)
 {
+	char rj[PATH_MAX + 16];
 	struct stat st;
 
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return false;
+	snprintf(rj, sizeof(rj), "%s/results.json", path);
+	return lstat(rj, &st) < 0;
 }
 
 /*
