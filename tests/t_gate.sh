@@ -340,6 +340,11 @@ gate --baseline "$T/kb" $KS/$R61
 check "gate: one run, a baseline directory: gated against its kernel's file" \
 	bash -c "[ \$(cat '$T/rc') = 0 ] && grep -q '^gate: kernel $R61: pass ' '$T/out'"
 
+# a run directory given as --baseline is still one baseline, not a directory of them
+gate --baseline $D/run-a $D/run-a
+check "gate: a run directory as --baseline is one baseline (no kernel sections)" \
+	bash -c "[ \$(cat '$T/rc') = 0 ] && ! grep -q '^== kernel' '$T/out'"
+
 # compare across kernels
 "$B" compare results/reference/default results/reference/debian-6.1 >"$T/out" 2>"$T/err"
 echo $? >"$T/rc"
