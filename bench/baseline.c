@@ -15,6 +15,7 @@
 #include <string.h>
 #include "cmds.h"
 #include "common.h"
+#include "kset.h"
 #include "results.h"
 
 struct baseline_opts {
@@ -37,6 +38,8 @@ static int baseline_parse(int argc, char **argv, struct baseline_opts *o)
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		if (c == 'h') {
 			printf("usage: bpfault baseline DIR [--exact-zero] [-o FILE]\n"
+			       "  DIR of several kernels (index.json): -o OUTDIR is needed and\n"
+			       "  gets one OUTDIR/<release>.json per kernel (gate --baseline OUTDIR)\n"
 			       "  every arm of a \"resident\" cell is exact (any failure fails);\n"
 			       "  --exact-zero also marks every arm with zero failures exact;\n"
 			       "  -o FILE writes FILE atomically (else stdout); an incomplete run\n"
@@ -190,6 +193,68 @@ static const char *unfit(const struct res_run *r, char *why, size_t len)
 	return NULL;
 }
 
+/* a release fit to be a file name: [A-Za-z0-9._+-], not starting with '.' */
+static bool release_ok(const char *s)
+{
+	if (!*s || *s == '.' || strlen(s) > 120)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-",
+			    *s))
+			return false;
+	return true;
+}
+
+/*
+ * A kernel set: OUT/<release>.json for every kernel, each written atomically; every kernel's run
+ * is checked first, so an unfit one leaves every file as it was.
+ */
+static int baseline_kernels(const char *dir, const struct baseline_opts *o)
+{
+	static struct kset ks;
+	char err[768], why[256], out[PATH_MAX];
+	const char *bad;
+	int rc = 0;
+
+	if (!o->out)
+		return err_msg("baseline: %s holds several kernels: -o DIR is needed (one "
+			       "DIR/<release>.json per kernel)",
+			       dir),
+		       EXIT_USAGE;
+	if (kset_load(dir, &ks, err, sizeof(err)))
+		return err_msg("baseline: %s", err), EXIT_USAGE;
+	for (int i = 0; i < ks.n && !rc; i++) {
+		const struct kset_kernel *k = &ks.k[i];
+
+		bad = !k->loaded ? k->why : unfit(&k->run, why, sizeof(why));
+		if (bad || !release_ok(k->release)) {
+			err_msg("baseline: kernel %s (%s) %s; no baseline written", k->release,
+				k->dir, bad ? bad : "cannot name a file");
+			rc = EXIT_USAGE;
+		}
+	}
+	if (!rc && (rc = mkdir_p(o->out, 0755)) != 0) {
+		err_msg("baseline: cannot create %s: %s", o->out, strerror(-rc));
+		rc = EXIT_USAGE;
+	}
+	for (int i = 0; i < ks.n && !rc; i++) {
+		struct baseline_opts ko = *o;
+		int n = snprintf(out, sizeof(out), "%s/%s.json", o->out, ks.k[i].release);
+
+		if (n < 0 || (size_t)n >= sizeof(out)) {
+			err_msg("baseline: %s: path too long", o->out);
+			rc = EXIT_USAGE;
+			break;
+		}
+		ko.out = out;
+		rc = make_baseline(ks.k[i].dir, &ks.k[i].run, &ko);
+		if (!rc)
+			printf("%s\n", out);
+	}
+	kset_free(&ks);
+	return rc;
+}
+
 int cmd_baseline(int argc, char **argv)
 {
 	struct baseline_opts o = {0};
@@ -201,6 +266,8 @@ int cmd_baseline(int argc, char **argv)
 	rc = baseline_parse(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	if (kset_is_index(argv[optind]))
+		return baseline_kernels(argv[optind], &o);
 	if (res_load(argv[optind], &r, err, sizeof(err)))
 		return err_msg("baseline: %s", err), EXIT_USAGE;
 	bad = unfit(&r, why, sizeof(why));

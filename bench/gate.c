@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cmds.h"
 #include "common.h"
 #include "esc.h"
 #include "gate.h"
+#include "kset.h"
 #include "report.h"
 #include "results.h"
 #include "stats.h"
@@ -30,8 +32,11 @@ static void gate_usage(FILE *f)
 {
 	fputs("usage: bpfault gate --baseline FILE DIR [options]\n"
 	      "Gates the run in DIR (or a results .json) against a baseline made by\n"
-	      "'bpfault baseline'.\n\n"
-	      "  -b, --baseline FILE  the baseline\n"
+	      "'bpfault baseline'. A DIR of several kernels (index.json) gates each\n"
+	      "kernel against its own baseline: --baseline BDIR holding <release>.json\n"
+	      "per kernel (bpfault baseline DIR -o BDIR); a kernel without one is not\n"
+	      "gated: one line, exit 2 (1 if another kernel regressed).\n\n"
+	      "  -b, --baseline FILE  the baseline (or BDIR, one file per kernel)\n"
 	      "  --alpha A            family-wise error rate, Holm (default 0.05)\n"
 	      "  --margin M           smallest rise of a failure rate that counts, as a\n"
 	      "                       fraction (default 0.01)\n"
@@ -265,17 +270,18 @@ static int append_summary(const struct sbuf *b)
 	return bad ? EXIT_INTERNAL : 0;
 }
 
-static int write_reports(const struct gate_args *a, const struct gate_result *g)
+static int write_reports(const struct gate_args *a, const struct gate_result *g, size_t n)
 {
 	struct sbuf j = {}, md = {};
 	int rc = 0;
 
 	if (a->junit) {
-		gate_junit(g, &j);
+		gate_junit_many(g, n, &j);
 		rc = write_out(a->junit, &j, "JUnit");
 	}
 	if (a->markdown || getenv("GITHUB_STEP_SUMMARY")) {
-		gate_markdown(g, &md);
+		for (size_t i = 0; i < n; i++)
+			gate_markdown(&g[i], &md);
 		if (a->markdown && !rc)
 			rc = write_out(a->markdown, &md, "Markdown");
 		if (!rc)
@@ -341,7 +347,7 @@ static bool plot_regressed(const struct res_cell *c, const char *arm, void *ctx)
  * --plots DIR: baseline against run, the gate's regressions highlighted. Sets g->plot_dir when
  * drawn; else prints the error on one line and returns its status (never fatal by itself).
  */
-static int gate_plot(const struct gate_args *a, const struct res_run *base,
+static int gate_plot(const struct gate_args *a, const char *dir, const struct res_run *base,
 		     const struct res_run *run, struct gate_result *g)
 {
 	char rule[160], err[768] = "";
@@ -352,76 +358,247 @@ static int gate_plot(const struct gate_args *a, const struct res_run *base,
 		.ctx = g,
 		.rule = rule,
 	};
-	int rc = mkdir_p(a->plots, 0755);
+	int rc = mkdir_p(dir, 0755);
 
 	snprintf(rule, sizeof(rule),
 		 "gate verdicts: Holm p < %g and a rise > %g pp, or an exact arm failing", g->alpha,
 		 100 * g->margin);
 	if (rc) {
-		snprintf(err, sizeof(err), "cannot create %s: %s", a->plots, strerror(-rc));
+		snprintf(err, sizeof(err), "cannot create %s: %s", dir, strerror(-rc));
 		rc = EXIT_USAGE;
 	} else {
 		rc = report_exit_status(
-			report_plot_compare_marked(base, run, a->plots, &o, err, sizeof(err)));
+			report_plot_compare_marked(base, run, dir, &o, err, sizeof(err)));
 	}
 	if (rc) {
 		err_msg("gate: plot not drawn: %s", err);
 		return rc;
 	}
-	g->plot_dir = a->plots;
-	printf("gate: plot: %s/compare.svg, %s/compare.png\n", a->plots, a->plots);
+	g->plot_dir = dir;
+	printf("gate: plot: %s/compare.svg, %s/compare.png\n", dir, dir);
 	fflush(stdout);
 	return EXIT_OK;
+}
+
+/* gate run against base into g and print its table; 0, or an exit status (bad input) */
+static int gate_eval(const struct gate_args *a, const char *bname, const struct res_run *base,
+		     const struct res_run *run, struct gate_result *g)
+{
+	int n, rc;
+
+	rc = gate_preflight(a, base, run, g);
+	if (rc)
+		return rc;
+	n = build_rows(base, run, &g->rows);
+	if (n < 0)
+		return err_msg("gate: out of memory"), EXIT_INTERNAL;
+	if (n == 0) {
+		free(g->rows);
+		g->rows = NULL;
+		return err_msg("gate: baseline %s has no \"ok\" cell to gate", bname), EXIT_USAGE;
+	}
+	g->n = (size_t)n;
+	gate_decide(g->rows, g->n, g->alpha, g->margin);
+	gate_sort(g->rows, g->n);
+	gate_count(g);
+	if (gate_text(g, stdout))
+		return err_msg("gate: out of memory"), EXIT_INTERNAL;
+	fflush(stdout);
+	return 0;
+}
+
+/* the verdict of one gate: 1 a regression or an incomplete run, 77 nothing tested, else 0 */
+static int gate_status(const struct gate_result *g)
+{
+	if (g->failures || g->incomplete)
+		return EXIT_FAIL;
+	return g->tested ? EXIT_OK : EXIT_SKIP;
 }
 
 static int gate_runs(const struct gate_args *a, const struct res_run *base,
 		     const struct res_run *run)
 {
 	struct gate_result g = {.alpha = a->alpha, .margin = a->margin};
-	int n, rc, plot_rc;
+	int rc, plot_rc;
 
-	rc = gate_preflight(a, base, run, &g);
-	if (rc)
-		return rc;
-	n = build_rows(base, run, &g.rows);
-	if (n < 0)
-		return err_msg("gate: out of memory"), EXIT_INTERNAL;
-	if (n == 0) {
+	rc = gate_eval(a, a->baseline, base, run, &g);
+	if (rc) {
 		free(g.rows);
-		return err_msg("gate: baseline %s has no \"ok\" cell to gate", a->baseline),
-		       EXIT_USAGE;
+		return rc;
 	}
-	g.n = (size_t)n;
-	gate_decide(g.rows, g.n, g.alpha, g.margin);
-	gate_sort(g.rows, g.n);
-	gate_count(&g);
-	if (gate_text(&g, stdout))
-		return free(g.rows), err_msg("gate: out of memory"), EXIT_INTERNAL;
-	fflush(stdout);
-	plot_rc = a->plots ? gate_plot(a, base, run, &g) : 0;
-	rc = write_reports(a, &g);
+	plot_rc = a->plots ? gate_plot(a, a->plots, base, run, &g) : 0;
+	rc = write_reports(a, &g, 1);
 	free(g.rows);
 	if (rc)
 		return rc;
-	if (g.failures || g.incomplete)
-		return EXIT_FAIL;
-	if (!g.tested)
-		return err_msg("gate: every baseline cell is unsupported on this kernel"),
-		       EXIT_SKIP;
+	rc = gate_status(&g);
+	if (rc == EXIT_SKIP)
+		err_msg("gate: every baseline cell is unsupported on this kernel");
 	/* the verdict stands; a pass whose plot is missing is not a clean pass */
-	return plot_rc ? EXIT_INTERNAL : EXIT_OK;
+	return rc ? rc : plot_rc ? EXIT_INTERNAL : EXIT_OK;
+}
+
+/* ---- kernel sets: each kernel against its own baseline ---- */
+
+/* a release fit to be a file name: [A-Za-z0-9._+-], not starting with '.' */
+static bool release_ok(const char *s)
+{
+	if (!*s || *s == '.' || strlen(s) > 120)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-",
+			    *s))
+			return false;
+	return true;
+}
+
+/* a directory of per-kernel baselines: a directory that is not itself a run (no results.json) */
+static bool is_dir(const char *path)
+{
+	char rj[PATH_MAX + 16];
+	struct stat st;
+
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return false;
+	snprintf(rj, sizeof(rj), "%s/results.json", path);
+	return lstat(rj, &st) < 0;
+}
+
+/*
+ * The baseline of kernel release: BASE/<release>.json when BASE is a directory, else BASE
+ * itself if its meta.kernel is release. 0 (loaded into base, its path in path), -ENOENT none
+ * for that kernel (why in err), -EINVAL a bad baseline file (err).
+ */
+static int kernel_baseline(const char *bdir, const char *release, struct res_run *base, char *path,
+			   size_t len, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (!is_dir(bdir)) {
+		snprintf(path, len, "%s", bdir);
+		if (res_load(bdir, base, err, errlen))
+			return -EINVAL;
+		if (!strcmp(base->kernel, release))
+			return 0;
+		snprintf(err, errlen, "baseline %s is of kernel %s", bdir, base->kernel);
+		res_free(base);
+		return -ENOENT;
+	}
+	if (!release_ok(release)) {
+		snprintf(err, errlen, "kernel release '%.60s' cannot name a baseline file",
+			 release);
+		return -EINVAL;
+	}
+	snprintf(path, len, "%s/%s.json", bdir, release);
+	if (lstat(path, &st) < 0 && errno == ENOENT) {
+		snprintf(err, errlen, "no %.*s", (int)(errlen > 8 ? errlen - 8 : 0), path);
+		return -ENOENT;
+	}
+	return res_load(path, base, err, errlen) ? -EINVAL : 0;
+}
+
+/* one kernel of the set: gated into g, or g->error set; an exit status (0: gated) */
+static int gate_kernel(const struct gate_args *a, const struct kset_kernel *k,
+		       struct gate_result *g, char *why, size_t whylen, int *plot_rc)
+{
+	char path[PATH_MAX + 160], err[512], pdir[PATH_MAX + 160];
+	struct res_run base;
+	int rc;
+
+	g->kernel = k->release;
+	printf("== kernel %s ==\n", k->release);
+	fflush(stdout);
+	if (!k->loaded) {
+		snprintf(why, whylen, "no results: %s", k->why);
+		g->error = why;
+		err_msg("gate: kernel %s: %s", k->release, why);
+		return EXIT_FAIL;
+	}
+	rc = kernel_baseline(a->baseline, k->release, &base, path, sizeof(path), err, sizeof(err));
+	if (rc) {
+		snprintf(why, whylen, "%s baseline (%s)", rc == -ENOENT ? "no" : "a bad", err);
+		g->error = why;
+		err_msg("gate: kernel %s: %s", k->release, why);
+		return EXIT_USAGE;
+	}
+	rc = gate_eval(a, path, &base, &k->run, g);
+	if (!rc && a->plots) {
+		snprintf(pdir, sizeof(pdir), "%s/%s", a->plots, k->release);
+		*plot_rc = gate_plot(a, pdir, &base, &k->run, g) ?: *plot_rc;
+		g->plot_dir = NULL; /* pdir is gone with this frame; the text said where */
+	}
+	res_free(&base);
+	if (rc) {
+		snprintf(why, whylen, "not gated: bad input (see the error above)");
+		g->error = why;
+	}
+	return rc;
+}
+
+/* the worst of two statuses for a kernel set: a regression or invalid run, then bad input */
+static int worse(int a, int b)
+{
+	static const int order[] = {EXIT_OK, EXIT_SKIP, EXIT_INTERNAL, EXIT_USAGE, EXIT_FAIL};
+	int ia = 0, ib = 0;
+
+	for (int i = 0; i < (int)ARRAY_SIZE(order); i++) {
+		ia = order[i] == a ? i : ia;
+		ib = order[i] == b ? i : ib;
+	}
+	return ia >= ib ? a : b;
+}
+
+static int gate_kernels(const struct gate_args *a, const struct kset *ks)
+{
+	static struct gate_result g[KSET_MAX];
+	static char why[KSET_MAX][600];
+	int rc = -1, plot_rc = 0, wrc;
+
+	for (int i = 0; i < ks->n; i++) {
+		int r;
+
+		g[i] = (struct gate_result){.alpha = a->alpha, .margin = a->margin};
+		r = gate_kernel(a, &ks->k[i], &g[i], why[i], sizeof(why[i]), &plot_rc);
+		if (!r)
+			r = gate_status(&g[i]);
+		rc = rc < 0 ? r : worse(rc, r);
+	}
+	wrc = write_reports(a, g, (size_t)ks->n);
+	for (int i = 0; i < ks->n; i++) {
+		if (g[i].error)
+			printf("gate: kernel %s: NOT GATED: %s\n", ks->k[i].release, g[i].error);
+		else
+			printf("gate: kernel %s: %s (%zu regression%s of %zu comparisons)\n",
+			       ks->k[i].release, g[i].failures || g[i].incomplete ? "FAIL" : "pass",
+			       g[i].failures, g[i].failures == 1 ? "" : "s", g[i].tested);
+		free(g[i].rows);
+	}
+	if (wrc)
+		return wrc;
+	if (rc == EXIT_SKIP)
+		err_msg("gate: every baseline cell is unsupported on these kernels");
+	return rc ? rc : plot_rc ? EXIT_INTERNAL : EXIT_OK;
 }
 
 int cmd_gate(int argc, char **argv)
 {
 	struct res_run base, run;
 	struct gate_args a;
-	char err[512];
+	char err[768];
 	int rc;
 
 	rc = gate_parse(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	if (kset_is_index(a.dir) || is_dir(a.baseline)) {
+		static struct kset ks;
+
+		if (kset_load_any(a.dir, &ks, err, sizeof(err)))
+			return err_msg("gate: run %s", err), EXIT_USAGE;
+		rc = gate_kernels(&a, &ks);
+		kset_free(&ks);
+		return rc;
+	}
 	if (res_load(a.baseline, &base, err, sizeof(err)))
 		return err_msg("gate: baseline %s", err), EXIT_USAGE;
 	if (res_load(a.dir, &run, err, sizeof(err))) {

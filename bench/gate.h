@@ -62,10 +62,14 @@ struct gate_result {
 	int nwarn;
 	size_t tested, failures, skipped;
 	const char *plot_dir; /* --plots DIR once DIR/compare.{png,svg} are drawn, else NULL */
+	const char *kernel;   /* the kernel release, gating a kernel set; NULL for one run */
+	const char *error;    /* not gated (no baseline for the kernel, no results): why */
 };
 
 void gate_count(struct gate_result *g);
 void gate_junit(const struct gate_result *g, struct sbuf *b);
+/* one document, one <testsuite> per kernel's gate (named by g[i].kernel) */
+void gate_junit_many(const struct gate_result *g, size_t n, struct sbuf *b);
 void gate_markdown(const struct gate_result *g, struct sbuf *b);
 /* the table on f, grouped by cell, within 100 columns; 0 or -ENOMEM */
 int gate_text(const struct gate_result *g, FILE *f);

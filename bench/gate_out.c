@@ -98,13 +98,15 @@ int gate_text(const struct gate_result *g, FILE *f)
 	if (g->incomplete)
 		fprintf(f, "gate: FAIL: incomplete run (meta.complete is not true)\n");
 	fprintf(f, summary_fmt, g->tested, g->failures, g->alpha, g->margin);
+	if (g->kernel)
+		fprintf(f, " on kernel %s", g->kernel);
 	fprintf(f, "\n");
 	return 0;
 }
 
 /* ---- JUnit ---- */
 
-static void junit_case(struct sbuf *b, const struct gate_row *r)
+static void junit_case(struct sbuf *b, const struct gate_row *r, const char *kernel)
 {
 	char msg[512];
 
@@ -130,8 +132,18 @@ static void junit_case(struct sbuf *b, const struct gate_row *r)
 	}
 	row_message(msg, sizeof(msg), r);
 	sb_printf(b, ">\n      <failure type=\"%s\" message=\"", gate_verdict_name(r->v));
+	if (kernel) {
+		esc_xml(b, "kernel ");
+		esc_xml(b, kernel);
+		esc_xml(b, ": ");
+	}
 	esc_xml(b, msg);
 	sb_printf(b, "\">");
+	if (kernel) {
+		esc_xml(b, "kernel ");
+		esc_xml(b, kernel);
+		esc_xml(b, ": ");
+	}
 	esc_xml(b, r->cell);
 	sb_printf(b, " ");
 	esc_xml(b, r->arm);
@@ -140,25 +152,49 @@ static void junit_case(struct sbuf *b, const struct gate_row *r)
 	sb_printf(b, "</failure>\n    </testcase>\n");
 }
 
-void gate_junit(const struct gate_result *g, struct sbuf *b)
+/* one <testsuite>: "bpfault.gate", or "bpfault.gate.kernel.<release>" for a kernel's gate */
+static void junit_suite(const struct gate_result *g, struct sbuf *b)
 {
 	char sum[256];
 
 	snprintf(sum, sizeof(sum), summary_fmt, g->tested, g->failures, g->alpha, g->margin);
-	sb_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-	sb_printf(b,
-		  "  <testsuite name=\"bpfault.gate\" tests=\"%zu\" failures=\"%zu\" "
-		  "errors=\"0\" skipped=\"%zu\">\n",
-		  g->n + 1, g->failures + g->incomplete, g->skipped);
+	sb_printf(b, "  <testsuite name=\"bpfault.gate");
+	if (g->kernel) {
+		sb_printf(b, ".kernel.");
+		esc_xml(b, g->kernel);
+	}
+	sb_printf(b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" skipped=\"%zu\">\n", g->n + 1,
+		  g->failures + g->incomplete, g->error != NULL, g->skipped);
+	if (g->kernel) {
+		sb_printf(b, "    <properties><property name=\"kernel\" value=\"");
+		esc_xml(b, g->kernel);
+		sb_printf(b, "\"/></properties>\n");
+	}
 	sb_printf(b, "    <testcase classname=\"bpfault.run\" name=\"complete\"");
+	if (g->error) {
+		sb_printf(b, ">\n      <error type=\"NOT_GATED\" message=\"");
+		if (g->kernel) {
+			esc_xml(b, "kernel ");
+			esc_xml(b, g->kernel);
+			esc_xml(b, ": ");
+		}
+		esc_xml(b, g->error);
+		sb_printf(b, "\"/>\n    </testcase>\n  </testsuite>\n");
+		return;
+	}
 	if (g->incomplete)
 		sb_printf(b, ">\n      <failure type=\"INCOMPLETE\" message=\"incomplete run: "
 			     "meta.complete is not true\"/>\n    </testcase>\n");
 	else
 		sb_printf(b, "/>\n");
 	for (size_t i = 0; i < g->n; i++)
-		junit_case(b, &g->rows[i]);
+		junit_case(b, &g->rows[i], g->kernel);
 	sb_printf(b, "    <system-out>");
+	if (g->kernel) {
+		esc_xml(b, "kernel ");
+		esc_xml(b, g->kernel);
+		esc_xml(b, ": ");
+	}
 	esc_xml(b, sum);
 	sb_printf(b, "</system-out>\n");
 	if (g->nwarn) {
@@ -170,7 +206,20 @@ void gate_junit(const struct gate_result *g, struct sbuf *b)
 		}
 		sb_printf(b, "</system-err>\n");
 	}
-	sb_printf(b, "  </testsuite>\n</testsuites>\n");
+	sb_printf(b, "  </testsuite>\n");
+}
+
+void gate_junit_many(const struct gate_result *g, size_t n, struct sbuf *b)
+{
+	sb_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
+	for (size_t i = 0; i < n; i++)
+		junit_suite(&g[i], b);
+	sb_printf(b, "</testsuites>\n");
+}
+
+void gate_junit(const struct gate_result *g, struct sbuf *b)
+{
+	gate_junit_many(g, 1, b);
 }
 
 /* ---- Markdown ---- */
@@ -207,7 +256,21 @@ void gate_markdown(const struct gate_result *g, struct sbuf *b)
 {
 	bool fail = g->failures || g->incomplete;
 
-	sb_printf(b, "## bpfault gate: %s\n\n", fail ? "FAIL" : "pass");
+	if (g->error) {
+		sb_printf(b, "## bpfault gate: NOT GATED on kernel `");
+		esc_md_code(b, g->kernel ? g->kernel : "?");
+		sb_printf(b, "`\n\n");
+		esc_md(b, g->error);
+		sb_printf(b, "\n\n");
+		return;
+	}
+	sb_printf(b, "## bpfault gate: %s", fail ? "FAIL" : "pass");
+	if (g->kernel) {
+		sb_printf(b, " on kernel `");
+		esc_md_code(b, g->kernel);
+		sb_printf(b, "`%s", fail ? " (this kernel regressed)" : "");
+	}
+	sb_printf(b, "\n\n");
 	for (int i = 0; i < g->nwarn; i++) {
 		sb_printf(b, "> **WARNING:** ");
 		esc_md(b, g->warnings[i]);
@@ -229,4 +292,6 @@ void gate_markdown(const struct gate_result *g, struct sbuf *b)
 		     "|\n|---|---|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < g->n; i++)
 		md_row(b, &g->rows[i]);
+	if (g->kernel)
+		sb_printf(b, "\n");
 }

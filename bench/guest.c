@@ -120,6 +120,8 @@ static int guest_scripts(const struct guest_req *q, const struct kernel_img *k, 
 	sb_printf(cmd, "cd ");
 	sh_quote(cmd, cwd);
 	sb_printf(cmd, " 2>/dev/null || cd /\n");
+	/* the guest's run labels its own costs (its table, meta) as not comparable */
+	sb_printf(cmd, "BPFAULT_ACCEL=tcg ");
 	for (int i = 0; v && v[i]; i++) {
 		sb_printf(cmd, i ? " " : "");
 		sh_quote(cmd, v[i]);

@@ -35,6 +35,7 @@ static const char css[] =
 	"ul.dropped{margin:2px 0;padding-left:18px}"
 	"div.pair{border-left:4px solid #999;padding-left:8px;margin:16px 0}"
 	"div.pair figure{margin:6px 0}"
+	".us{background:repeating-linear-gradient(45deg,#dbe6f3 0 4px,#fff 4px 8px);color:#1d3f66}"
 	".legend span{display:inline-block;padding:1px 8px;border:1px solid #999;margin-right:4px}";
 
 static int rate_class(double rate, double hi)
@@ -101,7 +102,11 @@ static void answer_row(struct sbuf *b, const struct html_in *in, const struct an
 	if (row->cheapest >= 0) {
 		sb_printf(b, "</td><td class=\"use\">");
 		esc_html(b, x->arms[row->cheapest]);
-		sb_printf(b, " (%s)", fmt_ns(c, sizeof(c), row->arms[row->cheapest].cost_ns));
+		if (x->run->cost_comparable)
+			sb_printf(b, " (%s)",
+				  fmt_ns(c, sizeof(c), row->arms[row->cheapest].cost_ns));
+		else
+			sb_printf(b, " (cost %s)", res_cost_na(x->run));
 	} else {
 		sb_printf(b, "</td><td class=\"%s\">%s", row->nsafe ? "use" : "none",
 			  row->nsafe ? "a safe one (no cost measured)" : "none safe");
@@ -137,6 +142,11 @@ static const struct plot *find_plot(const struct plotter *p, enum plot_kind kind
 }
 
 static void figure(struct sbuf *b, const struct plotter *p, const struct plot *pl);
+
+void html_figure(struct sbuf *b, const struct plotter *p, const struct plot *pl)
+{
+	figure(b, p, pl);
+}
 
 void html_answer(struct sbuf *b, const struct html_in *in)
 {
@@ -189,7 +199,7 @@ static void cell_tds(struct sbuf *b, const struct res_cell *c)
 }
 
 /* an arm's cell: rate, failures/reads, cost, and what the run has beyond that */
-static void arm_td(struct sbuf *b, const struct res_arm *a)
+static void arm_td(struct sbuf *b, const struct res_run *run, const struct res_arm *a)
 {
 	char p[32], c[32];
 
@@ -198,8 +208,10 @@ static void arm_td(struct sbuf *b, const struct res_arm *a)
 		sb_printf(b, "<br><span class=\"ci\">&le;%s%% one-sided</span>",
 			  fmt_pct(p, sizeof(p), a->upper95));
 	sb_printf(b, "<br>%llu/%llu", (unsigned long long)a->fails, (unsigned long long)a->n);
-	if (isfinite(a->cost_ns))
+	if (isfinite(a->cost_ns) && run->cost_comparable)
 		sb_printf(b, " &middot; %s", fmt_ns(c, sizeof(c), a->cost_ns));
+	else if (isfinite(a->cost_ns))
+		sb_printf(b, " &middot; cost %s", res_cost_na(run));
 	if (a->absent.has || a->present.has)
 		sb_printf(b, "<br><span class=\"ci\">absent %llu/%llu, present %llu/%llu</span>",
 			  (unsigned long long)a->absent.fails, (unsigned long long)a->absent.n,
@@ -207,10 +219,10 @@ static void arm_td(struct sbuf *b, const struct res_arm *a)
 	if (a->has_kept && a->kept)
 		sb_printf(b, "<br><span class=\"ci\">%llu kept</span>",
 			  (unsigned long long)a->kept);
-	if (isfinite(a->extra_call_ns))
+	if (isfinite(a->extra_call_ns) && run->cost_comparable)
 		sb_printf(b, "<br><span class=\"ci\">call +%s</span>",
 			  fmt_ns(c, sizeof(c), a->extra_call_ns));
-	if (isfinite(a->delay_ns))
+	if (isfinite(a->delay_ns) && run->cost_comparable)
 		sb_printf(b, "<br><span class=\"ci\">delay %s</span>",
 			  fmt_ns(c, sizeof(c), a->delay_ns));
 	if (a->is_tool)
@@ -286,7 +298,7 @@ static void cells_table(struct sbuf *b, const struct res_index *x)
 			const struct res_arm *ar = res_index_cell_arm(x, i, a);
 
 			if (res_arm_measured(ar))
-				arm_td(b, ar);
+				arm_td(b, run, ar);
 			else
 				sb_printf(b, "<td class=\"nm\">n/m</td>");
 		}
@@ -362,7 +374,7 @@ static void figure(struct sbuf *b, const struct plotter *p, const struct plot *p
 		  p->svg ? "SVG" : "PNG");
 }
 
-static void plots(struct sbuf *b, const struct plotter *p)
+static void plots(struct sbuf *b, const struct plotter *p, const struct res_run *run)
 {
 	static const char *const heads[PK_N] = {
 		NULL,
@@ -373,6 +385,9 @@ static void plots(struct sbuf *b, const struct plotter *p)
 		"Baseline against current"};
 
 	sb_printf(b, "<h2 id=\"plots\">Plots</h2>\n");
+	if (!run->cost_comparable)
+		sb_printf(b, "<p>Cost plots: %s; this run's costs were not drawn.</p>\n",
+			  res_cost_na(run));
 	if (!p || p->nlist <= 1)
 		sb_printf(b, "<p>Nothing more to plot.</p>\n");
 	for (int k = PK_FAIL; p && k < PK_N; k++) {
@@ -423,16 +438,22 @@ static void banner(struct sbuf *b, const struct res_run *run)
 			     "finished.</div>\n");
 }
 
+void html_head(struct sbuf *b, const char *title)
+{
+	sb_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		     "<title>bpfault report: ");
+	esc_html(b, title);
+	sb_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+}
+
 void html_page(struct sbuf *b, const struct html_in *in)
 {
 	const struct res_run *run = in->x->run;
 	json_t *host = json_object_get(run->meta, "hostname");
 
-	sb_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		     "<title>bpfault report: ");
-	esc_html(b, run->kernel[0] ? run->kernel : "unknown kernel");
-	sb_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>bpfault report: ", css);
+	html_head(b, run->kernel[0] ? run->kernel : "unknown kernel");
+	sb_printf(b, "<h1>bpfault report: ");
 	esc_html(b, run->kernel[0] ? run->kernel : "unknown kernel");
 	if (json_is_string(host)) {
 		sb_printf(b, " on ");
@@ -449,7 +470,7 @@ void html_page(struct sbuf *b, const struct html_in *in)
 	cells_table(b, in->x);
 	html_positions(b, run);
 	notok(b, run);
-	plots(b, in->plots);
+	plots(b, in->plots, run);
 	sb_printf(b, "<p style=\"margin-top:30px;font-size:12px;color:#444\">Made by "
 		     "<code>bpfault report</code> from <code>results.json</code>.</p>\n"
 		     "</body>\n</html>\n");

@@ -19,6 +19,10 @@ struct html_in {
 };
 
 void html_page(struct sbuf *b, const struct html_in *in);
+/* the page's head, its style, and <body> */
+void html_head(struct sbuf *b, const char *title);
+/* a drawn plot, inlined as SVG (PNG: linked) with its caption; pl may be NULL */
+void html_figure(struct sbuf *b, const struct plotter *p, const struct plot *pl);
 /* pieces, for the page and for tests */
 void html_meta(struct sbuf *b, const struct res_run *run);
 void html_answer(struct sbuf *b, const struct html_in *in);

@@ -17,7 +17,7 @@
 #include "common.h"
 #include "results.h"
 
-enum plot_kind { PK_SUMMARY, PK_FAIL, PK_COST, PK_HEAT, PK_FACTOR, PK_COMPARE, PK_N };
+enum plot_kind { PK_SUMMARY, PK_FAIL, PK_COST, PK_HEAT, PK_FACTOR, PK_COMPARE, PK_KERNELS, PK_N };
 
 struct plot {
 	enum plot_kind kind;

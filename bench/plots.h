@@ -5,6 +5,7 @@
 
 #include "analysis.h"
 #include "plot.h"
+#include "kaxis.h"
 
 /* the answer as a figure: worst failure rate per syscall x sink (rows) and arm (columns) */
 int plots_summary(struct plotter *p, const struct res_index *x, const struct an_summary *s);
@@ -15,5 +16,8 @@ int plots_cost(struct plotter *p, const struct res_index *x);
 int plots_heat(struct plotter *p, const struct res_index *x);
 /* failure rate against size and against offset, where a run varied them */
 int plots_factor(struct plotter *p, const struct res_index *x);
+
+/* the kernel axis: per syscall x sink, arm by kernel (sys of each plot: its group index) */
+int plots_kernels(struct plotter *p, const struct kaxis *kx);
 
 #endif

@@ -182,6 +182,9 @@ static int cost_one(struct plotter *p, const struct res_index *x, int s, int k)
 
 int plots_cost(struct plotter *p, const struct res_index *x)
 {
+	/* costs measured under emulation (meta.cost_comparable false) are not drawn */
+	if (!x->run->cost_comparable)
+		return 0;
 	for (int s = 0; s < x->nsys; s++)
 		for (int k = 0; k < x->nsinks; k++) {
 			int ret = cost_one(p, x, s, k);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <jansson.h>
 #include "stats.h"
 
@@ -162,10 +163,20 @@ struct res_run {
 	bool complete;	    /* meta.complete */
 	char matrix_id[32]; /* meta.matrix_id: fingerprint of the cell keys and arm sets */
 	char kernel[128];   /* meta.kernel */
+
+	char accel[16];	      /* meta.accel: "native", "tcg"; "" in files older than --kernel */
+	bool cost_comparable; /* meta.cost_comparable (true when absent): costs may be shown */
+
 	int ncells;
 	struct res_cell *cells;
 	struct res_units units; /* parsed from meta.units by res_load() */
 };
+
+/* the words a view shows instead of a cost when the run's costs are not comparable */
+static inline const char *res_cost_na(const struct res_run *r)
+{
+	return !strcmp(r->accel, "tcg") ? "not comparable (tcg)" : "not comparable";
+}
 
 /* ---- status ---- */
 

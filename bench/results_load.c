@@ -466,6 +466,9 @@ int res_load(const char *path, struct res_run *r, char *err, size_t errlen)
 		 json_is_string(v) ? json_string_value(v) : "");
 	v = json_object_get(meta, "kernel");
 	snprintf(r->kernel, sizeof(r->kernel), "%s", json_is_string(v) ? json_string_value(v) : "");
+	v = json_object_get(meta, "accel");
+	snprintf(r->accel, sizeof(r->accel), "%s", json_is_string(v) ? json_string_value(v) : "");
+	r->cost_comparable = !json_is_false(json_object_get(meta, "cost_comparable"));
 	r->ncells = (int)json_array_size(cells);
 	r->cells = calloc(r->ncells ? (size_t)r->ncells : 1, sizeof(*r->cells));
 	if (!r->cells) {

@@ -249,5 +249,102 @@ echo $? >"$T/rc"
 check "compare --plots into a path that cannot be a directory: exit 2, one line, no table" \
 	bash -c "[ \$(cat '$T/rc') = 2 ] && [ \$(wc -l <'$T/err') = 1 ] && [ ! -s '$T/out' ]"
 
+# ---- kernel sets: per-kernel baselines, gate and compare (tests/data/kernels: the host's
+# 6.18 and Debian's 6.1 and 6.12 references, cut; see tests/data/kernels/regen.py) ----
+KS=tests/data/kernels
+R61=6.1.0-57-amd64
+"$B" baseline $KS -o "$T/kb" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "baseline of a kernel set: exit 0, one DIR/<release>.json per kernel" \
+	bash -c "[ \$(cat '$T/rc') = 0 ] && [ \$(ls '$T/kb' | wc -l) = 3 ] && for r in \$(python3 -c \"import json; print(' '.join(k['release'] for k in json.load(open('$KS/index.json'))['kernels']))\"); do [ -s '$T/kb/'\$r.json ] || exit 1; done"
+check "baseline of a kernel set: each file is that kernel's baseline" \
+	json_true "$T/kb/$R61.json" 'd["meta"]["baseline"] is True and d["meta"]["kernel"] == "'$R61'"'
+"$B" baseline $KS >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "baseline of a kernel set without -o: exit 2, one line" bash -c "[ \$(cat '$T/rc') = 2 ] && $(declare -f one_line_err); T='$T' one_line_err && grep -q 'needs\|is needed' '$T/err'"
+# a set with one incomplete kernel: refused, nothing written
+cp -r $KS "$T/kinc"
+python3 -c "import json; p='$T/kinc/$R61/results.json'; d=json.load(open(p)); d['meta']['complete']=False; json.dump(d, open(p, 'w'))"
+"$B" baseline "$T/kinc" -o "$T/kinc-base" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "baseline of a set with an incomplete kernel: exit 2, names it, writes nothing" \
+	bash -c "[ \$(cat '$T/rc') = 2 ] && grep -q 'kernel $R61' '$T/err' && [ ! -e '$T/kinc-base' ]"
+
+gate --baseline "$T/kb" $KS --junit "$T/k.xml" --markdown "$T/k.md"
+check "gate of a kernel set against its own baselines: exit 0" rc_is 0
+check "gate: one verdict line per kernel" bash -c "[ \$(grep -c '^gate: kernel .*: pass (0 regressions of [0-9]* comparisons)$' '$T/out') = 3 ]"
+check "gate: JUnit has one testsuite per kernel" bash -c "$(declare -f xml_ok); xml_ok '$T/k.xml' && [ \$(grep -c '<testsuite name=\"bpfault.gate.kernel.' '$T/k.xml') = 3 ]"
+# 6.1's exit arm now fails half of its paged-out write buffers
+cp -r $KS "$T/kreg"
+python3 - "$T/kreg/$R61/results.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["cells"]:
+    if (c["syscall"], c["state"], c["sink"]) == ("write", "file-pageout", "file"):
+        a = c["arms"]["exit"]
+        n = a["n"]
+        a["ok"], a["fault"], a["zeroed"] = n // 2, n - n // 2, n - n // 2
+        a["fail_rate"], a["ci95"] = (n - n // 2) / n, [0.45, 0.55]
+        if "absent" in a:
+            a["absent"]["fails"] = a["absent"]["n"] // 2
+            a["absent"]["fail_rate"], a["absent"]["ci95"] = 0.5, [0.45, 0.55]
+        a.pop("blocks", None)
+json.dump(d, open(sys.argv[1], "w"))
+EOF
+gate --baseline "$T/kb" "$T/kreg" --junit "$T/kr.xml" --markdown "$T/kr.md"
+check "gate: a regression on one kernel: exit 1" rc_is 1
+check "gate: the text names the kernel that regressed, the others pass" \
+	bash -c "grep -q '^gate: kernel $R61: FAIL (1 regression of ' '$T/out' && [ \$(grep -c '^gate: kernel .*: pass ' '$T/out') = 2 ]"
+check "gate: the regression row is under that kernel's section" \
+	bash -c "awk '/^== kernel /{k=\$3} /REGRESSION/{print k}' '$T/out' | sort -u | grep -qx '$R61'"
+check "gate: JUnit names the kernel in the failing suite and message" \
+	python3 -c "
+import xml.dom.minidom as m
+d = m.parse('$T/kr.xml')
+bad = [s.getAttribute('name') for s in d.getElementsByTagName('testsuite') if s.getAttribute('failures') != '0']
+f = d.getElementsByTagName('failure')
+assert bad == ['bpfault.gate.kernel.$R61'] and len(f) == 1 and f[0].getAttribute('message').startswith('kernel $R61: '), (bad, len(f))"
+check "gate: Markdown says which kernel regressed" \
+	bash -c "grep -qx '## bpfault gate: FAIL on kernel \`$R61\` (this kernel regressed)' '$T/kr.md' && [ \$(grep -c '^## bpfault gate: pass on kernel' '$T/kr.md') = 2 ]"
+# a kernel without a baseline: one line naming it, exit 2 (the others still gated)
+mkdir -p "$T/kb2"
+cp "$T/kb"/6.1*.json "$T/kb2/"
+rm -f "$T/kb2/$R61.json"
+gate --baseline "$T/kb2" $KS --junit "$T/kn.xml"
+check "gate: a kernel without a baseline: exit 2, one line naming it" \
+	bash -c "[ \$(cat '$T/rc') = 2 ] && $(declare -f one_line_err); T='$T' one_line_err && grep -q 'kernel $R61: no baseline' '$T/err'"
+check "gate: the kernels that have a baseline are still gated" \
+	bash -c "grep -q '^gate: kernel 6.12.117+deb12-amd64: pass ' '$T/out' && grep -q '^gate: kernel $R61: NOT GATED: no baseline' '$T/out' && grep -q 'type=\"NOT_GATED\" message=\"kernel $R61: no baseline' '$T/kn.xml'"
+mkdir -p "$T/kb3"
+cp "$T/kb"/*.json "$T/kb3/"
+rm -f "$T/kb3/6.12.117+deb12-amd64.json"
+gate --baseline "$T/kb3" "$T/kreg"
+check "gate: a regression (6.1) outranks a missing baseline (6.12): exit 1" \
+	bash -c "[ \$(cat '$T/rc') = 1 ] && grep -q 'kernel 6.12.117+deb12-amd64: no baseline' '$T/err'"
+# one kernel's run against the baseline directory picks its own baseline
+gate --baseline "$T/kb" $KS/$R61
+check "gate: one run, a baseline directory: gated against its kernel's file" \
+	bash -c "[ \$(cat '$T/rc') = 0 ] && grep -q '^gate: kernel $R61: pass ' '$T/out'"
+
+# a run directory given as --baseline is still one baseline, not a directory of them
+gate --baseline $D/run-a $D/run-a
+check "gate: a run directory as --baseline is one baseline (no kernel sections)" \
+	bash -c "[ \$(cat '$T/rc') = 0 ] && ! grep -q '^== kernel' '$T/out'"
+
+# compare across kernels
+"$B" compare results/reference/default results/reference/debian-6.1 >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "compare of two kernels: exit 0, says it is a kernel difference, not a regression" \
+	bash -c "[ \$(cat '$T/rc') = 0 ] && grep -q 'ran on different kernels' '$T/out' && grep -q 'kernel.difference, not a regression' <(tr '\n' ' ' <'$T/out')"
+check "compare of two kernels: still cell by cell" row write/file-pageout/file/64/0 '^ +enter '
+check "compare of two kernels: TCG costs 'not comparable (tcg)', never a number" \
+	bash -c "grep -q 'costs: not comparable (tcg)' '$T/out' && awk '\$1 == \"enter\"' '$T/out' | grep -q 'not comparable (tcg)$' && ! grep -qE ' -> [0-9.]+ (ns|µs)' '$T/out'"
+check "compare of two kernels: arms only one kernel can run, with the reason" \
+	bash -c "grep -q 'fentry (unsupported in A)' '$T/out' && grep -q \"^A's kernel cannot run fentry:\" '$T/out'"
+check "compare of two kernels: every line fits 100 columns" fits
+"$B" compare $KS "$T/kreg" --changed >"$T/out" 2>"$T/err"
+check "compare of two kernel sets: kernel by kernel, the change under its kernel" \
+	bash -c "[ \$(grep -c '^== kernel ' '$T/out') = 3 ] && awk '/^== kernel /{k=\$3} /^compare: [1-9][0-9]* of/{print k}' '$T/out' | grep -qx '$R61' && grep -q '^compare: 3 kernels compared' '$T/out'"
+
 [ $fails = 0 ] || echo "# $fails check(s) failed"
 exit $((fails > 0))

@@ -610,4 +610,134 @@ else
 	notok "runs as an unprivileged user" "setpriv missing"
 fi
 
+# ---- the kernel axis: a directory of several kernels' runs (index.json) ----
+# tests/data/kernels: the host's 6.18 reference and Debian's 6.1 and 6.12 references (qemu
+# TCG), cut to four syscall x sink groups (tests/data/kernels/regen.py); no guest is booted.
+K="$T/kernels"
+cp -r "$(realpath tests/data/kernels)" "$K"
+"$B" report "$K" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "kernels: report exits 0, quietly" bash -c "[ \$(cat '$T/rc') = 0 ] && [ ! -s '$T/err' ]"
+check "kernels: each kernel's report, then the kernel axis, each path printed" \
+	bash -c "[ \$(wc -l <'$T/out') = 4 ] && tail -1 '$T/out' | grep -qx '$K/report.html' && for d in '$K'/6.*/; do [ -s \"\$d/report.html\" ] && [ -s \"\$d/report.md\" ] && [ -s \"\$d/report.txt\" ] || exit 1; done"
+check "kernels: report.html, report.md, report.txt and plots/ in DIR, no work directory left" \
+	bash -c "[ -s '$K/report.html' ] && [ -s '$K/report.md' ] && [ -s '$K/report.txt' ] && [ -d '$K/plots' ] && ! ls -d '$K'/.report.tmp.* 2>/dev/null"
+# the expected arm x kernel values, computed here from the fixture, independently of the C code:
+# per syscall x sink x arm x kernel the worst failure rate (among absent-page trials where the
+# run has them) over the ok cells of states that promise an absent page, are not controls or
+# graded, and whose page was absent in >= 90% of trials; else "unsupported" where a cell lists
+# the arm as unsupported
+python3 - "$K" >"$T/kexpect" <<'EOF'
+import json, sys
+K = sys.argv[1]
+idx = json.load(open(f"{K}/index.json"))["kernels"]
+for ki, e in enumerate(idx):
+    r = json.load(open(f"{K}/{e['dir']}/results.json"))
+    # a run without meta.units (older runs): resident is the control, every other state absent
+    st = {s["name"]: s for s in r["meta"].get("units", {}).get("states", [])}
+    for c in r["cells"]:
+        st.setdefault(c["state"], {"control": c["state"] == "resident", "absent": True, "graded": False})
+    worst, unsup = {}, {}
+    for c in r["cells"]:
+        s = st[c["state"]]
+        if s["control"]:
+            continue
+        g = (c["syscall"], c["sink"])
+        for a in (c.get("unsupported_arms") or {}):
+            unsup[g + (a,)] = True
+        if c["status"] != "ok" or not s["absent"] or s["graded"] or c["nonresident_before"] < 0.9 * c["trials"]:
+            continue
+        for a, v in c["arms"].items():
+            if v["n"] == 0:
+                continue
+            ab = v.get("absent")
+            rate = ab["fail_rate"] if ab and ab["n"] else v["fail_rate"]
+            worst[g + (a,)] = max(worst.get(g + (a,), -1), rate)
+    for k in sorted(set(worst) | set(unsup)):
+        print(ki, *k, "%.4f" % worst[k] if k in worst else "unsupported")
+EOF
+# the same read back from report.md's tables ("### SYS, sink SINK", then "| arm | K.. |" rows)
+python3 - "$K/report.md" >"$T/kgot" <<'EOF'
+import re, sys
+sys_, sink = None, None
+for line in open(sys.argv[1]):
+    m = re.match(r"### (\S+), sink (\S+)$", line.strip())
+    if m:
+        sys_, sink = m.group(1).replace("\\", ""), m.group(2).replace("\\", "")
+        continue
+    if sys_ and line.startswith("| ") and not line.startswith("| arm"):
+        cells = [x.strip() for x in line.strip().strip("|").split("|")]
+        arm = cells[0].replace("\\", "")
+        for ki, v in enumerate(cells[1:]):
+            if v.startswith("unsupported"):
+                print(ki, sys_, sink, arm, "unsupported")
+            elif v != "not run":
+                print(ki, sys_, sink, arm, "%.4f" % (float(v.split("%")[0]) / 100))
+EOF
+check "kernels: every arm x kernel value of report.md is the worst rate computed from the fixture" \
+	python3 -c "
+e = {tuple(l.split()[:4]): l.split()[4] for l in open('$T/kexpect')}
+g = {tuple(l.split()[:4]): l.split()[4] for l in open('$T/kgot')}
+num = lambda v: v != 'unsupported'
+bad = [k for k in e if k not in g or (e[k] != g[k] and not (num(e[k]) and num(g[k]) and abs(float(e[k]) - float(g[k])) <= 0.0006))]
+bad += [k for k in g if k not in e]
+assert len(e) > 40 and not bad, (len(e), bad[:5])"
+check "kernels: fentry unsupported on the host with its reason, measured on 6.1 and 6.12" \
+	bash -c "grep -qE '^  fentry +unsupported \[[0-9]\] +100\.0% .* +100\.0% ' '$K/report.txt' && grep -q 'function tracing is locked down' '$K/report.txt'"
+check "kernels: the answer across kernels comes first" \
+	python3 -c "
+s = open('$K/report.html').read()
+a, k, x = s.find('The answer across kernels'), s.find('The kernels'), s.find('Each arm on each kernel')
+assert 0 < a < k < x, (a, k, x)"
+check "kernels: one inline SVG heatmap per syscall x sink" \
+	bash -c "[ \$(grep -o 'id=\"fig-kernels-[a-z-]*\"><img alt=\"[^\"]*\" src=\"data:image/svg+xml;base64,' '$K/report.html' | wc -l) = 4 ]"
+check "kernels: the heatmap labels unsupported cells apart from 0% cells" \
+	python3 -c "
+import base64, re
+s = open('$K/report.html').read()
+m = re.search(r'id=\"fig-kernels-write-file\"><img alt=\"[^\"]*\" src=\"data:image/svg\+xml;base64,([^\"]+)\"', s)
+svg = base64.b64decode(m.group(1)).decode()
+assert svg.count('unsupported [') == 2 and '>0%<' in svg, svg.count('unsupported [')"
+check "kernels: the kernels table says which costs are not comparable" \
+	bash -c "grep -qE '^  K2 +debian-6.1 +6.1.0-57-amd64 +tcg, [0-9]+ cells +not comparable \(tcg\)' '$K/report.txt'"
+check "kernels: every line of report.txt fits 100 columns" \
+	bash -c "! awk 'length > 100' '$K/report.txt' '$K'/6.*/report.txt | grep -q ."
+# costs: a TCG run shows none, the host's run does
+G61="$K/6.1.0-57-amd64"
+check "tcg run: no cost plot, costs labelled 'not comparable (tcg)'" \
+	bash -c "! ls '$G61/plots' | grep -q '^cost-' && grep -q 'cost not comparable (tcg)' '$G61/report.html' && grep -q 'not comparable (tcg)' '$G61/report.txt' && ! grep -qE '[0-9] (ns|µs)' '$G61/report.txt'"
+check "native run: cost plots and costs in ns" \
+	bash -c "ls '$K/6.18.44-fc-v1045/plots' | grep -q '^cost-' && grep -qE '\([0-9.]+ (ns|µs)\)' '$K/6.18.44-fc-v1045/report.txt'"
+# the notes (issue 11) in Markdown and text too
+check "notes in report.md and report.txt" \
+	bash -c "grep -q '^## What this means' '$G61/report.md' && grep -q '^What this means$' '$G61/report.txt' && grep -q '^- \*\*write, sink file\*\* (' '$G61/report.md' && grep -q '^- write, sink file (' '$G61/report.txt'"
+# a hostile index: a kernel's dir leaving the directory is bad input, one line, nothing written
+H="$T/hostile"
+mkdir -p "$H"
+echo '{"format": "bpfault-kernels/1", "kernels": [{"release": "x", "dir": "../kernels"}]}' >"$H/index.json"
+"$B" report "$H" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "kernels: an index whose dir leaves DIR: exit 2, one line, nothing written" \
+	bash -c "[ \$(cat '$T/rc') = 2 ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q '^bpfault: report: .*plain path component' '$T/err' && [ ! -e '$H/report.html' ]"
+
+# a kernel directory planted as a symlink: never written through; shown as no results
+L="$T/ksym"
+cp -r "$(realpath tests/data/kernels)" "$L"
+mv "$L/6.12.117+deb12-amd64" "$T/ksym-away"
+ln -s "$T/ksym-away" "$L/6.12.117+deb12-amd64"
+"$B" report "$L" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check "kernels: a symlinked kernel directory is not written through, the others are reported" \
+	bash -c "[ \$(cat '$T/rc') = 0 ] && [ ! -e '$T/ksym-away/report.html' ] && grep -q 'not a directory (or a symlink)' '$L/report.txt' && grep -q 'WARNING: kernel 6.12.117+deb12-amd64: no results' '$T/err' && [ -s '$L/6.1.0-57-amd64/report.html' ]"
+
+if command -v chromium >/dev/null; then
+	chrome "$T/kdom" "file://$K/report.html" --dump-dom
+	if grep -q 'id="answer">The answer across kernels' "$T/kdom.stdout" &&
+		[ "$(grep -o '<img ' "$T/kdom.stdout" | wc -l)" -eq 4 ] && ! console_errors "$T/kdom.log" >/dev/null; then
+		ok "chromium: the kernel page loads, answer first, its 4 heatmaps, no console errors"
+	else
+		notok "chromium: the kernel page loads, answer first, its 4 heatmaps, no console errors" "$(head -c 300 "$T/kdom.log")"
+	fi
+fi
+
 [ "$fails" -eq 0 ] || exit 1

@@ -24,6 +24,9 @@
 #include "analysis.h"
 #include "esc.h"
 #include "html.h"
+#include "kaxis.h"
+#include "kset.h"
+#include "report_text.h"
 #include "report.h"
 #include "results.h"
 
@@ -576,6 +579,120 @@ static void test_html_positions(void **state)
 	fixture_free(&f);
 }
 
+/* the kernel axis of the three-kernel fixture (cut from the committed references) */
+static const struct kx_group *kx_group_of(const struct kaxis *kx, const char *sys, const char *sink)
+{
+	for (int i = 0; i < kx->ngroups; i++)
+		if (!strcmp(kx->groups[i].sys, sys) && !strcmp(kx->groups[i].sink, sink))
+			return &kx->groups[i];
+	return NULL;
+}
+
+static int kx_arm_of(const struct kx_group *g, const char *arm)
+{
+	for (int a = 0; a < g->narms; a++)
+		if (!strcmp(g->arms[a], arm))
+			return a;
+	return -1;
+}
+
+static void test_kernel_axis(void **state)
+{
+	static struct kset ks;
+	struct kaxis kx;
+	const struct kx_group *g;
+	const struct kx_val *v;
+	char err[768] = "";
+	int fentry, exitarm;
+
+	(void)state;
+	assert_true(kset_is_index("tests/data/kernels"));
+	assert_int_equal(kset_load("tests/data/kernels", &ks, err, sizeof(err)), 0);
+	assert_int_equal(ks.n, 3);
+	assert_int_equal(kset_nloaded(&ks), 3);
+	assert_string_equal(ks.k[1].release, "6.1.0-57-amd64");
+	assert_false(ks.k[1].run.cost_comparable);
+	assert_string_equal(ks.k[1].run.accel, "tcg");
+	assert_true(ks.k[0].run.cost_comparable);
+	assert_int_equal(kx_build(&ks, &kx), 0);
+	assert_int_equal(kx.nk, 3);
+	g = kx_group_of(&kx, "write", "file");
+	assert_non_null(g);
+	fentry = kx_arm_of(g, "fentry");
+	exitarm = kx_arm_of(g, "exit");
+	assert_true(fentry >= 0 && exitarm >= 0);
+	/* the host cannot run fentry (locked down), 6.1 and 6.12 can: it fails on paged-out pages
+	 */
+	v = kx_val(g, kx.nk, fentry, 0);
+	assert_int_equal(v->kind, KX_UNSUP);
+	assert_non_null(strstr(kx.whys[v->why], "locked down"));
+	for (int k = 1; k < 3; k++) {
+		v = kx_val(g, kx.nk, fentry, k);
+		assert_int_equal(v->kind, KX_MEASURED);
+		assert_true(v->worst > 0.95);
+	}
+	/* the exit read never fails on a paged-out write buffer, on any of them */
+	for (int k = 0; k < 3; k++) {
+		v = kx_val(g, kx.nk, exitarm, k);
+		assert_int_equal(v->kind, KX_MEASURED);
+		assert_true(v->worst == 0 && v->safe);
+	}
+	kx_free(&kx);
+	kset_free(&ks);
+}
+
+/* a bad index is bad input with one line: a "dir" that leaves the directory */
+static void test_kernel_index_hostile(void **state)
+{
+	char dir[] = "/tmp/bpfault-test-kset.XXXXXX", path[128], err[768] = "";
+	static struct kset ks;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/index.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"format\": \"bpfault-kernels/1\", \"kernels\": [{\"release\": \"x\", "
+	      "\"dir\": \"../etc\"}]}\n",
+	      f);
+	fclose(f);
+	assert_int_equal(kset_load(dir, &ks, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "plain path component"));
+	assert_null(strchr(err, '\n'));
+	unlink(path);
+	rmdir(dir);
+}
+
+/* the notes in Markdown and in text: the same sentences, text within 100 columns */
+static void test_notes_forms(void **state)
+{
+	struct fixture f = {0};
+	struct sbuf md = {0}, txt = {0};
+
+	(void)state;
+	fixture_load(&f, FIX "default-units.json", false);
+	view_notes(&md, VIEW_MD, &f.x, &f.notes);
+	view_notes(&txt, VIEW_TEXT, &f.x, &f.notes);
+	assert_int_equal(md.err, 0);
+	assert_int_equal(txt.err, 0);
+	assert_non_null(strstr(md.s, "## What this means"));
+	assert_non_null(strstr(md.s, "- **execve, sink none**"));
+	assert_non_null(strstr(md.s, "because the call replaced the image"));
+	assert_null(strstr(md.s, "<li"));
+	assert_non_null(strstr(txt.s, "What this means\n==============="));
+	assert_null(strchr(txt.s, '<'));
+	for (const char *l = txt.s; *l;) {
+		size_t n = strcspn(l, "\n");
+
+		assert_true(n <= VIEW_TEXT_COLS);
+		l += n + (l[n] != 0);
+	}
+	sb_free(&md);
+	sb_free(&txt);
+	fixture_free(&f);
+}
+
 /* the plot scripts are found beside the binary only: give the test binary its scripts/ */
 static int link_scripts(void)
 {
@@ -600,6 +717,9 @@ int main(void)
 		cmocka_unit_test(test_summary_units),
 		cmocka_unit_test(test_html_units),
 		cmocka_unit_test(test_html_positions),
+		cmocka_unit_test(test_kernel_axis),
+		cmocka_unit_test(test_kernel_index_hostile),
+		cmocka_unit_test(test_notes_forms),
 		cmocka_unit_test(test_compare_draws),
 		cmocka_unit_test(test_compare_marked),
 		cmocka_unit_test(test_compare_nothing_shared),

@@ -167,9 +167,13 @@ json_t *make_meta(const struct session *s, const struct run_opts *o, const char 
 		snprintf(id, sizeof(id), "%s-%s-%d", start, host, (int)getpid());
 		json_object_set_new(meta, "run_id", json_string(id));
 		json_object_set_new(meta, "start_utc", json_string(start));
-		/* a guest's run is relabelled "tcg" by the host (guest.c) */
-		json_object_set_new(meta, "accel", json_string("native"));
-		json_object_set_new(meta, "cost_comparable", json_true());
+		/* a guest's run is relabelled "tcg" by the host (guest.c), which also tells the
+		 * guest's run (BPFAULT_ACCEL=tcg) so that its own table labels its costs */
+		const char *acc = getenv("BPFAULT_ACCEL");
+		bool tcg = acc && !strcmp(acc, "tcg");
+
+		json_object_set_new(meta, "accel", json_string(tcg ? "tcg" : "native"));
+		json_object_set_new(meta, "cost_comparable", json_boolean(!tcg));
 		json_object_set_new(meta, "matrix_file",
 				    o->matrix_file ? json_string(o->matrix_file) : json_null());
 		json_object_set_new(

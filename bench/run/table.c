@@ -118,7 +118,7 @@ static int fmt_positions(char *b, size_t l, const struct res_arm *a)
 #define HEAD_FMT "%-11s %-13s %-6s %5s %7s %7s"
 #define ROW_FMT	 "%-54s %-16s %-22s %5s\n"
 
-static void print_cell(const struct res_cell *c)
+static void print_cell(const struct res_cell *c, bool costs)
 {
 	char head[160], line[512];
 
@@ -129,7 +129,7 @@ static void print_cell(const struct res_cell *c)
 		char rate[64], cost[32], truth[160];
 
 		fmt_rate(rate, sizeof(rate), &c->arms[j]);
-		fmt_cost(cost, sizeof(cost), c->arms[j].cost_ns);
+		fmt_cost(cost, sizeof(cost), costs ? c->arms[j].cost_ns : NAN);
 		printf(ROW_FMT, j == 0 ? head : "", c->arms[j].name, rate, cost);
 		if (fmt_truth(truth, sizeof(truth), &c->arms[j]) > 0)
 			print_wrapped(stdout, "      ", 8, truth);
@@ -209,12 +209,16 @@ void print_table(const struct res_run *r)
 	struct unsup_seen u[64];
 	int nu = collect_unsup(r, u, (int)ARRAY_SIZE(u));
 	char hdr[128], line[512];
+	/* costs measured under emulation (meta.cost_comparable false) are not shown */
+	bool costs = !json_is_false(json_object_get(r->meta, "cost_comparable"));
 
 	snprintf(hdr, sizeof(hdr), HEAD_FMT, "syscall", "state", "sink", "size", "trials",
 		 "nonres%");
 	printf(ROW_FMT, hdr, "arm", "fail%   [95% CI]", "ns");
 	for (int i = 0; i < r->ncells; i++)
-		print_cell(&r->cells[i]);
+		print_cell(&r->cells[i], costs);
+	if (!costs)
+		printf("ns: not comparable (tcg): measured on an emulated CPU, so not shown\n");
 	if (nu)
 		printf("unsupported here (arms asked for but not run; not in the table):\n");
 	for (int k = 0; k < nu; k++) {
