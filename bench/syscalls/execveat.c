@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * execveat(dirfd of /usr/bin, "true", ["true", <pattern>, 3 more], [2 strings], 0) in a forked child: a directory
- * fd and a relative path (not AT_EMPTY_PATH), argv at argument 2. execve's machinery otherwise
- * (execve.c): the shared page with argv and envp, the fork, the replaced image.
+ * execveat(dirfd of /usr/bin, "true", ["true", <pattern>, 3 more], [2 strings], 0) in a forked
+ * child: a directory fd and a relative path (not AT_EMPTY_PATH), argv at argument 2. execve's
+ * machinery otherwise (execve.c): the shared page with argv and envp, the fork, the replaced image.
  */
 #include <errno.h>
 #include <fcntl.h>
