@@ -238,6 +238,7 @@ static int open_for(struct probe *p, const bool *cand, const bool *want_sc)
 	}
 	mark_sleepable(p->skel, cand, want_sc);
 	p->skel->rodata->targ_tgid = (__u32)getpid();
+	p->skel->rodata->max_words = p->max_words;
 	last_msg[0] = failed_prog[0] = verifier_msg[0] = 0;
 	return 0;
 }
@@ -471,13 +472,15 @@ static void attach_arm(struct probe *p, const struct arm_desc *a, const bool *wa
 	}
 }
 
-int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, enum probe_mode mode,
-		char *why, size_t len)
+int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, unsigned max_size,
+		enum probe_mode mode, char *why, size_t len)
 {
 	bool cand[ARM__COUNT];
 	int err;
 
 	memset(p, 0, sizeof(*p));
+	p->max_words = max_size && max_size < BPFAULT_MAX_BUF ? (max_size + 7) / 8
+							       : BPFAULT_MAX_BUF / 8;
 	for (size_t i = 0; i < narms; i++)
 		p->after_link[i] = -1;
 	libbpf_set_print(print_fn);
