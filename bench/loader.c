@@ -479,8 +479,8 @@ int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, unsi
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	p->max_words = max_size && max_size < BPFAULT_MAX_BUF ? (max_size + 7) / 8
-							       : BPFAULT_MAX_BUF / 8;
+	p->max_words =
+		max_size && max_size < BPFAULT_MAX_BUF ? (max_size + 7) / 8 : BPFAULT_MAX_BUF / 8;
 	for (size_t i = 0; i < narms; i++)
 		p->after_link[i] = -1;
 	libbpf_set_print(print_fn);
