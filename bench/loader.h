@@ -3,6 +3,7 @@
 #ifndef BPFAULT_LOADER_H
 #define BPFAULT_LOADER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include "model.h"
 
@@ -19,6 +20,8 @@ struct probe {
 	volatile struct bpfault_out *out;
 	int after_link[ARM__COUNT]; /* arms with after_call: their link's fd, else -1 */
 	unsigned max_words;	    /* the largest read the programs serve, in 8-byte words */
+	pthread_t detach_th[64];    /* probe_detach_start's threads, joined by probe_stop */
+	int ndetach;
 };
 
 enum probe_mode {
@@ -38,6 +41,10 @@ enum probe_mode {
  */
 int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, unsigned max_size,
 		enum probe_mode mode, char *why, size_t len);
+/* start detaching every link in threads of its own (a tracepoint's detach waits ~30 ms for RCU
+ * grace periods): the caller's remaining work overlaps the waits; probe_stop joins them */
+void probe_detach_start(struct probe *p);
+/* every link detached (probe_detach_start's joined), the object closed */
 void probe_stop(struct probe *p);
 /* the kernel BTF CO-RE relocates against: $BPFAULT_BTF, else /sys/kernel/btf/vmlinux */
 const char *kernel_btf_path(void);

@@ -344,6 +344,7 @@ static int run_measure(struct session *s, const struct run_opts *o, const char *
 	runner_flush(&r, false);
 	toolset_start(tools, getpid()); /* the trials start once every tool is ready */
 	sig = runner_rounds(&r);
+	probe_detach_start(&s->eng.probe); /* its RCU waits overlap the rest; joined at close */
 	toolset_finish(tools, r.cells, s->m->ncells);
 	if (tools->n)
 		json_object_set_new(r.res.meta, "tools", toolset_meta(tools));
