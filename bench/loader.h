@@ -20,7 +20,8 @@ struct probe {
 	volatile struct bpfault_out *out;
 	int after_link[ARM__COUNT]; /* arms with after_call: their link's fd, else -1 */
 	unsigned max_words;	    /* the largest read the programs serve, in 8-byte words */
-	pthread_t detach_th[64];    /* probe_detach_start's threads, joined by probe_stop */
+	pthread_t detach_th[256];   /* probe_detach_start's threads, one a link (at most one a
+				     * program of the object), joined by probe_stop */
 	int ndetach;
 };
 
