@@ -154,9 +154,11 @@ tests: $(BIN) $(TESTS)
 # the default matrix, then its plots and report; RUN_DIR= picks the output directory
 run: deps-run
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)d=$${RUN_DIR:-results/$$(date -u +%Y%m%dT%H%M%SZ)}; \
-	./bpfault run -m bench/matrices/default.json -o "$$d" $(RUN_ARGS); rc=$$?; \
-	if [ -f "$$d/results.json" ]; then ./bpfault report "$$d" || exit $$?; fi; exit $$rc
+	$(Q)f=$$(mktemp); trap 'rm -f "$$f"' EXIT; \
+	if [ -n "$$RUN_DIR" ]; then set -- -o "$$RUN_DIR"; else set --; fi; \
+	./bpfault run -m bench/matrices/default.json "$$@" --dir-file "$$f" $(RUN_ARGS); rc=$$?; \
+	d=$$(cat "$$f"); \
+	if [ -n "$$d" ] && [ -f "$$d/results.json" ]; then ./bpfault report "$$d" || exit $$?; fi; exit $$rc
 
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory tests

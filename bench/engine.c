@@ -305,6 +305,22 @@ static const char *group_name(const struct cellacc *c, uint32_t mask)
 	return "";
 }
 
+/* this process's and thread's ids, asked of the kernel once (two system calls a trial less);
+ * trials run on one thread, and a forked trial's child never comes back here */
+static pid_t self_pid(void)
+{
+	static pid_t pid;
+
+	return pid ? pid : (pid = getpid());
+}
+
+static pid_t self_tid(void)
+{
+	static pid_t tid;
+
+	return tid ? tid : (tid = gettid());
+}
+
 /*
  * prepare, ground truth, call: the part of a trial that a run without BPF does too. Every trial
  * records its ground truth (*bits, GT_*) and the syscall's wall time (*call_ns); the primary
@@ -338,11 +354,11 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 		ctl->argi = (__u32)c->spec.sc->argi;
 		ctl->kind = (__u32)c->spec.sc->kind;
 		ctl->later_off = c->rt.later_off;
-		ctl->iter_tid = (__u32)gettid();
+		ctl->iter_tid = (__u32)self_tid();
 		ctl->t_return = 0;
 		memset((void *)e->probe.out, 0, sizeof(*e->probe.out));
 	}
-	c->last = (struct trial_rec){.nonce = nonce, .pid = getpid(), .size = c->rt.size};
+	c->last = (struct trial_rec){.nonce = nonce, .pid = self_pid(), .size = c->rt.size};
 	c->last.t_ns = now_ns();
 	if (c->spec.sc->impl->forks) {
 		t0 = now_ns();

@@ -85,7 +85,7 @@ static void probe_arms(struct listing *l)
 	memset(want_sc, 1, sizeof(want_sc));
 	sys_raise_memlock(); /* not needed on kernels with memcg-accounted BPF memory */
 	if (private_tracefs(l->why, sizeof(l->why)) == 0 &&
-	    probe_start(&l->p, want_arm, want_sc, PROBE_LOAD_ONLY, l->why, sizeof(l->why)) == 0)
+	    probe_start(&l->p, want_arm, want_sc, 0, PROBE_LOAD_ONLY, l->why, sizeof(l->why)) == 0)
 		l->probed = true;
 }
 

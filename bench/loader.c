@@ -238,6 +238,7 @@ static int open_for(struct probe *p, const bool *cand, const bool *want_sc)
 	}
 	mark_sleepable(p->skel, cand, want_sc);
 	p->skel->rodata->targ_tgid = (__u32)getpid();
+	p->skel->rodata->max_words = p->max_words;
 	last_msg[0] = failed_prog[0] = verifier_msg[0] = 0;
 	return 0;
 }
@@ -471,13 +472,15 @@ static void attach_arm(struct probe *p, const struct arm_desc *a, const bool *wa
 	}
 }
 
-int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, enum probe_mode mode,
-		char *why, size_t len)
+int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, unsigned max_size,
+		enum probe_mode mode, char *why, size_t len)
 {
 	bool cand[ARM__COUNT];
 	int err;
 
 	memset(p, 0, sizeof(*p));
+	p->max_words =
+		max_size && max_size < BPFAULT_MAX_BUF ? (max_size + 7) / 8 : BPFAULT_MAX_BUF / 8;
 	for (size_t i = 0; i < narms; i++)
 		p->after_link[i] = -1;
 	libbpf_set_print(print_fn);
@@ -524,33 +527,36 @@ static void *destroy_link(void *link)
 }
 
 /*
- * Detach every link at once: each tracepoint detach waits for an RCU grace period (~80 ms
- * here), so one after the other they add up; in threads of their own the waits overlap.
+ * Detach every link at once: each tracepoint detach waits for RCU grace periods, so one after
+ * the other they add up; in threads of their own the waits overlap as far as the kernel lets
+ * them (perf_trace_destroy() holds event_mutex across its wait), and the caller goes on.
  */
-static void detach_all(struct probe *p)
+void probe_detach_start(struct probe *p)
 {
-	pthread_t th[MAX_PROGS * 4];
-	int n = 0;
-
+	if (!p->skel)
+		return;
 	for (int i = 0; i < p->skel->skeleton->prog_cnt; i++) {
 		struct bpf_link **slot = p->skel->skeleton->progs[i].link;
 
 		if (!*slot)
 			continue;
-		if (n >= (int)ARRAY_SIZE(th) || pthread_create(&th[n], NULL, destroy_link, *slot))
+		if (p->ndetach >= (int)ARRAY_SIZE(p->detach_th) ||
+		    pthread_create(&p->detach_th[p->ndetach], NULL, destroy_link, *slot))
 			bpf_link__destroy(*slot); /* no thread: the slow way */
 		else
-			n++;
+			p->ndetach++;
 		*slot = NULL;
 	}
-	for (int i = 0; i < n; i++)
-		pthread_join(th[i], NULL);
+	for (size_t i = 0; i < narms; i++)
+		p->after_link[i] = -1;
 }
 
 void probe_stop(struct probe *p)
 {
-	if (p->skel)
-		detach_all(p);
+	probe_detach_start(p);
+	for (int i = 0; i < p->ndetach; i++)
+		pthread_join(p->detach_th[i], NULL);
+	p->ndetach = 0;
 	probe_bpf__destroy(p->skel);
 	p->skel = NULL;
 	p->ctl = NULL;

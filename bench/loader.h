@@ -3,6 +3,7 @@
 #ifndef BPFAULT_LOADER_H
 #define BPFAULT_LOADER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include "model.h"
 
@@ -18,6 +19,10 @@ struct probe {
 	volatile struct bpfault_ctl *ctl;
 	volatile struct bpfault_out *out;
 	int after_link[ARM__COUNT]; /* arms with after_call: their link's fd, else -1 */
+	unsigned max_words;	    /* the largest read the programs serve, in 8-byte words */
+	pthread_t detach_th[256];   /* probe_detach_start's threads, one a link (at most one a
+				     * program of the object), joined by probe_stop */
+	int ndetach;
 };
 
 enum probe_mode {
@@ -32,10 +37,15 @@ enum probe_mode {
  * by enum bpfault_arm, want_sc by enum sc_id) in one object load. An arm the kernel cannot have
  * (its supported(), a missing tracepoint, a program that does not load or attach) is marked with
  * its reason and left out; returns 0 if the object could be loaded at all, else -errno with the
- * reason in why.
+ * reason in why. max_size: the largest read (ctl.size) any trial will ask for, 0 for
+ * BPFAULT_MAX_BUF; the programs are verified for reads up to it (and refuse larger ones).
  */
-int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, enum probe_mode mode,
-		char *why, size_t len);
+int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, unsigned max_size,
+		enum probe_mode mode, char *why, size_t len);
+/* start detaching every link in threads of its own (a tracepoint's detach waits ~30 ms for RCU
+ * grace periods): the caller's remaining work overlaps the waits; probe_stop joins them */
+void probe_detach_start(struct probe *p);
+/* every link detached (probe_detach_start's joined), the object closed */
 void probe_stop(struct probe *p);
 /* the kernel BTF CO-RE relocates against: $BPFAULT_BTF, else /sys/kernel/btf/vmlinux */
 const char *kernel_btf_path(void);

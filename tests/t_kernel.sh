@@ -128,6 +128,23 @@ check "fentry: unsupported with a reason, never a number" py "$R" \
 	'all(("fentry" in x["arms"]) != ("fentry" in x.get("unsupported_arms", {})) for x in d["cells"]) and all(len(v) > 5 for x in d["cells"] for v in x.get("unsupported_arms", {}).values())'
 check "state restored after a run" [ "$(state_snapshot)" = "$before" ]
 
+# ---- the links a run attached are all detached (in parallel threads) before it exits ----
+# its BPF fds' ids from /proc/PID/fdinfo once attached (it may first wait in the queue for the run
+# lock: up to 10 minutes on a shared machine); after it exits no program or link of those ids
+# exists (freed at most a moment later)
+"$B" run -s write -p resident -k file -a enter,exit,raw-exit,btf-exit -n 50000 --min-trials 50000 \
+	-o "$T/dt" -q >/dev/null 2>&1 &
+dpid=$!
+wait_until 600 bash -c "[ \$(cat /proc/$dpid/fdinfo/* 2>/dev/null | grep -c '^link_id:') -ge 6 ]"
+ids=$(cat /proc/$dpid/fdinfo/* 2>/dev/null | awk '/^(prog|link)_id:/ {print substr($1, 1, 4) " " $2}' | sort -u)
+wait $dpid
+rc=$?
+check "detach: the run saw its 6 links (tp, raw_tp, tp_btf) and exited 0" \
+	bash -c "[ $rc = 0 ] && [ \$(echo '$ids' | grep -c '^link') -ge 6 ] && [ \$(echo '$ids' | grep -c '^prog') -ge 6 ] || { echo 'rc $rc, ids:' $ids; exit 1; }"
+gone() { echo "$ids" | grep . | while read -r kind id; do ! bpftool "$kind" show id "$id" || exit 1; done; }
+check "detach: none of its programs or links is left after it exits (bpftool prog/link show id)" \
+	bash -c "[ -n '$ids' ] && $(declare -f wait_until gone); ids='$ids'; wait_until 3 gone"
+
 # ---- writev (iovec), openat (path string), io_uring writes ----
 "$B" run -s writev,openat -p resident,anon-pageout,file-pageout -k file,null,none -a enter,exit \
 	-n 300 -o "$T/r6" -q >/dev/null 2>&1

@@ -122,6 +122,17 @@ for i in $(seq 0 60); do mkdir "results/$(date -u -d "@$((now + i))" +%Y%m%dT%H%
 rc=$?
 check "default directory taken: the run uses <time>-2, the taken ones stay empty" \
 	bash -c "[ $rc = 0 ] && ls -d results/*-2 | grep -qE '^results/[0-9]{8}T[0-9]{6}Z-2$' && [ -s results/*-2/results.json ] && [ \$(find results -name results.json | wc -l) = 1 ]"
+# --dir-file F (make run without RUN_DIR): the chosen default directory named in F
+rm -rf results
+"$B" run -s write -p resident -k file -a enter -n 50 -q --dir-file "$T/dirfile" >"$T/c4.out" 2>&1
+rc=$?
+check "--dir-file: the default directory it chose is in the file, and in 'results in'" \
+	bash -c "[ $rc = 0 ] && d=\$(cat '$T/dirfile') && [ -s \"\$d/results.json\" ] && [ \"\${d#results/}\" != \"\$d\" ] && grep -qx \"bpfault: results in \$d (results.json, cells.csv)\" '$T/c4.out'"
+ln -s "$T/nowhere" "$T/dirlink"
+"$B" run -s write -p resident -k file -a enter -n 50 -q --dir-file "$T/dirlink" -o "$T/dl" >"$T/c5.out" 2>&1
+rc=$?
+check "--dir-file through a symlink: exit 2, one line, before any directory is made" \
+	bash -c "[ $rc = 2 ] && [ \$(wc -l <'$T/c5.out') = 1 ] && [ ! -e '$T/dl' ] && [ ! -e '$T/nowhere' ]"
 cd - >/dev/null || exit 1
 
 exit $((fails > 0))

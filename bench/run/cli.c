@@ -28,8 +28,8 @@ static void run_usage(const char *cmd, FILE *f)
 			"                   [-a ARMS] [-n TRIALS] [--min-trials N] [--precision "
 			"P]\n"
 			"                   [--block N] [--size LIST] [--offset LIST] [--seed N]\n"
-			"                   [--cpu N] [--tool T]... [-o DIR [--force]] [--kernel K]...\n"
-			"                   [--guest-timeout S] [-q] [-v]\n");
+			"                   [--cpu N] [--tool T]... [-o DIR [--force]] [--dir-file F]\n"
+			"                   [--kernel K]... [--guest-timeout S] [-q] [-v]\n");
 	fprintf(f, "  -m FILE              matrix file (JSON, see README); excludes the lists\n"
 		   "  -s, -p, -k, -a LIST  syscalls, page states, sinks, arms ('bpfault list')\n"
 		   "  --size LIST          buffer sizes in bytes, multiples of 8 (default 64)\n"
@@ -43,6 +43,10 @@ static void run_usage(const char *cmd, FILE *f)
 		   "");
 	if (strcmp(cmd, "selfbench"))
 		fprintf(f,
+			"  --dir-file F         write the output directory's path into file F once\n"
+			"                       it is made (scripts: the default directory)\n");
+	if (strcmp(cmd, "selfbench"))
+		fprintf(f,
 			"  --kernel K           run in a qemu TCG guest booted with K: debian-6.1,\n"
 			"                       debian-6.12, IMAGE[:MODULES_DIR], or host (native);\n"
 			"                       repeatable: DIR/<release>/ each\n"
@@ -51,7 +55,7 @@ static void run_usage(const char *cmd, FILE *f)
 		   "  -h, --help           this help\n");
 }
 
-enum { O_SIZE = 256, O_OFF, O_CPU, O_TOOL, O_FORCE, O_KERNEL, O_GTIME, O_TABLE = 512 };
+enum { O_SIZE = 256, O_OFF, O_CPU, O_TOOL, O_FORCE, O_DIRFILE, O_KERNEL, O_GTIME, O_TABLE = 512 };
 
 /* the fixed options, then one per entry of the option table */
 static void long_options(struct option *lo)
@@ -68,6 +72,7 @@ static void long_options(struct option *lo)
 		{"cpu", required_argument, NULL, O_CPU},
 		{"tool", required_argument, NULL, O_TOOL},
 		{"force", no_argument, NULL, O_FORCE},
+		{"dir-file", required_argument, NULL, O_DIRFILE},
 		{"kernel", required_argument, NULL, O_KERNEL},
 		{"guest-timeout", required_argument, NULL, O_GTIME},
 		{"quiet", no_argument, NULL, 'q'},
@@ -196,6 +201,10 @@ static int one_option(const char *cmd, int c, char **argv, struct run_opts *o)
 	case O_FORCE:
 		o->force = true;
 		return 0;
+	case O_DIRFILE:
+		o->dir_file = optarg;
+		drop_opt(o, argv);
+		return 0;
 	case 'q':
 		g_quiet = 1;
 		return 0;
@@ -218,7 +227,7 @@ int run_parse(const char *cmd, int argc, char **argv, struct run_opts *o)
 	struct option lo[32];
 	int c, rc;
 
-	_Static_assert(ARRAY_SIZE(lo) >= 15 + 1 + 5, "room for the option table");
+	_Static_assert(ARRAY_SIZE(lo) >= 16 + 1 + 5, "room for the option table");
 	memset(o, 0, sizeof(*o));
 	o->over = &over;
 	o->cpu = -1;
@@ -335,6 +344,7 @@ static int run_measure(struct session *s, const struct run_opts *o, const char *
 	runner_flush(&r, false);
 	toolset_start(tools, getpid()); /* the trials start once every tool is ready */
 	sig = runner_rounds(&r);
+	probe_detach_start(&s->eng.probe); /* its RCU waits overlap the rest; joined at close */
 	toolset_finish(tools, r.cells, s->m->ncells);
 	if (tools->n)
 		json_object_set_new(r.res.meta, "tools", toolset_meta(tools));
@@ -370,7 +380,7 @@ int cmd_run(int argc, char **argv)
 	static struct toolset tools;
 	struct run_opts o;
 	char outdir[PATH_MAX];
-	int err, controls;
+	int err, controls, dir_fd = -1;
 	bool guest;
 
 	if (run_parse("run", argc, argv, &o))
@@ -381,9 +391,16 @@ int cmd_run(int argc, char **argv)
 	err = load_tools(&o, &tools);
 	if (err)
 		return err;
-	if (run_matrix(&o, &m))
+	if (run_matrix(&o, &m) || (o.dir_file && (dir_fd = open_dir_file("run", o.dir_file)) < 0))
 		return EXIT_USAGE;
 	if (guest) { /* the matrix is valid: each kernel's run is bpfault run in its guest */
+		if (dir_fd >= 0 && !o.outdir) { /* the default directory, made now to be named */
+			if (prepare_outdir("run", NULL, false, outdir, sizeof(outdir)))
+				return EXIT_USAGE;
+			o.outdir = outdir;
+		}
+		if (dir_fd >= 0 && write_dir_file("run", dir_fd, o.outdir))
+			return EXIT_USAGE;
 		o.guest.outdir = o.outdir;
 		o.guest.matrix_file = o.matrix_file;
 		return guest_run_kernels(&o.guest);
@@ -404,7 +421,8 @@ int cmd_run(int argc, char **argv)
 	err = session_start(&s);
 	if (err)
 		return session_status(&s, err);
-	if (prepare_outdir("run", o.outdir, o.force, outdir, sizeof(outdir))) {
+	if (prepare_outdir("run", o.outdir, o.force, outdir, sizeof(outdir)) ||
+	    (dir_fd >= 0 && write_dir_file("run", dir_fd, outdir))) {
 		session_close(&s);
 		return EXIT_USAGE;
 	}

@@ -101,6 +101,28 @@ int prepare_outdir(const char *cmd, const char *dir, bool force, char *buf, size
 	return 0;
 }
 
+int open_dir_file(const char *cmd, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		err_msg("%s: --dir-file '%s': %s", cmd, path,
+			errno == ELOOP ? "is a symlink (refused)" : strerror(errno));
+	return fd;
+}
+
+int write_dir_file(const char *cmd, int fd, const char *dir)
+{
+	size_t n = strlen(dir);
+	bool ok = write(fd, dir, n) == (ssize_t)n && write(fd, "\n", 1) == 1;
+
+	if (close(fd) || !ok) {
+		err_msg("%s: cannot write the --dir-file: %s", cmd, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 void utc_now(char *buf, size_t len, const char *fmt)
 {
 	time_t t = time(NULL);

@@ -24,7 +24,8 @@ struct run_opts {
 	int cpu;			  /* -1: the last one */
 	const char *tools[TOOL_MAX_ARMS]; /* --tool NAME_OR_FILE */
 	int ntools;
-	bool force; /* --force: -o DIR may hold results already */
+	bool force;	      /* --force: -o DIR may hold results already */
+	const char *dir_file; /* --dir-file FILE: the output directory's path goes into FILE */
 	int argc;
 	char **argv;
 	struct guest_req guest; /* --kernel: handed over to guest.c */
@@ -93,6 +94,11 @@ int outdir_check(const char *cmd, const char *dir, bool force);
 /* make -o DIR (NULL: a new results/<UTC time>[-N] into buf) and prove it writable; 0 or -1
  * after printing the error */
 int prepare_outdir(const char *cmd, const char *dir, bool force, char *buf, size_t len);
+/* --dir-file, for scripts that let bpfault choose the directory (make run): the file opened
+ * (created or truncated, never through a symlink) before the run, an fd or -1 after printing the
+ * error; then dir and a newline written into it and fd closed, 0 or -1 after printing the error */
+int open_dir_file(const char *cmd, const char *path);
+int write_dir_file(const char *cmd, int fd, const char *dir);
 void utc_now(char *buf, size_t len, const char *fmt);
 json_t *make_meta(const struct session *s, const struct run_opts *o, const char *mxid);
 /* table.c: every line bpfault run prints fits RUN_WIDTH columns */

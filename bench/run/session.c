@@ -102,9 +102,15 @@ const char *session_blocked(const struct session *s, const struct state_desc *st
 
 int session_probe(struct session *s)
 {
+	unsigned max_size = 0;
 	char why[512];
-	int err =
-		probe_start(&s->eng.probe, s->want_arm, s->want_sc, PROBE_ATTACH, why, sizeof(why));
+	int err;
+
+	for (int i = 0; i < s->m->ncells; i++)
+		if (s->m->cells[i].size > max_size)
+			max_size = s->m->cells[i].size;
+	err = probe_start(&s->eng.probe, s->want_arm, s->want_sc, max_size, PROBE_ATTACH, why,
+			  sizeof(why));
 
 	return err ? fail(s, err, "cannot run BPF: %s", why) : 0;
 }
