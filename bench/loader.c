@@ -481,6 +481,8 @@ int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, unsi
 	memset(p, 0, sizeof(*p));
 	p->max_words =
 		max_size && max_size < BPFAULT_MAX_BUF ? (max_size + 7) / 8 : BPFAULT_MAX_BUF / 8;
+	if (p->max_words < BPFAULT_POS_SIZE / 8) /* execve's later positions are compared whole */
+		p->max_words = BPFAULT_POS_SIZE / 8;
 	for (size_t i = 0; i < narms; i++)
 		p->after_link[i] = -1;
 	libbpf_set_print(print_fn);
