@@ -193,18 +193,6 @@ static const char *unfit(const struct res_run *r, char *why, size_t len)
 	return NULL;
 }
 
-/* a release fit to be a file name: [A-Za-z0-9._+-], not starting with '.' */
-static bool release_ok(const char *s)
-{
-	if (!*s || *s == '.' || strlen(s) > 120)
-		return false;
-	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-",
-			    *s))
-			return false;
-	return true;
-}
-
 /*
  * A kernel set: OUT/<release>.json for every kernel, each written atomically; every kernel's run
  * is checked first, so an unfit one leaves every file as it was.
@@ -227,7 +215,7 @@ static int baseline_kernels(const char *dir, const struct baseline_opts *o)
 		const struct kset_kernel *k = &ks.k[i];
 
 		bad = !k->loaded ? k->why : unfit(&k->run, why, sizeof(why));
-		if (bad || !release_ok(k->release)) {
+		if (bad || !kset_release_ok(k->release)) {
 			err_msg("baseline: kernel %s (%s) %s; no baseline written", k->release,
 				k->dir, bad ? bad : "cannot name a file");
 			rc = EXIT_USAGE;

@@ -440,18 +440,6 @@ static int gate_runs(const struct gate_args *a, const struct res_run *base,
 
 /* ---- kernel sets: each kernel against its own baseline ---- */
 
-/* a release fit to be a file name: [A-Za-z0-9._+-], not starting with '.' */
-static bool release_ok(const char *s)
-{
-	if (!*s || *s == '.' || strlen(s) > 120)
-		return false;
-	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-",
-			    *s))
-			return false;
-	return true;
-}
-
 /* a directory of per-kernel baselines: a directory that is not itself a run (no results.json) */
 static bool is_dir(const char *path)
 {
@@ -484,7 +472,7 @@ static int kernel_baseline(const char *bdir, const char *release, struct res_run
 		res_free(base);
 		return -ENOENT;
 	}
-	if (!release_ok(release)) {
+	if (!kset_release_ok(release)) {
 		snprintf(err, errlen, "kernel release '%.60s' cannot name a baseline file",
 			 release);
 		return -EINVAL;

@@ -162,3 +162,15 @@ int kset_load_any(const char *path, struct kset *ks, char *err, size_t errlen)
 	snprintf(k->status, sizeof(k->status), "ok");
 	return 0;
 }
+
+/* a release fit to be a file name: [A-Za-z0-9._+-], not starting with '.' */
+bool kset_release_ok(const char *s)
+{
+	if (!*s || *s == '.' || strlen(s) > 120)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-",
+			    *s))
+			return false;
+	return true;
+}

@@ -50,5 +50,7 @@ void kset_free(struct kset *ks);
 const struct kset_kernel *kset_find(const struct kset *ks, const char *release);
 /* number of kernels loaded */
 int kset_nloaded(const struct kset *ks);
+/* a kernel release fit to be a file name: [A-Za-z0-9._+-], not starting with '.', <= 120 */
+bool kset_release_ok(const char *s);
 
 #endif
