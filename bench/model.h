@@ -125,9 +125,12 @@ struct syscall_desc {
 	const struct syscall_impl *impl;
 };
 
-/* the hook of an arm for the syscalls it serves: sc is an enum sc_id, or SC_ARGS for every
- * syscall that passes the buffer as an argument; "%s" in hook is the syscall's tracepoint suffix */
-#define SC_ARGS (-1)
+/* the hook of an arm for the syscalls it serves: sc is an enum sc_id, SC_ARGS for every syscall
+ * that passes the buffer as an argument, or SC_ARGS_NOFORK for those of them bpfault calls in its
+ * own process (not in a forked child: execve and its kin); "%s" in hook is the syscall's
+ * tracepoint suffix */
+#define SC_ARGS	       (-1)
+#define SC_ARGS_NOFORK (-2)
 struct arm_hook {
 	int sc;
 	const char *hook;

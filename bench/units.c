@@ -113,7 +113,8 @@ const struct arm_desc *find_arm(const char *name)
 static const struct arm_hook *hook_for(const struct arm_desc *a, const struct syscall_desc *sc)
 {
 	for (const struct arm_hook *h = a->impl->hooks; h->hook; h++)
-		if (h->sc == sc->id || (h->sc == SC_ARGS && sc->argi >= 0))
+		if (h->sc == sc->id || (h->sc == SC_ARGS && sc->argi >= 0) ||
+		    (h->sc == SC_ARGS_NOFORK && sc->argi >= 0 && !sc->impl->forks))
 			return h;
 	return NULL;
 }
@@ -139,9 +140,14 @@ const char *arm_serves(const struct arm_desc *a, const struct syscall_desc *sc, 
 	if (hook_for(a, sc))
 		return NULL;
 	for (const struct arm_hook *h = a->impl->hooks; h->hook; h++) {
-		if (h->sc == SC_ARGS) {
+		if (h->sc == SC_ARGS || (h->sc == SC_ARGS_NOFORK && sc->argi < 0)) {
 			/* served every syscall with the buffer in an argument, but not this one */
 			snprintf(buf, len, "the buffer of %s is %s", sc->name, sc->where);
+			return buf;
+		}
+		if (h->sc == SC_ARGS_NOFORK) {
+			snprintf(buf, len, "%s runs in a forked child, not in bpfault's process",
+				 sc->name);
 			return buf;
 		}
 	}

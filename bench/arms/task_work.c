@@ -25,15 +25,12 @@ static int signal_supported(char *why, size_t len)
 	return kernel_has_kfunc(names, "6.18", why, len);
 }
 
-/* not execve(at): the callback runs on the way back to user space, in the new image */
+/* every syscall with the buffer in an argument but execve and its kin (forked children: a
+ * successful exec's callback would run on the way back to user space, in the new image) */
 #define DEFERRED_HOOKS(text)                                                                       \
 	(const struct arm_hook[])                                                                  \
 	{                                                                                          \
-		{SC_write, text}, {SC_writev, text}, {SC_openat, text}, {SC_pwrite64, text},       \
-			{SC_read, text}, {SC_pread64, text}, {SC_sendto, text},                    \
-			{SC_connect, text}, {SC_openat2, text}, {SC_unlinkat, text},               \
-			{SC_renameat2, text}, {SC_openat_einval, text}, {SC_sendmsg, text},        \
-			{SC_sendmsg_iov, text}, {SC_sendmsg_hdr, text},                            \
+		{SC_ARGS_NOFORK, text},                                                            \
 		{                                                                                  \
 			0                                                                          \
 		}                                                                                  \
