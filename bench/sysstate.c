@@ -58,6 +58,43 @@ static void restore_atexit(void)
 	sys_restore();
 }
 
+static void stop_mask(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaddset(set, stop_signals[i]);
+}
+
+void sys_catch_stop(void)
+{
+	struct sigaction sa = {0};
+	static bool done;
+	sigset_t set;
+
+	if (done)
+		return;
+	done = true;
+	sa.sa_handler = on_signal; /* no SA_RESTART: a blocking wait returns EINTR */
+	sigfillset(&sa.sa_mask);   /* handlers never nest */
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaction(stop_signals[i], &sa, NULL); /* also where the parent left them ignored */
+	stop_mask(&set);
+	sigprocmask(SIG_UNBLOCK, &set, NULL); /* one kept pending across sys_exec_self() arrives */
+}
+
+int sys_exec_self(char *const argv[])
+{
+	sigset_t set, old;
+
+	stop_mask(&set);
+	sigprocmask(SIG_BLOCK, &set, &old); /* a stop signal now waits for the new image */
+	if (stop_sig)
+		raise(stop_sig); /* caught before: pending again, so the new image sees it */
+	execv("/proc/self/exe", argv);
+	sigprocmask(SIG_SETMASK, &old, NULL); /* exec failed: what was pending is handled here */
+	return -errno;
+}
+
 void sys_init(void)
 {
 	struct sigaction sa = {0};
@@ -67,10 +104,7 @@ void sys_init(void)
 		return;
 	done = true;
 	owner = getpid();
-	sa.sa_handler = on_signal; /* no SA_RESTART: a blocking wait returns EINTR */
-	sigfillset(&sa.sa_mask);   /* handlers never nest */
-	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
-		sigaction(stop_signals[i], &sa, NULL);
+	sys_catch_stop();
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < ARRAY_SIZE(crash_signals); i++)

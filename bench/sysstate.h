@@ -15,6 +15,13 @@
 
 /* install SIGINT/SIGTERM/SIGHUP handlers and the atexit restore */
 void sys_init(void);
+/* the stop-signal handlers alone, first thing in a command that will change the system (run,
+ * selfbench): from then on a stop signal is never lost, also where the parent left SIGINT
+ * ignored (a job started with '&' by a script), and never kills the run half set up */
+void sys_catch_stop(void);
+/* execv("/proc/self/exe", argv) with a stop signal already caught, or arriving during the exec,
+ * kept pending for the new image's sys_catch_stop(); returns -errno if the exec failed */
+int sys_exec_self(char *const argv[]);
 /* the signal that asked us to stop, or 0. Handlers only set this flag (every signal whose
  * default is to terminate: INT TERM HUP QUIT USR1 USR2 ALRM XCPU VTALRM PROF); the main flow
  * stops, flushes and restores, once. Crashes (SEGV BUS ILL FPE ABRT) and SIGKILL are undone

@@ -74,4 +74,40 @@ wait_until() {
 }
 # locked CMD...: CMD (a shell function too) while holding the run lock, so that no run changes
 # the machine meanwhile (waits up to 15 minutes for a run in progress)
-locked() { (flock -w 900 9 && "$@") 9<>/run/bpfault.lock; }
+locked() {
+	(flock -w 900 9 || {
+		echo "# the run lock is still held after 900 s, by: $(lock_holders)" >&2
+		exit 1
+	} && "$@") 9<>/run/bpfault.lock
+}
+# lock_holders: the processes holding a lock on /run/bpfault.lock (pid and command)
+lock_holders() {
+	local ino pid
+	ino=$(stat -c %i /run/bpfault.lock 2>/dev/null) || return 0
+	awk -v ino="$ino" '{ split($6, f, ":"); if (f[3] == ino) print $5 }' /proc/locks | sort -u |
+		while read -r pid; do printf '%s(%s) ' "$pid" "$(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null)"; done
+}
+# reap PID [SECONDS]: wait for the background job PID (default 120 s) and return its status; a
+# job still alive then is described (its threads' kernel stacks, its children) as TAP comments,
+# killed, and its status is 124, so that a run that ignores its stop signal fails a check
+# instead of hanging the suite
+reap() {
+	local pid=$1 n=$((${2:-120} * 10)) st
+	while [ $n -gt 0 ]; do
+		st=$(awk '{print $3}' /proc/"$pid"/stat 2>/dev/null)
+		[ -z "$st" ] || [ "$st" = Z ] && break
+		sleep 0.1
+		n=$((n - 1))
+	done
+	if [ $n -eq 0 ]; then
+		echo "# pid $pid still running after ${2:-120} s: $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null)"
+		for t in /proc/"$pid"/task/*; do
+			echo "#   thread ${t##*/} $(cat "$t"/wchan 2>/dev/null): $(tr '\n' ';' <"$t"/stack 2>/dev/null)"
+		done
+		ps -o pid=,stat=,wchan:24=,args= --ppid "$pid" 2>/dev/null | sed 's/^/#   child /'
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return 124
+	fi
+	wait "$pid"
+}

@@ -375,7 +375,7 @@ pid=$!
 wait_until 60 [ -f "$T/r4/results.json" ] # the first flush: set-up done, trials running
 sleep 2
 kill -INT $pid
-wait $pid
+reap $pid 120
 rc=$?
 check "SIGINT: exit 130" [ $rc = 130 ]
 check "SIGINT: results flushed, marked incomplete, with trials" py "$T/r4/results.json" \
@@ -386,7 +386,7 @@ pid=$!
 wait_until 60 [ -f "$T/r5/results.json" ]
 sleep 1
 kill -TERM $pid
-wait $pid
+reap $pid 120
 check "SIGTERM: exit 143 or 130 and state restored" [ "$(state_snapshot)" = "$before" ]
 
 # ---- swap as found: already on (left on) / zram0 busy (a hot-added device, removed after) ----

@@ -13,6 +13,7 @@
 #include "guest.h"
 #include "options.h"
 #include "run.h"
+#include "sysstate.h"
 
 static void run_usage(const char *cmd, FILE *f)
 {
@@ -383,6 +384,8 @@ int cmd_run(int argc, char **argv)
 	int err, controls, dir_fd = -1;
 	bool guest;
 
+	sys_catch_stop(); /* before anything else: a stop signal is never lost */
+
 	if (run_parse("run", argc, argv, &o))
 		return EXIT_USAGE;
 	guest = run_in_guest(&o);
@@ -437,6 +440,8 @@ int cmd_selfbench(int argc, char **argv)
 	struct run_opts o;
 	char err[512];
 	int rc;
+
+	sys_catch_stop(); /* before anything else: a stop signal is never lost */
 
 	if (run_parse("selfbench", argc, argv, &o))
 		return EXIT_USAGE;

@@ -38,7 +38,7 @@ void session_pin_early(const struct run_opts *o)
 	if ((done && !strcmp(done, v)) || !g_argv || sys_pin_cpu(cpu))
 		return;
 	setenv("BPFAULT_PINNED", v, 1);
-	execv("/proc/self/exe", g_argv);
+	sys_exec_self(g_argv); /* returns only if the exec failed: the run goes on unpinned */
 }
 
 static int fail(struct session *s, int err, const char *fmt, ...)
@@ -159,6 +159,9 @@ int session_start(struct session *s)
 
 	/* one run at a time (swap and tracefs are shared): wait for the lock */
 	sys_init();
+	if (sys_stop_signal()) /* asked to stop while it parsed, loaded the matrix, re-executed */
+		return fail(s, -EINTR, "stopped by signal %d before it changed anything",
+			    sys_stop_signal());
 	err = sys_lock();
 	if (err)
 		return fail(s, sys_stop_signal() ? -EINTR : err, "cannot take %s: %s",
