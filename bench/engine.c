@@ -338,8 +338,9 @@ static int trial_call(struct engine *e, struct cellacc *c, uint32_t mask, uint64
 
 	err = c->spec.st->prepare(&c->rt, &nonce);
 	if (err) {
-		snprintf(c->err, sizeof(c->err), "preparing %s failed: %s", c->spec.st->name,
-			 strerror(-err));
+		/* the state's own reason where it gave one */
+		snprintf(c->err, sizeof(c->err), "preparing %s failed: %.110s", c->spec.st->name,
+			 c->rt.unsup[0] ? c->rt.unsup : strerror(-err));
 		return err;
 	}
 	c->rt.nonce = nonce; /* the read family's source gives the kernel these bytes */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <errno.h>
 #include <glob.h>
-#include <pthread.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -551,6 +553,94 @@ void probe_detach_start(struct probe *p)
 	}
 	for (size_t i = 0; i < narms; i++)
 		p->after_link[i] = -1;
+}
+
+/*
+ * The helper's side ('bpfault __release N', never run by hand): fd 3 is a pipe the run writes
+ * nothing to, fds 4 .. 4+N-1 are the run's links. Once the run has closed its own copies (the
+ * pipe's EOF), closing these is the last reference: the kernel's RCU waits happen here.
+ */
+int probe_release_main(int argc, char **argv)
+{
+	char c, *end = argv[argc - 1];
+	long n = argc == 3 ? strtol(argv[2], &end, 10) : -1;
+	struct stat st;
+
+	/* argv[0] is what probe_release_elsewhere() gives, never a path a user types */
+	if (strcmp(argv[0], "bpfault-release") || n < 0 || n > PROBE_MAX_HANDOFF || *end ||
+	    fstat(3, &st) || !S_ISFIFO(st.st_mode)) {
+		err_msg("__release: started by 'bpfault run' only (it holds a run's links)");
+		return EXIT_USAGE;
+	}
+	while (read(3, &c, 1) < 0 && errno == EINTR)
+		;
+	for (long i = 0; i < n; i++)
+		close(4 + (int)i);
+	return EXIT_OK;
+}
+
+/* the links' fds, each dup'ed above any fd the helper is given (so no dup2 clobbers a source) */
+static int handoff_fds(struct probe *p, int *hi, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < p->skel->skeleton->prog_cnt; i++) {
+		struct bpf_link *l = *p->skel->skeleton->progs[i].link;
+		int fd = l ? bpf_link__fd(l) : -1;
+
+		if (fd < 0)
+			continue;
+		if (n == max || (hi[n] = fcntl(fd, F_DUPFD_CLOEXEC, 8 + max)) < 0)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+int probe_release_elsewhere(struct probe *p)
+{
+	static char cmd[] = "bpfault-release", sub[] = "__release";
+	int hi[PROBE_MAX_HANDOFF], pfd[2] = {-1, -1}, rfd = -1, n, err = -1;
+	char count[16], *argv[] = {cmd, sub, count, NULL}, *envp[] = {NULL};
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+
+	if (!p->skel)
+		return -1;
+	for (int i = 0; i < PROBE_MAX_HANDOFF; i++)
+		hi[i] = -1;
+	n = handoff_fds(p, hi, PROBE_MAX_HANDOFF);
+	if (n <= 0 || pipe2(pfd, O_CLOEXEC) ||
+	    (rfd = fcntl(pfd[0], F_DUPFD_CLOEXEC, 8 + PROBE_MAX_HANDOFF)) < 0)
+		goto out;
+	snprintf(count, sizeof(count), "%d", n);
+	if (posix_spawn_file_actions_init(&fa))
+		goto out;
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	posix_spawn_file_actions_adddup2(&fa, rfd, 3);
+	for (int i = 0; i < n; i++)
+		posix_spawn_file_actions_adddup2(&fa, hi[i], 4 + i);
+	posix_spawn_file_actions_addchdir_np(&fa, "/"); /* holds no directory of the run's */
+	err = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err)
+		goto out;
+	for (int i = 0; i < n; i++) /* the helper's copies are now the only others */
+		close(hi[i]), hi[i] = -1;
+	probe_stop(p); /* our copies: no longer the last, each closes at once */
+out:
+	for (int i = 0; i < PROBE_MAX_HANDOFF; i++)
+		if (hi[i] >= 0)
+			close(hi[i]);
+	if (rfd >= 0)
+		close(rfd);
+	if (pfd[0] >= 0)
+		close(pfd[0]);
+	if (pfd[1] >= 0)
+		close(pfd[1]); /* the helper's turn: its close is the last */
+	return err ? -1 : 0;
 }
 
 void probe_stop(struct probe *p)

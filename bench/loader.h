@@ -47,6 +47,19 @@ int probe_start(struct probe *p, const bool *want_arm, const bool *want_sc, unsi
 void probe_detach_start(struct probe *p);
 /* every link detached (probe_detach_start's joined), the object closed */
 void probe_stop(struct probe *p);
+/*
+ * At the end of a run: probe_stop() without waiting for the kernel. A perf-event tracepoint's
+ * last close waits for RCU grace periods under event_mutex (30-45 ms a tracepoint, serial
+ * however it is closed), which would add ~80 ms to every run's exit. The links' fds are handed
+ * to a helper process ('bpfault-release', /proc/self/exe, holding nothing else: no stdio, no
+ * directory, no memory of the run's), our copies closed (no longer the last: at once), and the
+ * helper closes its copies, so the waits happen in it, after or while this process ends. The
+ * programs are disabled before the helper's turn. 0, or -1 with nothing done (probe_stop() then).
+ */
+int probe_release_elsewhere(struct probe *p);
+/* the helper: argv 'bpfault-release __release N' (main() runs it before anything else) */
+int probe_release_main(int argc, char **argv);
+#define PROBE_MAX_HANDOFF 256
 /* the kernel BTF CO-RE relocates against: $BPFAULT_BTF, else /sys/kernel/btf/vmlinux */
 const char *kernel_btf_path(void);
 /* libbpf's last warning, for error messages */

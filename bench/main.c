@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include "cmds.h"
 #include "common.h"
+#include "loader.h"
 
 #ifndef BPFAULT_GIT_REV
 #define BPFAULT_GIT_REV "unknown"
@@ -84,6 +85,8 @@ int main(int argc, char **argv)
 	const struct subcmd *c;
 
 	g_argv = argv;
+	if (argc >= 2 && !strcmp(argv[1], "__release")) /* a run's helper, holding its links */
+		return probe_release_main(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

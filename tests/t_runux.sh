@@ -135,4 +135,40 @@ check "--dir-file through a symlink: exit 2, one line, before any directory is m
 	bash -c "[ $rc = 2 ] && [ \$(wc -l <'$T/c5.out') = 1 ] && [ ! -e '$T/dl' ] && [ ! -e '$T/nowhere' ]"
 cd - >/dev/null || exit 1
 
+# ---- the links released by a helper (bpfault-release), not in the run's exit ----
+nprogs() { bpftool prog show -j | $PY -c 'import json, sys; print(len(json.load(sys.stdin)))'; }
+released() { ! pgrep -x bpfault-release >/dev/null; }
+ONE=(run -q -s write -p resident -k file -a enter,exit -n 1)
+wait_until 10 released
+n0=$(nprogs)
+strace -f -qq -e trace=execve -e signal=none -o "$T/one.strace" "$B" "${ONE[@]}" -o "$T/one" >/dev/null 2>&1
+rc=$?
+check "one-trial run: exit 0, its links handed to 'bpfault-release' (an exec of itself with __release)" \
+	bash -c "[ $rc = 0 ] && grep -q 'execve(\"/proc/self/exe\", \[\"bpfault-release\", \"__release\", \"[1-9]' '$T/one.strace'"
+wait_until 5 released
+check "bpfault-release ends on its own within 5 s of the run" released
+check "after it, every program of the run is gone (as many BPF programs as before: $n0)" \
+	[ "$(nprogs)" = "$n0" ]
+BPFAULT_RELEASE=inline strace -f -qq -e trace=execve -e signal=none -o "$T/inl.strace" \
+	"$B" "${ONE[@]}" -o "$T/inl" >/dev/null 2>&1
+rc=$?
+same_progs() { [ "$(nprogs)" = "$n0" ]; }
+wait_until 5 same_progs
+check "BPFAULT_RELEASE=inline: exit 0, no helper, its programs gone as well" \
+	bash -c "[ $rc = 0 ] && ! grep -q __release '$T/inl.strace' && [ \"\$(bpftool prog show -j | $PY -c 'import json, sys; print(len(json.load(sys.stdin)))')\" = $n0 ]"
+"$B" run -q -s write -p resident -k file -a enter,exit -n 100000000 -o "$T/long" >/dev/null 2>&1 &
+pid=$!
+wait_until 60 [ -f "$T/long/results.json" ]
+during=$(nprogs)
+kill -INT $pid
+reap $pid 60
+rc=$?
+wait_until 5 released
+check "a run stopped by SIGINT (exit $rc): its $((during - n0)) programs, there during it, gone after its helper" \
+	bash -c "[ $rc = 130 ] && [ '$n0' -ge 0 ] && [ $during -gt $n0 ] && [ \$(bpftool prog show -j | $PY -c 'import json, sys; print(len(json.load(sys.stdin)))') = $n0 ]"
+"$B" __release 2 >"$T/rel.out" 2>&1
+rc=$?
+check "'bpfault __release' by hand: exit 2, one line saying only a run starts it" \
+	bash -c "[ $rc = 2 ] && [ \$(wc -l <'$T/rel.out') = 1 ] && grep -q \"started by 'bpfault run' only\" '$T/rel.out'"
+
 exit $((fails > 0))

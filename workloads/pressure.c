@@ -449,6 +449,12 @@ int pressure_prepare(struct cellrt *c, uint64_t *nonce)
 				pc->lv->name, (double)pc->samples[pc->nsamples - 1].usage / 1048576,
 				(double)pc->limit / 1048576,
 				(double)pc->samples[pc->nsamples - 1].swap / 1048576);
+			snprintf(c->unsup, sizeof(c->unsup),
+				 "the level was lost: for 3 s the cgroup held %.1f of its %.1f MiB "
+				 "with %.2f MiB in swap",
+				 (double)pc->samples[pc->nsamples - 1].usage / 1048576,
+				 (double)pc->limit / 1048576,
+				 (double)pc->samples[pc->nsamples - 1].swap / 1048576);
 			return -EIO;
 		}
 	}
