@@ -22,7 +22,7 @@
 
 /* the syscalls whose buffers are printable strings with the nonce: the only ones a tool can be
  * scored on */
-static const char *const scorable[] = {"openat", "execve"};
+static const char *const scorable[] = {"openat", "execve", "execve-argv"};
 
 static const struct {
 	const char *name;
@@ -418,9 +418,10 @@ static int parse_top(const struct pctx *c, json_t *root, struct tool_def *d)
 		for (k = 0; k < ARRAY_SIZE(scorable) && strcmp(scorable[k], d->syscalls[i]); k++)
 			;
 		if (k == ARRAY_SIZE(scorable))
-			return bad(c, key_off(c, 0, "syscalls"),
-				   "\"syscalls\": \"%s\" cannot be scored (known: openat, execve)",
-				   d->syscalls[i]);
+			return bad(
+				c, key_off(c, 0, "syscalls"),
+				"\"syscalls\": \"%s\" cannot be scored (known: openat, execve, execve-argv)",
+				d->syscalls[i]);
 	}
 	if ((err = parse_ready(c, root, 0, d)) || (err = parse_event(c, root, 0, d)) ||
 	    (err = parse_drops(c, root, 0, d)) || (err = parse_stop(c, root, 0, d)))

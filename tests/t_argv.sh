@@ -4,7 +4,8 @@
 # A resident control fails nowhere; with argv[1] paged out, the enter-time arms lose argv[1] only,
 # and a reader that stops at the first failure would have lost every later position in exactly
 # those reads. Then libbpf-tools execsnoop and execsnoop.bt, which stop at the first unreadable
-# argument.
+# argument. execve-argv puts the argv/envp pointer arrays themselves in the page state: every
+# position is lost at enter, argv[1] included.
 # Run from the repo root, as root, after 'make'. Under CI=true anything that cannot run fails.
 # One line per check: "ok - name" / "not ok - name".
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -70,19 +71,38 @@ check "run table: a per-position line under the arms, every line <= 100 columns"
 "$B" report "$T/r" >"$T/report.out" 2>&1
 check "report: the per-position table" grep -q 'id="positions"' "$T/r/report.html"
 
+# execve-argv: the argv/envp pointer arrays are the page state's buffer, every string resident
+# (--size 72: the arrays' 72 bytes; argv[1]'s string is as long)
+RA=$T/a/results.json
+"$B" run -s execve-argv -p resident,anon-pageout,untouched -k none \
+	-a enter,raw-enter,dynptr,sleep,later,exit-mm --size 72 -n $N -o "$T/a" >"$T/a.out" 2>&1
+check "execve-argv: run exits 0" [ $? = 0 ]
+check "execve-argv: pagemap, the arrays absent >= 95% paged out (every position), never resident" py "$RA" \
+	'all(p["absent_before"] >= 0.95 * arms("execve-argv", "anon-pageout")[a]["n"] for a in bpf_arms("execve-argv", "anon-pageout") for p in pos("execve-argv", "anon-pageout", a).values()) and all(p["absent_before"] == 0 for a in bpf_arms("execve-argv", "resident") for p in pos("execve-argv", "resident", a).values())'
+check "execve-argv: resident control, 0 failed at every position for every arm" py "$RA" \
+	'all(p["fails"] == 0 for a in bpf_arms("execve-argv", "resident") for p in pos("execve-argv", "resident", a).values())'
+check "execve-argv: arrays paged out, enter arms >= 95% failed at every position (argv[1] and all)" py "$RA" \
+	'all(p["fail_rate"] >= 0.95 for a in ("enter", "raw-enter", "dynptr") for p in pos("execve-argv", "anon-pageout", a).values())'
+check "execve-argv: sleep, later and exit-mm 0 failed at every position" py "$RA" \
+	'all(p["fails"] == 0 for a in ("sleep", "later", "exit-mm") for p in pos("execve-argv", "anon-pageout", a).values())'
+check "execve-argv: untouched is unsupported, with the reason (no page state write, no array)" py "$RA" \
+	'cc[("execve-argv", "untouched")]["status"].startswith("unsupported") and "argv array" in cc[("execve-argv", "untouched")]["status"]'
+
 # libbpf-tools execsnoop and bpftrace's execsnoop.bt (join()) read argv at enter; each stops at
 # the first argument it cannot read
 for tool in /usr/sbin/execsnoop /usr/sbin/execsnoop.bt /usr/bin/bpftrace; do
 	[ -x $tool ] || cannot "execsnoop positions" "no $tool (apt-get install libbpf-tools bpftrace)"
 done
 RT=$T/t/results.json
-"$B" run -s execve -p resident,anon-pageout -k none -a enter -n $N --tool execsnoop \
-	--tool execsnoop.bt -o "$T/t" >"$T/tool.out" 2>&1
+"$B" run -s execve,execve-argv -p resident,anon-pageout -k none -a enter --size 72 -n $N \
+	--tool execsnoop --tool execsnoop.bt -o "$T/t" >"$T/tool.out" 2>&1
 check "execsnoop, execsnoop.bt run exits 0" [ $? = 0 ]
 for t in execsnoop execsnoop.bt; do
 	check "$t: resident, every argv position printed (<= 5% failed: bpftrace drops a few events under load)" py "$RT" \
 		'all(p["fail_rate"] <= 0.05 for p in pos("execve", "resident", "tool:'$t'").values()) and len(pos("execve", "resident", "tool:'$t'")) == 4'
 	check "$t: argv[1] paged out, it drops argv[2..4] too (>= 95% failed) that enter read" py "$RT" \
 		'all(p["fail_rate"] >= 0.95 for p in pos("execve", "anon-pageout", "tool:'$t'").values()) and all(pos("execve", "anon-pageout", "enter")[q]["fails"] == 0 for q in ("argv[2]", "argv[3]", "argv[4]"))'
+	check "$t: execve-argv, every position printed when resident (<= 5% failed), none when the arrays are paged out (>= 95%)" py "$RT" \
+		'all(p["fail_rate"] <= 0.05 for p in pos("execve-argv", "resident", "tool:'$t'").values()) and all(p["fail_rate"] >= 0.95 for p in pos("execve-argv", "anon-pageout", "tool:'$t'").values())'
 done
 finish
