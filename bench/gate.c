@@ -193,6 +193,43 @@ static void row_preset(struct gate_row *r, const struct res_match *m)
 	}
 }
 
+/*
+ * execve-like arms: one row more for each later argument position both runs read (position 0,
+ * argv[1], is the arm's own row), named "<arm> <position>", gated like the arm (its exact flag,
+ * its preset verdict): a tool or strategy that starts losing argv[2..] while argv[1] stays as it
+ * was (stopping at the first unreadable argument) fails the gate. At most RES_MAX_POS - 1 rows.
+ */
+static size_t pos_rows(struct gate_row *out, const struct gate_row *arm, const struct res_match *m)
+{
+	const struct res_arm *b = m->aa, *r = m->ba;
+	size_t n = 0;
+
+	for (int p = 1; p < b->npos && p < RES_MAX_POS; p++) {
+		const struct res_pos *rp = NULL;
+
+		for (int q = 0; r && q < r->npos; q++)
+			if (!strcmp(r->pos[q].name, b->pos[p].name))
+				rp = &r->pos[q];
+		if (!b->pos[p].c.has || !b->pos[p].c.n || (arm->v == GATE_SAME && !rp))
+			continue; /* nothing to compare: the run has no such position */
+		out[n] = *arm;
+		snprintf(out[n].arm, sizeof(out[n].arm), "%.31s %.15s", arm->arm, b->pos[p].name);
+		out[n].absent = false;
+		out[n].k0 = b->pos[p].c.fails;
+		out[n].n0 = b->pos[p].c.n;
+		out[n].k1 = rp ? rp->c.fails : 0;
+		out[n].n1 = rp ? rp->c.n : 0;
+		out[n].deff0 = out[n].deff1 = 0; /* positions keep no block counts */
+		if (out[n].v == GATE_SAME && !out[n].n1) {
+			out[n].v = GATE_MISSING;
+			snprintf(out[n].why, sizeof(out[n].why),
+				 "position has no reads in the run");
+		}
+		n++;
+	}
+	return n;
+}
+
 /* rows for every arm of every "ok" baseline cell; -ENOMEM, or the number of rows */
 static int build_rows(const struct res_run *base, const struct res_run *run, struct gate_row **out)
 {
@@ -201,7 +238,7 @@ static int build_rows(const struct res_run *base, const struct res_run *run, str
 
 	if (res_match(base, run, &m, &nm))
 		return -ENOMEM;
-	*out = calloc(nm ? nm : 1, sizeof(**out));
+	*out = calloc(nm ? nm * RES_MAX_POS : 1, sizeof(**out)); /* an arm, its later positions */
 	if (!*out) {
 		free(m);
 		return -ENOMEM;
@@ -236,6 +273,7 @@ static int build_rows(const struct res_run *base, const struct res_run *run, str
 		}
 		row_preset(r, &m[i]);
 		n++;
+		n += pos_rows(&(*out)[n], r, &m[i]);
 	}
 	free(m);
 	return (int)n;

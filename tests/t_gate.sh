@@ -346,5 +346,18 @@ check "compare of two kernels: every line fits 100 columns" fits
 check "compare of two kernel sets: kernel by kernel, the change under its kernel" \
 	bash -c "[ \$(grep -c '^== kernel ' '$T/out') = 3 ] && awk '/^== kernel /{k=\$3} /^compare: [1-9][0-9]* of/{print k}' '$T/out' | grep -qx '$R61' && grep -q '^compare: 3 kernels compared' '$T/out'"
 
+# ---- argument positions: a strategy that starts stopping at the first unreadable argument ----
+# run-argv-a is a live execve run (enter reads every position on its own); run-argv-stop is the
+# same with the enter arm's later positions lost wherever argv[1] was (as execsnoop reads)
+"$B" baseline $D/run-argv-a >"$T/base-argv.json"
+gate --baseline "$T/base-argv.json" $D/run-argv-a
+check "positions: the run against its own baseline passes, with a row per later position" \
+	bash -c "[ \$(cat '$T/rc') = 0 ] && grep -qE '^  PASS +enter argv\[2\]\*' '$T/out' && grep -qE '^  ~ +later envp\[1\] ' '$T/out'"
+gate --baseline "$T/base-argv.json" $D/run-argv-stop --junit "$T/argv.xml"
+check "positions: argv[1] unchanged, argv[2..4] and envp[0..1] lost: exit 1, five regressions, by position" \
+	bash -c "[ \$(cat '$T/rc') = 1 ] && [ \$(grep -cE '^  REGRESSION +enter (argv\[[234]\]|envp\[[01]\]) ' '$T/out') = 5 ] && ! grep -qE '^  REGRESSION +enter +[0-9]' '$T/out' && grep -q '5 regressions' '$T/out'"
+check "positions: the JUnit file is XML" xml_ok "$T/argv.xml"
+check "positions: the JUnit file names the position that regressed" grep -q 'enter argv\[2\]' "$T/argv.xml"
+
 [ $fails = 0 ] || echo "# $fails check(s) failed"
 exit $((fails > 0))
