@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "common.h"
 #include "run.h"
+#include "sysstate.h"
 #include "units_json.h"
 
 #ifndef BPFAULT_GIT_REV
@@ -194,6 +195,8 @@ json_t *make_meta(const struct session *s, const struct run_opts *o, const char 
 		const char *acc = getenv("BPFAULT_ACCEL");
 		bool tcg = acc && !strcmp(acc, "tcg");
 
+		/* which memory cgroup hierarchy the pressure states used ("none" without one) */
+		json_object_set_new(meta, "memcg", json_string(sys_memcg_desc()));
 		json_object_set_new(meta, "accel", json_string(tcg ? "tcg" : "native"));
 		json_object_set_new(meta, "cost_comparable", json_boolean(!tcg));
 		json_object_set_new(meta, "matrix_file",
