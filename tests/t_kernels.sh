@@ -127,6 +127,23 @@ for a in fentry kprobe; do
 		check "host: $a measured (this kernel supports it)" py "$H" 'rate("file-pageout", "'$a'") >= 0.95'
 	fi
 done
+# a pressure cell long enough to be sampled several times: on cgroup v2 the level must hold
+# (memory.high alone let the trials' swap-ins drain the cell's swap within a second)
+"$B" run -q -s write -p pressure-low -k file -a enter -n 10000 --block 2500 --kernel debian-6.1 \
+	-o "$T/p" >"$T/p.out" 2>&1
+check "6.1 guest, cgroup v2: a 10,000-trial pressure-low cell holds its level at every sample" \
+	$PY - "$T/p/results.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["cells"] if c["state"] == "pressure-low"][0]
+p = d["meta"]["pressure"]["write/pressure-low/file/64/0"]
+sw, us = p["swap_bytes"], p["usage_bytes"]
+held = (c["status"] == "ok" and d["meta"]["memcg"].startswith("cgroup v2 at ") and len(sw) >= 3 and
+        min(sw) >= 512 << 10 and all(abs(u - p["limit_bytes"]) < 4 << 20 for u in us) and
+        c["nonresident_before"] >= 0.10 * c["trials"])
+print(c["status"], len(sw), min(sw), max(us), c["nonresident_before"], c["trials"])
+sys.exit(0 if held else 1)
+PYEOF
 left_as_found "guest runs left nothing behind (qemu, temp files, mounts, loop devices)" "$before"
 
 # ---- a guest that does not finish in time is killed, and leaves nothing behind ----

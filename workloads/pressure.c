@@ -436,8 +436,9 @@ int pressure_prepare(struct cellrt *c, uint64_t *nonce)
 
 	if (hog_dead(pc))
 		return -ECHILD; /* no pressure any more: the cell must not go on */
-	/* v1: reclaim back to the level (in bpfault, between trials, never inside a call) once
-	 * the trials' swap-ins took the cgroup above it; v2's memory.high does the same */
+	/* reclaim back to the level (in bpfault, between trials, never inside a call) once the
+	 * trials' swap-ins took the cgroup above it: v1 by lowering the limit, v2 by writing
+	 * memory.high (sys_memcg_squeeze) */
 	if (c->slot % SQUEEZE_EVERY == 0)
 		sys_memcg_squeeze(pc->cg, pc->limit, HOLD_SLACK);
 	if (now_ns() - pc->last >= SAMPLE_NS) {
