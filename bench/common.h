@@ -88,5 +88,7 @@ int find_helper(const char *name, char *path, size_t len);
 
 /* monotonic time in ns */
 uint64_t now_ns(void);
+/* the environment variable name is set to exactly value */
+bool env_is(const char *name, const char *value);
 
 #endif

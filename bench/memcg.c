@@ -222,59 +222,51 @@ int sys_memcg_child(const char *name, char *path, size_t len)
 	return 0;
 }
 
-int sys_memcg_hold(const char *path, uint64_t target, uint64_t slack)
+/* write bytes to the cgroup path's control file; 0 or -errno */
+static int cg_write(const char *path, const char *file, unsigned long long bytes)
 {
 	char p[PATH_MAX + 32], v[32];
+
+	snprintf(p, sizeof(p), "%s/%s", path, file);
+	snprintf(v, sizeof(v), "%llu", bytes);
+	return write_str(p, v);
+}
+
+int sys_memcg_hold(const char *path, uint64_t target, uint64_t slack)
+{
 	int err;
 
 	if (cg.version != 2)
 		return sys_memcg_limit(path, target + slack);
 	/* v2: memory.high reclaims in the charging task on its way back to user space (never an
 	 * OOM kill); memory.max is the hard stop above it */
-	snprintf(p, sizeof(p), "%s/memory.max", path);
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)(target + slack));
-	err = write_str(p, v);
-	snprintf(p, sizeof(p), "%s/memory.high", path);
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)target);
-	return err ? err : write_str(p, v);
+	err = cg_write(path, "memory.max", target + slack);
+	return err ? err : cg_write(path, "memory.high", target);
 }
 
 int sys_memcg_squeeze(const char *path, uint64_t target, uint64_t slack)
 {
-	char p[PATH_MAX + 32], v[32];
 	uint64_t usage, swap;
 
 	if (!cg.version || sys_memcg_usage(path, &usage, &swap) || usage <= target)
 		return 0;
-	if (cg.version == 2) {
-		/*
-		 * memory.high alone does not hold the level: the pages over it are charged when
-		 * bpfault's trials fault the cell's slots in, and the kernel reclaims over-high
-		 * memory from the cgroup of the task that charged it (bpfault's own), so the
-		 * cell's swap drained to nothing within a second (measured in the 6.1 guest).
-		 * Writing memory.high reclaims the cgroup down to it, in this task, never an OOM
-		 * kill.
-		 */
-		snprintf(p, sizeof(p), "%s/memory.high", path);
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)target);
-		return write_str(p, v);
-	}
-	/* a lower limit reclaims down to it in this task (or fails with EBUSY: no OOM kill) */
-	snprintf(p, sizeof(p), "%s/memory.limit_in_bytes", path);
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)target);
-	write_str(p, v);
-	snprintf(v, sizeof(v), "%llu", (unsigned long long)(target + slack));
-	return write_str(p, v);
+	/*
+	 * v2: memory.high alone does not hold the level: the pages over it are charged when
+	 * bpfault's trials fault the cell's slots in, and the kernel reclaims over-high memory
+	 * from the cgroup of the task that charged it (bpfault's own), so the cell's swap drained
+	 * to nothing within a second (measured in the 6.1 guest). Writing memory.high reclaims
+	 * the cgroup down to it, in this task, never an OOM kill.
+	 */
+	if (cg.version == 2)
+		return cg_write(path, "memory.high", target);
+	/* v1: a lower limit reclaims down to it in this task (or fails with EBUSY: no OOM kill) */
+	cg_write(path, "memory.limit_in_bytes", target);
+	return cg_write(path, "memory.limit_in_bytes", target + slack);
 }
 
 int sys_memcg_limit(const char *path, unsigned long long bytes)
 {
-	char p[PATH_MAX + 32], v[32];
-
-	snprintf(p, sizeof(p), "%s/%s", path,
-		 cg.version == 2 ? "memory.max" : "memory.limit_in_bytes");
-	snprintf(v, sizeof(v), "%llu", bytes);
-	return write_str(p, v);
+	return cg_write(path, cg.version == 2 ? "memory.max" : "memory.limit_in_bytes", bytes);
 }
 
 static uint64_t read_u64_file(const char *path)

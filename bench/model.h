@@ -118,6 +118,7 @@ struct syscall_impl {
 struct syscall_desc {
 	const char *name;
 	int id;		   /* enum sc_id */
+	int base;	   /* the syscall it is a variant of (VAR in units.def), else id */
 	int argi;	   /* which argument is the buffer; -1: not an argument (io_uring's SQE) */
 	const char *where; /* where the buffer is, in words ("argument 1 (buf)") */
 	int kind;	   /* enum bpfault_kind */
@@ -175,6 +176,10 @@ extern const size_t nstates, nsinks, nsyscalls, narms; /* ST__COUNT, SK__COUNT, 
 const struct state_desc *find_state(const char *name);
 const struct sink_desc *find_sink(const char *name);
 const struct syscall_desc *find_syscall(const char *name);
+/* the syscall whose hooks and tool scoring serve sc: its base when sc is a variant that
+ * succeeds and replaces the image as its base does (execve-argv: other memory in the page
+ * state), else sc itself (a variant whose call fails, as execve-enoent, is measured apart) */
+const struct syscall_desc *sc_behaves_as(const struct syscall_desc *sc);
 const struct arm_desc *find_arm(const char *name);
 
 /* the hook text of arm a for syscall sc into buf; NULL if the arm does not serve sc */

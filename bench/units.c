@@ -26,6 +26,7 @@ const struct syscall_desc syscalls[SC__COUNT] = {
 #define SC_ARG(id_, name_, argi_, argname_, kind_)                                                 \
 	[SC_##id_] = {.name = name_,                                                               \
 		      .id = SC_##id_,                                                              \
+		      .base = SC_##id_,                                                            \
 		      .argi = argi_,                                                               \
 		      .where = "argument " #argi_ " (" argname_ ")",                               \
 		      .kind = kind_,                                                               \
@@ -34,6 +35,7 @@ const struct syscall_desc syscalls[SC__COUNT] = {
 #define SC_OTHER(id_, name_, kind_, where_)                                                        \
 	[SC_##id_] = {.name = name_,                                                               \
 		      .id = SC_##id_,                                                              \
+		      .base = SC_##id_,                                                            \
 		      .argi = -1,                                                                  \
 		      .where = where_,                                                             \
 		      .kind = kind_,                                                               \
@@ -41,6 +43,7 @@ const struct syscall_desc syscalls[SC__COUNT] = {
 #define SC_VAR(id_, name_, base_, argi_, argname_, kind_)                                          \
 	[SC_##id_] = {.name = name_,                                                               \
 		      .id = SC_##id_,                                                              \
+		      .base = SC_##base_,                                                          \
 		      .argi = argi_,                                                               \
 		      .where = "argument " #argi_ " (" argname_ ")",                               \
 		      .kind = kind_,                                                               \
@@ -110,10 +113,19 @@ const struct arm_desc *find_arm(const char *name)
 	return NULL;
 }
 
+const struct syscall_desc *sc_behaves_as(const struct syscall_desc *sc)
+{
+	const struct syscall_desc *b = &syscalls[sc->base];
+
+	return b != sc && sc->impl->replaces_image && b->impl->replaces_image ? b : sc;
+}
+
 static const struct arm_hook *hook_for(const struct arm_desc *a, const struct syscall_desc *sc)
 {
+	int as = sc_behaves_as(sc)->id;
+
 	for (const struct arm_hook *h = a->impl->hooks; h->hook; h++)
-		if (h->sc == sc->id || (h->sc == SC_ARGS && sc->argi >= 0) ||
+		if (h->sc == sc->id || h->sc == as || (h->sc == SC_ARGS && sc->argi >= 0) ||
 		    (h->sc == SC_ARGS_NOFORK && sc->argi >= 0 && !sc->impl->forks))
 			return h;
 	return NULL;

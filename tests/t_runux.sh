@@ -154,8 +154,9 @@ BPFAULT_RELEASE=inline strace -f -qq -e trace=execve -e signal=none -o "$T/inl.s
 rc=$?
 same_progs() { [ "$(nprogs)" = "$n0" ]; }
 wait_until 5 same_progs
+after=$(nprogs)
 check "BPFAULT_RELEASE=inline: exit 0, no helper, its programs gone as well" \
-	bash -c "[ $rc = 0 ] && ! grep -q __release '$T/inl.strace' && [ \"\$(bpftool prog show -j | $PY -c 'import json, sys; print(len(json.load(sys.stdin)))')\" = $n0 ]"
+	bash -c "[ $rc = 0 ] && ! grep -q __release '$T/inl.strace' && [ '$after' = '$n0' ]"
 "$B" run -q -s write -p resident -k file -a enter,exit -n 100000000 -o "$T/long" >/dev/null 2>&1 &
 pid=$!
 wait_until 60 [ -f "$T/long/results.json" ]
@@ -164,8 +165,9 @@ kill -INT $pid
 reap $pid 60
 rc=$?
 wait_until 5 released
+after=$(nprogs)
 check "a run stopped by SIGINT (exit $rc): its $((during - n0)) programs, there during it, gone after its helper" \
-	bash -c "[ $rc = 130 ] && [ '$n0' -ge 0 ] && [ $during -gt $n0 ] && [ \$(bpftool prog show -j | $PY -c 'import json, sys; print(len(json.load(sys.stdin)))') = $n0 ]"
+	bash -c "[ $rc = 130 ] && [ '$n0' -ge 0 ] && [ $during -gt $n0 ] && [ '$after' = '$n0' ]"
 "$B" __release 2 >"$T/rel.out" 2>&1
 rc=$?
 check "'bpfault __release' by hand: exit 2, one line saying only a run starts it" \

@@ -17,9 +17,6 @@ const struct arm_impl arm_exit_mm = {
 	.hooks = (const struct arm_hook[]){{SC_execve, "tracepoint/syscalls/sys_exit_execve, "
 						       "argv[1] from the new image's "
 						       "mm->arg_start (as Falco's modern probe)"},
-					   {SC_execve_argv, "tracepoint/syscalls/sys_exit_execve, "
-							    "argv[1] from the new image's "
-							    "mm->arg_start"},
 					   {SC_execveat,
 					    "tracepoint/syscalls/sys_exit_execve (where a "
 					    "successful execveat returns), argv[1] from "

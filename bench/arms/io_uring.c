@@ -58,9 +58,8 @@ static int later_progs(struct probe_bpf *s, int sc, struct bpf_program **out, in
 {
 	if (max < 1)
 		return 0;
-	out[0] = sc == SC_execve || sc == SC_execveat || sc == SC_execve_argv
-			 ? s->progs.exec_later
-			 : s->progs.uring_complete;
+	/* it serves the exec family (argv from the new image) and io_uring's writes */
+	out[0] = syscalls[sc].kind == KIND_ARGV ? s->progs.exec_later : s->progs.uring_complete;
 	return 1;
 }
 
@@ -81,9 +80,6 @@ const struct arm_impl arm_later = {
 					   {SC_execve, "tracepoint/sched/sched_process_exec "
 						       "(argv[1] from the new image's "
 						       "mm->arg_start)"},
-					   {SC_execve_argv, "tracepoint/sched/sched_process_exec "
-							    "(argv[1] from the new image's "
-							    "mm->arg_start)"},
 					   {SC_execveat, "tracepoint/sched/sched_process_exec "
 							 "(argv[1] from the new image's "
 							 "mm->arg_start)"},

@@ -328,13 +328,6 @@ static void tools_cells(struct toolset *t, struct runner *r)
 }
 
 /* the run after the set-up: rounds, results, table; an exit status */
-static bool getenv_is(const char *name, const char *value)
-{
-	const char *v = getenv(name);
-
-	return v && !strcmp(v, value);
-}
-
 static int run_measure(struct session *s, const struct run_opts *o, const char *outdir,
 		       struct toolset *tools)
 {
@@ -353,7 +346,7 @@ static int run_measure(struct session *s, const struct run_opts *o, const char *
 	toolset_start(tools, getpid()); /* the trials start once every tool is ready */
 	sig = runner_rounds(&r);
 	/* BPFAULT_RELEASE=inline: the waits in this process (make bench measures both) */
-	if (getenv_is("BPFAULT_RELEASE", "inline") || probe_release_elsewhere(&s->eng.probe))
+	if (env_is("BPFAULT_RELEASE", "inline") || probe_release_elsewhere(&s->eng.probe))
 		probe_detach_start(&s->eng.probe); /* the waits overlap the rest; joined at close */
 	toolset_finish(tools, r.cells, s->m->ncells);
 	if (tools->n)

@@ -192,8 +192,7 @@ json_t *make_meta(const struct session *s, const struct run_opts *o, const char 
 		json_object_set_new(meta, "start_utc", json_string(start));
 		/* a guest's run is relabelled "tcg" by the host (guest.c), which also tells the
 		 * guest's run (BPFAULT_ACCEL=tcg) so that its own table labels its costs */
-		const char *acc = getenv("BPFAULT_ACCEL");
-		bool tcg = acc && !strcmp(acc, "tcg");
+		bool tcg = env_is("BPFAULT_ACCEL", "tcg");
 
 		/* which memory cgroup hierarchy the pressure states used ("none" without one) */
 		json_object_set_new(meta, "memcg", json_string(sys_memcg_desc()));

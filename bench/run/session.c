@@ -29,13 +29,14 @@ static int workload_cpu(const struct run_opts *o)
 void session_pin_early(const struct run_opts *o)
 {
 	int cpu = workload_cpu(o);
-	const char *done = getenv("BPFAULT_PINNED");
 	char v[16];
+	bool done;
 
 	snprintf(v, sizeof(v), "%d", cpu);
-	if (done && !strcmp(done, v))
+	done = env_is("BPFAULT_PINNED", v);
+	if (done)
 		prctl(PR_SET_NAME, "bpfault"); /* not "exe", after the exec of /proc/self/exe */
-	if ((done && !strcmp(done, v)) || !g_argv || sys_pin_cpu(cpu))
+	if (done || !g_argv || sys_pin_cpu(cpu))
 		return;
 	setenv("BPFAULT_PINNED", v, 1);
 	sys_exec_self(g_argv); /* returns only if the exec failed: the run goes on unpinned */
