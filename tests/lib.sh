@@ -61,6 +61,23 @@ need_bpf() {
 	[ "$why" = ok ] || cannot "$1" "${2:-BPF} cannot load: ${why:-not in bpfault list}"
 }
 
+# need_pkgs [--no-recommends] PKG...: the Debian packages a test drives, installed with apt-get
+# (as root; once more after an apt-get update if the first try fails) unless they already are;
+# false if one is still missing. apt-get's output is appended to $T/apt.log
+need_pkgs() {
+	local p miss=() opt=()
+	[ "${1:-}" = --no-recommends ] && opt=(--no-install-recommends) && shift
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || miss+=("$p")
+	done
+	[ ${#miss[@]} -eq 0 ] && return 0
+	[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || return 1
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${opt[@]}" "${miss[@]}" >>"$T/apt.log" 2>&1 ||
+		{ apt-get update -qq >>"$T/apt.log" 2>&1 &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${opt[@]}" "${miss[@]}" \
+				>>"$T/apt.log" 2>&1; }
+}
+
 # wait_until SECONDS CMD...: poll CMD every 0.1 s (a run may first wait for another's lock)
 wait_until() {
 	local n=$(($1 * 10))

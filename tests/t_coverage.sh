@@ -43,9 +43,7 @@ host_facts() {
 
 need_bpf "coverage tests"
 # the test set-up installs stress-ng when it can (pressure-stressng must otherwise say why not)
-if ! [ -x /usr/bin/stress-ng ] && command -v apt-get >/dev/null; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q stress-ng >"$T/apt.log" 2>&1
-fi
+[ -x /usr/bin/stress-ng ] || need_pkgs stress-ng
 before=$(host_state)
 
 # ---- straddle: a read crossing into (or from) a swapped-out page fails whole, never truncated ----

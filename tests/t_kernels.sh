@@ -42,14 +42,8 @@ left_as_found() { # left_as_found NAME BEFORE
 
 need_bin
 need_root "kernel matrix tests"
-need=()
-for p in qemu-system-x86 busybox-static kmod; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" \
-		>"$T/apt.out" 2>&1 || cannot "kernel matrix tests" "apt-get install ${need[*]} failed"
-fi
+need_pkgs --no-recommends qemu-system-x86 busybox-static kmod ||
+	cannot "kernel matrix tests" "apt-get install qemu-system-x86 busybox-static kmod failed: $(tail -c 300 "$T/apt.log" 2>/dev/null)"
 pass "qemu-system-x86, busybox-static and kmod are installed"
 
 # ---- bad input: one line, status 2, before anything boots ----

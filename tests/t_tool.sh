@@ -33,9 +33,7 @@ wait_for() {
 have_tools() {
 	command -v bpftrace >/dev/null && [ -x /usr/sbin/opensnoop ] && [ -x /usr/sbin/execsnoop ]
 }
-if ! have_tools && [ "$(id -u)" = 0 ]; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q bpftrace libbpf-tools >"$T/apt" 2>&1
-fi
+have_tools || need_pkgs bpftrace libbpf-tools
 run() { # run DIR ARGS...: a run, its stderr in DIR.err, its status in DIR.rc
 	local d=$1
 	shift
